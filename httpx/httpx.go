@@ -1,0 +1,190 @@
+// Package httpx is the HTTP plumbing drsetup's clients share: a transport that
+// honours the proxy and certificate settings of the environment, bounded body
+// reads, the rule for which hosts may receive credentials, and network errors
+// told in a user's words.
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultMaxBody bounds every response body drsetup reads. A page of 100
+// webhooks is well under 1 MiB; anything larger is not an answer we expect.
+const DefaultMaxBody = 4 << 20
+
+// NewTransport returns the transport every production client uses. It keeps
+// Proxy: http.ProxyFromEnvironment so HTTPS_PROXY and NO_PROXY work, and relies
+// on the system roots, which honour SSL_CERT_FILE and SSL_CERT_DIR.
+func NewTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   10 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          10,
+		IdleConnTimeout:       60 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+}
+
+// NewClient wraps rt in an http.Client that never follows redirects: a
+// redirected credential request could carry a password to a host nobody
+// checked, so callers see the 3xx and report it. The client-level timeout is a
+// backstop; callers bound each request with their context.
+func NewClient(rt http.RoundTripper) *http.Client {
+	if rt == nil {
+		rt = NewTransport()
+	}
+	return &http.Client{
+		Transport: rt,
+		Timeout:   2 * time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// ErrBodyTooLarge is returned by ReadBody when a body exceeds its limit.
+var ErrBodyTooLarge = errors.New("response body too large")
+
+// ReadBody reads at most limit bytes of r. A longer body returns the first
+// limit bytes and ErrBodyTooLarge, so a misbehaving server or proxy cannot make
+// drsetup hold an unbounded answer in memory.
+func ReadBody(r io.Reader, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		limit = DefaultMaxBody
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return b, err
+	}
+	if int64(len(b)) > limit {
+		return b[:limit], ErrBodyTooLarge
+	}
+	return b, nil
+}
+
+// LooksLikeHTML reports whether a response is an HTML page, as corporate
+// proxies, captive portals and load balancers answer, rather than an API's JSON.
+func LooksLikeHTML(contentType string, body []byte) bool {
+	if strings.Contains(strings.ToLower(contentType), "html") {
+		return true
+	}
+	head := bytes.ToLower(bytes.TrimSpace(body))
+	if len(head) > 512 {
+		head = head[:512]
+	}
+	return bytes.HasPrefix(head, []byte("<!doctype html")) ||
+		bytes.HasPrefix(head, []byte("<html")) ||
+		bytes.Contains(head, []byte("<head")) ||
+		bytes.Contains(head, []byte("<body"))
+}
+
+// HTMLTitle returns the text of an HTML page's <title>, trimmed and cut to 80
+// characters, or "" when it has none. Proxies name themselves there, which
+// helps the user tell whose page it was.
+func HTMLTitle(body []byte) string {
+	lower := bytes.ToLower(body)
+	start := bytes.Index(lower, []byte("<title"))
+	if start < 0 {
+		return ""
+	}
+	gt := bytes.IndexByte(lower[start:], '>')
+	if gt < 0 {
+		return ""
+	}
+	start += gt + 1
+	end := bytes.Index(lower[start:], []byte("</title>"))
+	if end < 0 {
+		return ""
+	}
+	title := strings.Join(strings.Fields(string(body[start:start+end])), " ")
+	if r := []rune(title); len(r) > 80 {
+		title = string(r[:80]) + "…"
+	}
+	return title
+}
+
+type attemptKey struct{}
+
+// WithAttempt records in ctx which try of a request this is (0 for the first),
+// so the debug log can say which lines were retries.
+func WithAttempt(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, attemptKey{}, n)
+}
+
+// Attempt returns the try number recorded by WithAttempt, or 0.
+func Attempt(ctx context.Context) int {
+	n, _ := ctx.Value(attemptKey{}).(int)
+	return n
+}
+
+// HostError says why a URL may not receive credentials.
+type HostError struct {
+	URL    string // what was given, without any userinfo
+	Reason string // in the user's words
+}
+
+func (e *HostError) Error() string { return e.Reason }
+
+// CheckCredentialURL parses raw and enforces drsetup's host rule: credentials
+// go only over HTTPS to hosts that trusted accepts. With allowAnyHost, any host
+// is accepted, still over HTTPS; plain http:// is accepted only for loopback
+// addresses, and only with allowAnyHost (tests and local simulators).
+func CheckCredentialURL(raw string, trusted func(host string) bool, allowAnyHost bool) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, &HostError{URL: raw, Reason: fmt.Sprintf("%q is not a web address; it should look like https://host/path", Redact(raw))}
+	}
+	u.User = nil
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if u.Scheme == "http" {
+		if allowAnyHost && IsLoopback(host) {
+			return u, nil
+		}
+		return nil, &HostError{URL: u.String(), Reason: fmt.Sprintf("%s uses plain http://, which would send credentials unencrypted; use https://", u.String())}
+	}
+	if allowAnyHost || trusted(host) {
+		return u, nil
+	}
+	return nil, &HostError{URL: u.String(), Reason: fmt.Sprintf("%s is not a Salesforce or Digital River host, so drsetup will not send credentials to it; pass --allow-any-host if this host is really meant (a special Salesforce cloud or a test server)", host)}
+}
+
+// IsLoopback reports whether host names this machine.
+func IsLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// Redact drops userinfo and the query string from a URL-ish string, so an error
+// message never repeats a password someone pasted into an address.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.User == nil && u.RawQuery == "") {
+		if i := strings.IndexAny(raw, "@?"); i >= 0 {
+			return raw[:i] + "…"
+		}
+		return raw
+	}
+	u.User = nil
+	u.RawQuery = ""
+	return u.String()
+}

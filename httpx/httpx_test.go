@@ -1,0 +1,204 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReadBodyStopsAtLimit(t *testing.T) {
+	b, err := ReadBody(strings.NewReader(strings.Repeat("x", 11)), 10)
+	if !errors.Is(err, ErrBodyTooLarge) || len(b) != 10 {
+		t.Fatalf("got %d bytes, %v; want 10 bytes and ErrBodyTooLarge", len(b), err)
+	}
+	b, err = ReadBody(strings.NewReader("0123456789"), 10)
+	if err != nil || string(b) != "0123456789" {
+		t.Fatalf("a body of exactly the limit: got %q, %v", b, err)
+	}
+}
+
+func TestLooksLikeHTML(t *testing.T) {
+	cases := []struct {
+		ct, body string
+		want     bool
+	}{
+		{"text/html; charset=utf-8", "", true},
+		{"", "  <!DOCTYPE html><html><head><title>Blocked</title>", true},
+		{"text/plain", "<HTML><BODY>Access denied</BODY></HTML>", true},
+		{"application/json", `{"error":"invalid_grant"}`, false},
+		{"", `[{"errorCode":"NOT_FOUND"}]`, false},
+	}
+	for _, c := range cases {
+		if got := LooksLikeHTML(c.ct, []byte(c.body)); got != c.want {
+			t.Errorf("LooksLikeHTML(%q, %q) = %v, want %v", c.ct, c.body, got, c.want)
+		}
+	}
+}
+
+func TestHTMLTitle(t *testing.T) {
+	got := HTMLTitle([]byte("<html><head><TITLE>\n  Zscaler   Access Denied </TITLE></head>"))
+	if got != "Zscaler Access Denied" {
+		t.Fatalf("HTMLTitle = %q", got)
+	}
+	if HTMLTitle([]byte("<html><body>no title</body>")) != "" {
+		t.Fatal("a page without a title should give an empty title")
+	}
+}
+
+func TestCheckCredentialURL(t *testing.T) {
+	sf := func(h string) bool { return strings.HasSuffix(h, ".salesforce.com") }
+	cases := []struct {
+		raw      string
+		allowAny bool
+		ok       bool
+		reason   string
+	}{
+		{"https://login.salesforce.com/services/oauth2/token", false, true, ""},
+		{"https://LOGIN.salesforce.com./services/oauth2/token", false, true, ""},
+		{"https://evil.example.com/token", false, false, "--allow-any-host"},
+		{"https://evil.example.com/token", true, true, ""},
+		{"http://login.salesforce.com/services/oauth2/token", false, false, "plain http://"},
+		{"http://login.salesforce.com/services/oauth2/token", true, false, "plain http://"},
+		{"http://127.0.0.1:8080/token", false, false, "plain http://"},
+		{"http://127.0.0.1:8080/token", true, true, ""},
+		{"http://[::1]:8080/token", true, true, ""},
+		{"http://localhost:8080/token", true, true, ""},
+		{"ftp://login.salesforce.com", false, false, "not a web address"},
+		{"login.salesforce.com", false, false, "not a web address"},
+	}
+	for _, c := range cases {
+		u, err := CheckCredentialURL(c.raw, sf, c.allowAny)
+		if c.ok {
+			if err != nil || u == nil {
+				t.Errorf("CheckCredentialURL(%q, any=%v) = %v, want accepted", c.raw, c.allowAny, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.reason) {
+			t.Errorf("CheckCredentialURL(%q, any=%v) = %v, want an error mentioning %q", c.raw, c.allowAny, err, c.reason)
+		}
+	}
+}
+
+func TestCheckCredentialURLNeverEchoesUserinfo(t *testing.T) {
+	_, err := CheckCredentialURL("https://admin:hunter2@evil.example.com/x", func(string) bool { return false }, false)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("error %v must refuse the host without repeating the password", err)
+	}
+	_, err = CheckCredentialURL("ftp://admin:hunter2@x", func(string) bool { return false }, false)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("error %v must not repeat the password", err)
+	}
+}
+
+func TestAttemptRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	if Attempt(ctx) != 0 {
+		t.Fatal("a context without an attempt is attempt 0")
+	}
+	if Attempt(WithAttempt(ctx, 3)) != 3 {
+		t.Fatal("WithAttempt(3) should read back as 3")
+	}
+}
+
+func TestClassifyNetError(t *testing.T) {
+	// A listener that accepts and never answers: the request times out.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	// A port with nothing listening: connection refused.
+	closed, _ := net.Listen("tcp", "127.0.0.1:0")
+	refusedAddr := closed.Addr().String()
+	closed.Close()
+	// A server that hangs up mid-answer.
+	reset := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hj, _ := w.(http.Hijacker)
+		c, _, _ := hj.Hijack()
+		c.Close()
+	}))
+	defer reset.Close()
+	tlsSrv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	tlsSrv.StartTLS()
+	defer tlsSrv.Close()
+
+	client := NewClient(nil)
+	do := func(ctx context.Context, url string) *NetError {
+		req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			t.Fatalf("GET %s succeeded; want a failure", url)
+		}
+		return ClassifyNetError(ctx, req.URL.Hostname(), err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if e := do(ctx, "http://"+silent.Addr().String()); e.Kind != NetTimeout || !strings.Contains(e.Error(), "did not answer in time") {
+		t.Errorf("silent server: kind %v, %q", e.Kind, e)
+	}
+	cctx, ccancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(50 * time.Millisecond); ccancel() }()
+	if e := do(cctx, "http://"+silent.Addr().String()); e.Kind != NetCancelled || !strings.Contains(e.Error(), "cancelled") {
+		t.Errorf("cancelled request: kind %v, %q", e.Kind, e)
+	}
+	if e := do(context.Background(), "http://"+refusedAddr); e.Kind != NetRefused {
+		t.Errorf("closed port: kind %v, %q", e.Kind, e)
+	}
+	if e := do(context.Background(), reset.URL); e.Kind != NetReset || !e.Temporary() {
+		t.Errorf("hung-up server: kind %v, %q", e.Kind, e)
+	}
+	if e := do(context.Background(), tlsSrv.URL); e.Kind != NetTLS || !strings.Contains(e.Error(), "SSL_CERT_FILE") {
+		t.Errorf("untrusted certificate: kind %v, %q", e.Kind, e)
+	}
+	if e := do(context.Background(), "https://no-such-host.invalid/"); e.Kind != NetDNS {
+		t.Errorf("unknown host: kind %v, %q", e.Kind, e)
+	}
+}
+
+func TestClientDoesNotFollowRedirects(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/elsewhere" {
+			t.Error("the client followed a redirect")
+		}
+		http.Redirect(w, r, "/elsewhere", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	resp, err := NewClient(nil).Post(srv.URL, "application/x-www-form-urlencoded", strings.NewReader("password=x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTemporaryRedirect {
+		t.Fatalf("status %d, want the 307 itself", resp.StatusCode)
+	}
+}
+
+func TestTransportKeepsProxyFromEnvironment(t *testing.T) {
+	// http.ProxyFromEnvironment reads the variables once per process, so the
+	// test pins the function itself rather than a variable set late.
+	tr := NewTransport()
+	if tr.Proxy == nil || reflect.ValueOf(tr.Proxy).Pointer() != reflect.ValueOf(http.ProxyFromEnvironment).Pointer() {
+		t.Fatal("the transport must use http.ProxyFromEnvironment so HTTPS_PROXY and NO_PROXY work")
+	}
+}
