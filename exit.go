@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Exit codes of the command-line contract (DESIGN.md).
+const (
+	exitOK        = 0
+	exitFailed    = 1 // a check failed or the remote refused
+	exitUsage     = 2 // bad usage or invalid input
+	exitCancelled = 130
+)
+
+// usageError is bad usage or invalid input: exit 2. Its text is shown as is.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+// silentError ends the command with a code after the command has already told
+// the user everything (a doctor report with a failed check, say).
+type silentError struct{ code int }
+
+func (e *silentError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// errCancelled is returned when the user cancelled (Ctrl+C, SIGINT, SIGTERM).
+var errCancelled = errors.New("cancelled")
+
+// exitCode maps the error a command returned to the contract's exit codes.
+func exitCode(ctx context.Context, err error) int {
+	var se *silentError
+	var ue *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &se):
+		return se.code
+	case errors.Is(err, errCancelled), errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		return exitCancelled
+	case errors.As(err, &ue):
+		return exitUsage
+	}
+	return exitFailed
+}
