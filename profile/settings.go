@@ -1,0 +1,310 @@
+package profile
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/drsetup/drsetup/secret"
+)
+
+// Field names one setting. The strings are sfcheck.Field's, and the suffixes
+// of the DRSETUP_* variables.
+type Field string
+
+const (
+	FieldEnvironment   Field = "environment"
+	FieldTokenEndpoint Field = "token_endpoint"
+	FieldMyDomain      Field = "my_domain"
+	FieldAuth          Field = "auth"
+	FieldClientID      Field = "client_id"
+	FieldClientSecret  Field = "client_secret"
+	FieldUsername      Field = "username"
+	FieldPassword      Field = "password"
+	FieldSecurityToken Field = "security_token"
+	FieldDRAPIKey      Field = "dr_api_key"
+	FieldEvents        Field = "events"
+)
+
+// allFields is every Field, in the order of the setup flow.
+var allFields = [...]Field{
+	FieldEnvironment, FieldTokenEndpoint, FieldMyDomain, FieldAuth, FieldClientID,
+	FieldClientSecret, FieldUsername, FieldPassword, FieldSecurityToken, FieldDRAPIKey, FieldEvents,
+}
+
+// Fields returns every Field, in the order of the setup flow.
+func Fields() []Field { return append([]Field(nil), allFields[:]...) }
+
+func fieldIndex(f Field) (int, bool) {
+	for i, g := range allFields {
+		if g == f {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// IsSecret reports whether f is a secret: kept only in the keyring, given
+// only through the environment or a prompt, never a flag.
+func IsSecret(f Field) bool {
+	switch f {
+	case FieldClientSecret, FieldPassword, FieldSecurityToken, FieldDRAPIKey:
+		return true
+	}
+	return false
+}
+
+// EnvVar is the environment variable that sets f, such as DRSETUP_MY_DOMAIN;
+// "" for a name that is not a Field.
+func EnvVar(f Field) string {
+	if _, ok := fieldIndex(f); !ok {
+		return ""
+	}
+	return "DRSETUP_" + strings.ToUpper(string(f))
+}
+
+// Source says where a setting's value came from.
+type Source string
+
+const (
+	SourceFlag    Source = "flag"
+	SourceEnv     Source = "env"
+	SourceProfile Source = "profile"
+	SourceKeyring Source = "keyring"
+	SourceDefault Source = "default"
+	SourcePrompt  Source = "prompt"
+	SourceUnset   Source = ""
+)
+
+// Setting is one value and where it came from. A Setting of a secret field,
+// as Settings.Setting returns it, prints masked.
+type Setting struct {
+	Value  string
+	Source Source
+
+	secret bool
+}
+
+func (s Setting) String() string {
+	v := s.Value
+	if s.secret {
+		v = secret.Value(v).String()
+	}
+	src := string(s.Source)
+	if src == "" {
+		src = "unset"
+	}
+	return fmt.Sprintf("%q (%s)", v, src)
+}
+
+// Format prints String for every verb, so no verb shows a secret.
+func (s Setting) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
+
+func (s Setting) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// Settings are the values a run uses, each with its Source. The zero value
+// has every field unset. Settings are plain values: a copy is independent.
+// Get returns secrets themselves; every printed, logged or JSON form of
+// Settings masks them.
+type Settings struct {
+	vals [len(allFields)]Setting
+}
+
+// Get is f's value ("" when unset). For a secret field this is the secret
+// itself: prefer Secret, which cannot be printed by accident.
+func (s Settings) Get(f Field) string { return s.Setting(f).Value }
+
+// Source is where f's value came from; SourceUnset when nowhere.
+func (s Settings) Source(f Field) Source { return s.Setting(f).Source }
+
+// Setting is f's value and source.
+func (s Settings) Setting(f Field) Setting {
+	i, ok := fieldIndex(f)
+	if !ok {
+		return Setting{}
+	}
+	st := s.vals[i]
+	st.secret = IsSecret(f)
+	return st
+}
+
+// Set records f's value and where it came from (a prompt answer, say). Events
+// are normalised as Resolve does. A name that is not a Field is ignored.
+func (s *Settings) Set(f Field, v string, src Source) {
+	i, ok := fieldIndex(f)
+	if !ok {
+		return
+	}
+	if f == FieldEvents {
+		v = normalizeEvents(v)
+	}
+	s.vals[i] = Setting{Value: v, Source: src}
+}
+
+// Secret is a secret field's value as a secret.Value.
+func (s Settings) Secret(f Field) secret.Value { return secret.Value(s.Get(f)) }
+
+// Secrets gathers the secret fields, to save them with Store.SaveSecrets.
+func (s Settings) Secrets() Secrets {
+	return Secrets{
+		ClientSecret:  s.Secret(FieldClientSecret),
+		Password:      s.Secret(FieldPassword),
+		SecurityToken: s.Secret(FieldSecurityToken),
+		DRAPIKey:      s.Secret(FieldDRAPIKey),
+	}
+}
+
+// Events is the events setting as a list.
+func (s Settings) Events() []string { return splitEvents(s.Get(FieldEvents)) }
+
+// String lists the set fields with their sources, secrets masked.
+func (s Settings) String() string {
+	var parts []string
+	for _, f := range allFields {
+		if st := s.Setting(f); st.Source != SourceUnset {
+			parts = append(parts, string(f)+"="+st.String())
+		}
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// Format prints String for every verb, so no verb shows a secret.
+func (s Settings) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
+
+func (s Settings) LogValue() slog.Value {
+	var attrs []slog.Attr
+	for _, f := range allFields {
+		if st := s.Setting(f); st.Source != SourceUnset {
+			attrs = append(attrs, slog.String(string(f), st.String()))
+		}
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// MarshalJSON writes {"field": {"value", "source"}} for the set fields, with
+// secrets masked.
+func (s Settings) MarshalJSON() ([]byte, error) {
+	type jsonSetting struct {
+		Value  string `json:"value"`
+		Source Source `json:"source"`
+	}
+	m := map[Field]jsonSetting{}
+	for _, f := range allFields {
+		st := s.Setting(f)
+		if st.Source == SourceUnset {
+			continue
+		}
+		if st.secret {
+			st.Value = secret.Value(st.Value).String()
+		}
+		m[f] = jsonSetting{st.Value, st.Source}
+	}
+	return json.Marshal(m)
+}
+
+// Inputs are the places a run's settings come from, highest precedence first.
+type Inputs struct {
+	// Flags holds the fields whose flag was given, even as "". Secrets are
+	// never flags: a secret field here is ignored.
+	Flags map[Field]string
+	// Getenv reads DRSETUP_* variables (os.Getenv in production); nil reads
+	// none. A variable set to "" counts as unset.
+	Getenv func(string) string
+	// Profile is the saved profile, nil when there is none.
+	Profile *Profile
+	// Secrets are the profile's secrets from the keyring, nil when none.
+	Secrets *Secrets
+	// Defaults fill what nothing else sets.
+	Defaults map[Field]string
+}
+
+// Resolve picks each field's value by precedence: flag, DRSETUP_* variable,
+// profile (its secrets from the keyring), default. Non-secret values from
+// flags and variables are trimmed of spaces; secrets only of a trailing line
+// ending, since spaces may belong to a password.
+func Resolve(in Inputs) Settings {
+	var s Settings
+	for _, f := range allFields {
+		if v, ok := in.Flags[f]; ok && !IsSecret(f) {
+			s.Set(f, strings.TrimSpace(v), SourceFlag)
+			continue
+		}
+		if in.Getenv != nil {
+			if v := in.Getenv(EnvVar(f)); v != "" {
+				if IsSecret(f) {
+					v = strings.TrimRight(v, "\r\n")
+				} else {
+					v = strings.TrimSpace(v)
+				}
+				s.Set(f, v, SourceEnv)
+				continue
+			}
+		}
+		if v := savedValue(in.Profile, in.Secrets, f); v != "" {
+			src := SourceProfile
+			if IsSecret(f) {
+				src = SourceKeyring
+			}
+			s.Set(f, v, src)
+			continue
+		}
+		if v := in.Defaults[f]; v != "" {
+			s.Set(f, v, SourceDefault)
+		}
+	}
+	return s
+}
+
+// savedValue is f's value in a saved profile or its keyring secrets.
+func savedValue(p *Profile, sec *Secrets, f Field) string {
+	if IsSecret(f) {
+		if sec == nil {
+			return ""
+		}
+		for _, sf := range sec.fields() {
+			if sf.field == f {
+				return sf.value.Reveal()
+			}
+		}
+		return ""
+	}
+	if p == nil {
+		return ""
+	}
+	switch f {
+	case FieldEnvironment:
+		return p.Environment
+	case FieldTokenEndpoint:
+		return p.TokenEndpoint
+	case FieldMyDomain:
+		return p.MyDomain
+	case FieldAuth:
+		return p.Auth
+	case FieldClientID:
+		return p.ClientID
+	case FieldUsername:
+		return p.Username
+	case FieldEvents:
+		return strings.Join(p.Events, ",")
+	}
+	return ""
+}
+
+// normalizeEvents trims each event, drops empty and repeated ones, and keeps
+// the order given.
+func normalizeEvents(v string) string { return strings.Join(splitEvents(v), ",") }
+
+func splitEvents(v string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range strings.Split(v, ",") {
+		e = strings.TrimSpace(e)
+		if e == "" || seen[e] {
+			continue
+		}
+		seen[e] = true
+		out = append(out, e)
+	}
+	return out
+}
