@@ -1,0 +1,286 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/sfcheck"
+)
+
+// Stage is a piece of work against the services, named as a progress line.
+type Stage string
+
+const (
+	StageLogin    Stage = "Logging in to Salesforce"
+	StageIdentity Stage = "Reading the integration user"
+	StageProbe    Stage = "Probing the Apex endpoint"
+	StageKey      Stage = "Checking the Digital River key"
+	StagePlan     Stage = "Looking for an existing webhook"
+	StageRegister Stage = "Registering the webhook"
+	StageSave     Stage = "Saving the profile"
+)
+
+// Services are what the setup talks to. Each method makes the requests of one
+// step; none retries a Salesforce login.
+type Services struct {
+	SF *sfcheck.Client
+	// DR builds a Digital River client for a key.
+	DR func(key string) (*drapi.Client, error)
+	// Store saves the profile after a registration; nil saves nothing.
+	Store *profile.Store
+	// Ephemeral marks a store that lives only for the run (--demo): the
+	// result says the secrets were not saved.
+	Ephemeral bool
+	// OnStage, when set, is told each stage as it starts.
+	OnStage func(Stage)
+	Now     func() time.Time
+}
+
+func (sv *Services) stage(s Stage) {
+	if sv.OnStage != nil {
+		sv.OnStage(s)
+	}
+}
+
+func (sv *Services) now() time.Time {
+	if sv.Now != nil {
+		return sv.Now()
+	}
+	return time.Now()
+}
+
+// Verified is what the Salesforce check found.
+type Verified struct {
+	Session  *sfcheck.Session
+	Identity *sfcheck.Identity // nil when the identity URL could not be read
+	Probe    sfcheck.ProbeResult
+	Problems []Problem // after a successful login: instance, user and Apex findings
+}
+
+// OrgID, UserID and InstanceURL of the login, for the result.
+func (v *Verified) OrgID() string {
+	if v == nil || v.Session == nil {
+		return ""
+	}
+	return v.Session.OrgID
+}
+
+func (v *Verified) UserID() string {
+	if v == nil || v.Session == nil {
+		return ""
+	}
+	return v.Session.UserID
+}
+
+func (v *Verified) InstanceURL() string {
+	if v == nil || v.Session == nil {
+		return ""
+	}
+	return v.Session.InstanceURL
+}
+
+// VerifySalesforce makes the one login Digital River will make, then reads
+// the user's identity, checks the org is the My Domain entered, and probes the
+// Apex endpoint without side effects. A refused login is the
+// *sfcheck.LoginError itself; what is found after a login is in Problems.
+func (sv *Services) VerifySalesforce(ctx context.Context, s Setup) (*Verified, error) {
+	d, err := s.Domain()
+	if err != nil {
+		return nil, err
+	}
+	sv.stage(StageLogin)
+	sess, err := sv.SF.Login(ctx, s.Credentials())
+	if err != nil {
+		return nil, err
+	}
+	v := &Verified{Session: sess}
+	if err := sfcheck.CheckInstance(sess, d); err != nil {
+		p := Problem{Field: profile.FieldMyDomain, Message: err.Error(), Blocking: true}
+		var ie *sfcheck.InstanceError
+		if errors.As(err, &ie) {
+			p.Suggestion = "https://" + ie.InstanceHost
+		}
+		v.Problems = append(v.Problems, p)
+	}
+
+	sv.stage(StageIdentity)
+	id, err := sv.SF.Identity(ctx, sess)
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case err != nil:
+		v.Problems = append(v.Problems, Problem{Message: "The login worked, but the user's details could not be read: " + err.Error()})
+	case !id.Active:
+		v.Problems = append(v.Problems, Problem{Field: profile.FieldUsername, Blocking: true,
+			Message: fmt.Sprintf("The user %s is inactive.", id.Username),
+			Remedy:  "Activate the integration user in Setup → Users, or use another user."})
+	default:
+		v.Identity = id
+	}
+
+	sv.stage(StageProbe)
+	probe, err := sv.SF.ProbeApex(ctx, sess, d.EndpointURL())
+	switch {
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case err != nil:
+		v.Problems = append(v.Problems, Problem{Field: profile.FieldMyDomain, Message: "The Apex endpoint could not be checked: " + err.Error()})
+	case !probe.OK:
+		v.Problems = append(v.Problems, Problem{Field: profile.FieldMyDomain, Message: probe.Finding, Remedy: probe.Remedy, Blocking: true})
+	}
+	v.Probe = probe
+	return v, nil
+}
+
+// KeyCheck is what the Digital River key check found.
+type KeyCheck struct {
+	Mode     drapi.Mode
+	Plan     drapi.Plan // what registering would do now
+	Problems []Problem
+}
+
+// CheckKey proves the key works by listing the account's webhooks, and finds
+// the webhook this org already has, under its right address or a wrong one.
+func (sv *Services) CheckKey(ctx context.Context, s Setup) (*KeyCheck, error) {
+	sv.stage(StageKey)
+	c, err := sv.DR(strings.TrimSpace(s.DRAPIKey.Reveal()))
+	if err != nil {
+		return nil, err
+	}
+	plan, err := sv.plan(ctx, c, s)
+	if err != nil {
+		return nil, err
+	}
+	return &KeyCheck{Mode: c.Mode(), Plan: plan, Problems: keyModeCheck(s)}, nil
+}
+
+// Plan decides what registering does: create the webhook, update this org's
+// existing one (fixing a wrong address), or nothing. Two webhooks for the
+// org are a *drapi.DuplicatesError, and nothing is written.
+func (sv *Services) Plan(ctx context.Context, s Setup) (drapi.Plan, error) {
+	sv.stage(StagePlan)
+	c, err := sv.DR(strings.TrimSpace(s.DRAPIKey.Reveal()))
+	if err != nil {
+		return drapi.Plan{}, err
+	}
+	return sv.plan(ctx, c, s)
+}
+
+func (sv *Services) plan(ctx context.Context, c *drapi.Client, s Setup) (drapi.Plan, error) {
+	d, err := s.Domain()
+	if err != nil {
+		return drapi.Plan{}, err
+	}
+	return c.Webhooks.Plan(ctx, s.Spec(), drapi.EnsureOptions{Match: OrgMatcher(d)})
+}
+
+// OrgMatcher recognises the webhooks addressed to this org's Digital River
+// endpoint, also under a wrong address: its Lightning or Setup host, no
+// trailing slash, another namespace of the app.
+func OrgMatcher(d sfcheck.MyDomain) func(drapi.Webhook) bool {
+	return func(w drapi.Webhook) bool {
+		a := sfcheck.AnalyzeEndpoint(w.Address)
+		return a.IsApexWebhook && a.MyDomain != nil && a.MyDomain.Host == d.Host
+	}
+}
+
+// Result is the outcome of a registration.
+type Result struct {
+	Profile    string
+	Action     drapi.Action // created, updated or unchanged
+	Adopted    bool         // a create whose answer was lost was found and adopted
+	Webhook    drapi.Webhook
+	Changes    []drapi.Change
+	Salesforce struct{ OrgID, UserID, InstanceURL string }
+
+	SecretsSaved bool
+	ProfilePath  string
+	ProfileErr   error // the profile file could not be written
+	SecretsErr   error // the keyring could not be reached: nothing secret was saved
+	Ephemeral    bool  // --demo: nothing outlives the run
+}
+
+// Register carries out the plan, then saves the profile and its secrets:
+// only after the webhook exists, so a cancelled setup saves nothing.
+func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *Verified) (*Result, error) {
+	sv.stage(StageRegister)
+	c, err := sv.DR(strings.TrimSpace(s.DRAPIKey.Reveal()))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.Webhooks.Apply(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{
+		Profile: s.Profile, Action: res.Action, Adopted: res.Adopted,
+		Webhook: res.Webhook, Changes: res.Changes, Ephemeral: sv.Ephemeral,
+	}
+	r.Salesforce.OrgID, r.Salesforce.UserID, r.Salesforce.InstanceURL = v.OrgID(), v.UserID(), v.InstanceURL()
+	if sv.Store == nil {
+		return r, nil
+	}
+	sv.stage(StageSave)
+	prev, err := sv.Store.Load(s.Profile)
+	if err != nil && !errors.Is(err, profile.ErrNotFound) {
+		// A damaged file is never overwritten silently: say so and keep it.
+		r.ProfileErr = err
+		return r, nil
+	}
+	p := s.ProfileAfter(prev, res.Webhook.ID, c.Mode(), sv.now())
+	if err := sv.Store.Save(p); err != nil {
+		r.ProfileErr = err
+		return r, nil
+	}
+	r.ProfilePath = sv.Store.Path(s.Profile)
+	if err := sv.Store.SaveSecrets(s.Profile, s.Secrets()); err != nil {
+		r.SecretsErr = err
+		return r, nil
+	}
+	r.SecretsSaved = !sv.Ephemeral
+	return r, nil
+}
+
+// MarshalJSON is the `setup --json` object of the command-line contract.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type webhook struct {
+		ID            string   `json:"id"`
+		Address       string   `json:"address"`
+		Types         []string `json:"types"`
+		Enabled       bool     `json:"enabled"`
+		TransportType string   `json:"transportType"`
+	}
+	type sf struct {
+		OrgID       string `json:"orgId"`
+		UserID      string `json:"userId"`
+		InstanceURL string `json:"instanceUrl"`
+	}
+	secrets := "not-saved"
+	if r.SecretsSaved {
+		secrets = "keyring"
+	}
+	types := r.Webhook.Types
+	if types == nil {
+		types = []string{}
+	}
+	return json.Marshal(struct {
+		Profile    string  `json:"profile"`
+		Action     string  `json:"action"`
+		Webhook    webhook `json:"webhook"`
+		Salesforce sf      `json:"salesforce"`
+		Secrets    string  `json:"secrets"`
+	}{
+		Profile: r.Profile,
+		Action:  string(r.Action),
+		Webhook: webhook{ID: r.Webhook.ID, Address: r.Webhook.Address, Types: types,
+			Enabled: r.Webhook.Enabled, TransportType: r.Webhook.TransportType},
+		Salesforce: sf{OrgID: r.Salesforce.OrgID, UserID: r.Salesforce.UserID, InstanceURL: r.Salesforce.InstanceURL},
+		Secrets:    secrets,
+	})
+}

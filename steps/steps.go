@@ -1,0 +1,303 @@
+// Package steps is the setup as data and rules: the answers an admin gives,
+// the steps of the guide in order, the checks of each value, the plan
+// (create, update or nothing) and its execution. The wizard, the plain
+// prompts and the unattended mode all run these same rules; none of it knows
+// about terminals.
+package steps
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/sfcheck"
+)
+
+// ID names a step of the setup, in the guide's order.
+type ID int
+
+const (
+	Welcome ID = iota
+	Environment
+	MyDomain
+	Auth
+	ConnectedApp
+	User
+	VerifySalesforce
+	DRKey
+	Events
+	Review
+	Register
+)
+
+var titles = map[ID]string{
+	Welcome:          "Welcome",
+	Environment:      "Salesforce environment",
+	MyDomain:         "My Domain URL",
+	Auth:             "Authentication",
+	ConnectedApp:     "Connected App",
+	User:             "Integration user",
+	VerifySalesforce: "Verify Salesforce",
+	DRKey:            "Digital River API key",
+	Events:           "Event types",
+	Review:           "Review",
+	Register:         "Register",
+}
+
+// Title is the step's heading.
+func (id ID) Title() string { return titles[id] }
+
+// Field names one value of the setup; the strings are shared with profile and
+// sfcheck.
+type Field = profile.Field
+
+// Fields of each input step, in the order the screen asks for them.
+var stepFields = map[ID][]Field{
+	Environment:  {profile.FieldEnvironment, profile.FieldTokenEndpoint},
+	MyDomain:     {profile.FieldMyDomain},
+	Auth:         {profile.FieldAuth},
+	ConnectedApp: {profile.FieldClientID, profile.FieldClientSecret},
+	User:         {profile.FieldUsername, profile.FieldPassword, profile.FieldSecurityToken},
+	DRKey:        {profile.FieldDRAPIKey},
+	Events:       {profile.FieldEvents},
+}
+
+// FieldsOf returns the fields step id asks for.
+func FieldsOf(id ID) []Field { return stepFields[id] }
+
+// StepOf returns the step that asks for f.
+func StepOf(f Field) ID {
+	for id, fs := range stepFields {
+		if slices.Contains(fs, f) {
+			return id
+		}
+	}
+	return Welcome
+}
+
+// TokenChoice is screen 2's answer: which token endpoint Digital River uses.
+type TokenChoice string
+
+const (
+	TokenProduction TokenChoice = "production" // https://login.salesforce.com/services/oauth2/token
+	TokenSandbox    TokenChoice = "sandbox"    // https://test.salesforce.com/services/oauth2/token
+	TokenMyDomain   TokenChoice = "my_domain"  // https://<My Domain>/services/oauth2/token
+	TokenCustom     TokenChoice = "custom"     // an explicit --token-endpoint
+)
+
+// Setup is every answer of the setup. Values are kept as given (an invalid
+// environment too), so validation can name what is wrong with them.
+type Setup struct {
+	Profile       string
+	Token         TokenChoice
+	Environment   sfcheck.Environment // production or sandbox; with TokenMyDomain, the org's kind
+	TokenEndpoint string              // with TokenCustom: the URL as given
+	MyDomain      string              // as typed
+	Auth          sfcheck.Flow
+	ClientID      string
+	ClientSecret  secret.Value
+	Username      string
+	Password      secret.Value
+	SecurityToken secret.Value
+	DRAPIKey      secret.Value
+	Events        []string
+
+	// AllowAnyHost lets credentials go to hosts outside Salesforce's and
+	// Digital River's domains (--allow-any-host).
+	AllowAnyHost bool
+}
+
+// Defaults are the values a new setup starts with.
+func Defaults(profileName string) Setup {
+	return Setup{
+		Profile:     profileName,
+		Token:       TokenProduction,
+		Environment: sfcheck.Production,
+		Auth:        sfcheck.FlowPassword,
+		Events:      slices.Clone(drapi.AppEvents),
+	}
+}
+
+// Steps returns the steps that apply to s, in order: the client credentials
+// flow has no integration user.
+func (s Setup) Steps() []ID {
+	ids := []ID{Welcome, Environment, MyDomain, Auth, ConnectedApp}
+	if s.Auth != sfcheck.FlowClientCredentials {
+		ids = append(ids, User)
+	}
+	return append(ids, VerifySalesforce, DRKey, Events, Review, Register)
+}
+
+// Numbered returns the position of id among the numbered steps (Welcome and
+// Register are not numbered) and their count: "Step 3 of 9".
+func (s Setup) Numbered(id ID) (n, total int) {
+	for _, x := range s.Steps() {
+		if x == Welcome || x == Register {
+			continue
+		}
+		total++
+		if x == id {
+			n = total
+		}
+	}
+	return n, total
+}
+
+// Next returns the step after id that applies to s, or Register.
+func (s Setup) Next(id ID) ID {
+	ids := s.Steps()
+	i := slices.Index(ids, id)
+	if i < 0 || i+1 >= len(ids) {
+		return Register
+	}
+	return ids[i+1]
+}
+
+// Prev returns the step before id that applies to s, or Welcome.
+func (s Setup) Prev(id ID) ID {
+	ids := s.Steps()
+	i := slices.Index(ids, id)
+	if i <= 0 {
+		return Welcome
+	}
+	return ids[i-1]
+}
+
+// Domain parses the My Domain as typed.
+func (s Setup) Domain() (sfcheck.MyDomain, error) { return sfcheck.ParseMyDomain(s.MyDomain) }
+
+// EndpointURL is the webhook address that follows from the My Domain, or ""
+// while the My Domain is not valid.
+func (s Setup) EndpointURL() string {
+	d, err := s.Domain()
+	if err != nil {
+		return ""
+	}
+	return d.EndpointURL()
+}
+
+// TokenURL is the token endpoint Digital River will use. The client
+// credentials flow is served only by the org's own My Domain, so with that
+// flow the shared endpoints give way to the My Domain's.
+func (s Setup) TokenURL() string {
+	d, derr := s.Domain()
+	switch s.effectiveToken() {
+	case TokenCustom:
+		return strings.TrimSpace(s.TokenEndpoint)
+	case TokenMyDomain:
+		if derr != nil {
+			return ""
+		}
+		return d.TokenEndpoint()
+	case TokenSandbox:
+		return sfcheck.SandboxTokenURL
+	}
+	return sfcheck.ProductionTokenURL
+}
+
+func (s Setup) effectiveToken() TokenChoice {
+	if s.Auth == sfcheck.FlowClientCredentials && (s.Token == TokenProduction || s.Token == TokenSandbox || s.Token == "") {
+		return TokenMyDomain
+	}
+	if s.Token == "" {
+		if s.Environment == sfcheck.Sandbox {
+			return TokenSandbox
+		}
+		return TokenProduction
+	}
+	return s.Token
+}
+
+// UsesMyDomainTokenForFlow reports whether the token endpoint was switched to
+// the My Domain's because the client credentials flow needs it.
+func (s Setup) UsesMyDomainTokenForFlow() bool {
+	return s.Auth == sfcheck.FlowClientCredentials && (s.Token == TokenProduction || s.Token == TokenSandbox)
+}
+
+// Env is the environment the setup is for: as chosen, or with the My Domain
+// token endpoint, the kind of the org the My Domain names.
+func (s Setup) Env() sfcheck.Environment {
+	if s.effectiveToken() == TokenMyDomain {
+		if d, err := s.Domain(); err == nil {
+			if d.Sandbox {
+				return sfcheck.Sandbox
+			}
+			return sfcheck.Production
+		}
+	}
+	switch s.Token {
+	case TokenProduction:
+		return sfcheck.Production
+	case TokenSandbox:
+		return sfcheck.Sandbox
+	}
+	return s.Environment
+}
+
+// Credentials are the login Digital River will make, as sfcheck takes them.
+func (s Setup) Credentials() sfcheck.Credentials {
+	c := sfcheck.Credentials{
+		TokenEndpoint: s.TokenURL(),
+		Flow:          s.Auth,
+		ClientID:      strings.TrimSpace(s.ClientID),
+		ClientSecret:  secret.Value(strings.TrimSpace(s.ClientSecret.Reveal())),
+	}
+	if s.Auth != sfcheck.FlowClientCredentials {
+		c.Username = strings.TrimSpace(s.Username)
+		c.Password = s.Password
+		c.SecurityToken = secret.Value(strings.TrimSpace(s.SecurityToken.Reveal()))
+	}
+	return c
+}
+
+// Spec is the webhook the setup asks Digital River for: the Endpoint URL,
+// the event types, OAUTH transport and the login the guide describes (the
+// password with the security token appended, joined here so the admin never
+// has to).
+func (s Setup) Spec() drapi.Spec {
+	c := s.Credentials()
+	o := &drapi.OAuth{
+		TokenEndPoint: c.TokenEndpoint,
+		ClientID:      c.ClientID,
+		ClientSecret:  c.ClientSecret,
+		GrantType:     drapi.GrantPassword,
+	}
+	if s.Auth == sfcheck.FlowClientCredentials {
+		o.GrantType = drapi.GrantClientCredentials
+	} else {
+		o.UserName = c.Username
+		o.Password = secret.Value(c.Password.Reveal() + c.SecurityToken.Reveal())
+	}
+	return drapi.Spec{
+		Address:       s.EndpointURL(),
+		Types:         slices.Clone(s.Events),
+		Enabled:       true,
+		APIVersion:    drapi.DefaultAPIVersion,
+		TransportType: drapi.TransportOAuth,
+		OAuth:         o,
+	}
+}
+
+// Secrets are the setup's secrets as the profile stores them. With the client
+// credentials flow the password and token are left out, so saving removes any
+// stored from an earlier password-flow setup.
+func (s Setup) Secrets() profile.Secrets {
+	sec := profile.Secrets{ClientSecret: s.ClientSecret, DRAPIKey: s.DRAPIKey}
+	if s.Auth != sfcheck.FlowClientCredentials {
+		sec.Password = s.Password
+		sec.SecurityToken = s.SecurityToken
+	}
+	return sec
+}
+
+// Redact registers every secret of s with r, so a debug log or an error text
+// never carries them.
+func (s Setup) Redact(r *secret.Redactor) {
+	if r == nil {
+		return
+	}
+	r.Add(s.ClientSecret.Reveal(), s.Password.Reveal(), s.SecurityToken.Reveal(), s.DRAPIKey.Reveal(),
+		s.Password.Reveal()+s.SecurityToken.Reveal())
+}
