@@ -203,7 +203,11 @@ func (e *Error) drSaid() string {
 	if len(msgs) == 0 {
 		return ""
 	}
-	return " Digital River said: " + strings.Join(msgs, "; ")
+	said := strings.Join(msgs, "; ")
+	if !strings.HasSuffix(said, ".") && !strings.HasSuffix(said, "!") && !strings.HasSuffix(said, "?") {
+		said += "."
+	}
+	return " Digital River said: " + said
 }
 
 func (e *Error) parameter() string {
@@ -274,18 +278,13 @@ func noteOf(body string) string {
 
 // mayHaveApplied reports whether the request may have reached Digital River
 // and taken effect although no success came back: a timeout or dropped
-// connection after sending, or a gateway error.
+// connection after sending, or a server or gateway error.
 func (e *Error) mayHaveApplied() bool {
-	switch e.Kind {
-	case KindServer, KindTimeout:
+	if e.Status >= 500 || e.Kind == KindTimeout {
 		return true
-	case KindNetwork:
-		var ne *httpx.NetError
-		if errors.As(e.Err, &ne) {
-			return ne.Kind == httpx.NetReset || ne.Kind == httpx.NetOther
-		}
 	}
-	return false
+	var ne *httpx.NetError
+	return e.Kind == KindNetwork && errors.As(e.Err, &ne) && (ne.Kind == httpx.NetReset || ne.Kind == httpx.NetOther)
 }
 
 // errorBody is Digital River's error document.
@@ -316,17 +315,18 @@ func (c *Client) responseError(r *request, status int, header http.Header, body 
 		e.Kind = KindRedirect
 		e.Location = clean(httpx.Redact(header.Get("Location")), 200, r.redact)
 		return e
-	case httpx.LooksLikeHTML(header.Get("Content-Type"), body):
+	case looksLikeHTML(header.Get("Content-Type"), body):
 		e.Kind = KindProxyHTML
 		e.Body = clean(httpx.HTMLTitle(body), 80, r.redact)
 		return e
 	}
 	var eb errorBody
+	notJSON := false
 	if len(body) > 0 {
 		if err := json.Unmarshal(body, &eb); err != nil {
-			e.Kind, e.Err = KindNotJSON, err
+			notJSON = true
+			e.Err = err
 			e.Body = bodyNote(header.Get("Content-Type"), len(body))
-			return e
 		}
 	}
 	e.Type = clean(eb.Type, 40, r.redact)
@@ -340,7 +340,16 @@ func (c *Client) responseError(r *request, status int, header http.Header, body 
 			Message:   clean(d.Message, maxMessage, r.redact),
 		})
 	}
+	// A rate limit or a server error is what it is whatever its body: load
+	// balancers answer 503 in plain text.
 	switch {
+	case status == http.StatusTooManyRequests:
+		e.Kind = KindRateLimited
+		e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
+	case status >= 500:
+		e.Kind = KindServer
+	case notJSON:
+		e.Kind = KindNotJSON
 	case status == http.StatusUnauthorized:
 		e.Kind = KindUnauthorized
 	case status == http.StatusForbidden:
@@ -351,11 +360,6 @@ func (c *Client) responseError(r *request, status int, header http.Header, body 
 		e.Kind = KindConflict
 	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
 		e.Kind = KindBadRequest
-	case status == http.StatusTooManyRequests:
-		e.Kind = KindRateLimited
-		e.RetryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
-	case status >= 500:
-		e.Kind = KindServer
 	default:
 		e.Kind = KindUnexpected
 	}

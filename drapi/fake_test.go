@@ -28,7 +28,7 @@ type fakeDR struct {
 	key string
 
 	mu         sync.Mutex
-	hooks      []hook // consumed one per request, first in first out
+	hooks      []methodHook // each used once, by the first request of its method
 	webhooks   []map[string]any
 	seq        int
 	requests   []seenRequest
@@ -38,6 +38,11 @@ type fakeDR struct {
 
 // hook intercepts one request; serve runs the fake's normal handling.
 type hook func(w http.ResponseWriter, r *http.Request, serve http.HandlerFunc)
+
+type methodHook struct {
+	method string // "" for any
+	h      hook
+}
 
 type seenRequest struct {
 	Method, Path, Query string
@@ -89,10 +94,13 @@ func (a attemptRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
 	return a.rt.RoundTrip(r)
 }
 
-func (f *fakeDR) push(h ...hook) {
+// on intercepts the next requests of method ("" for any), one hook each.
+func (f *fakeDR) on(method string, hs ...hook) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.hooks = append(f.hooks, h...)
+	for _, h := range hs {
+		f.hooks = append(f.hooks, methodHook{method, h})
+	}
 }
 
 func (f *fakeDR) handle(w http.ResponseWriter, r *http.Request) {
@@ -102,8 +110,12 @@ func (f *fakeDR) handle(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.requests = append(f.requests, seenRequest{r.Method, r.URL.Path, r.URL.RawQuery, body, r.Header.Get("Authorization"), r.Header.Get("Content-Type"), attempt})
 	var h hook
-	if len(f.hooks) > 0 {
-		h, f.hooks = f.hooks[0], f.hooks[1:]
+	for i, mh := range f.hooks {
+		if mh.method == "" || mh.method == r.Method {
+			h = mh.h
+			f.hooks = slices.Delete(f.hooks, i, i+1)
+			break
+		}
 	}
 	f.mu.Unlock()
 	w.Header().Set("x-dr-requestid", fmt.Sprintf("req_%d", len(f.requests)))

@@ -104,15 +104,38 @@ func (c *Client) try(ctx context.Context, r *request, n int) (*response, *Error)
 		return nil, c.netError(ctx, r, 0, err)
 	}
 	defer resp.Body.Close()
-	b, err := httpx.ReadBody(resp.Body, c.maxBody)
+	b, err := readBody(resp, c.maxBody)
 	if err != nil && !errors.Is(err, httpx.ErrBodyTooLarge) {
 		return nil, c.netError(ctx, r, 0, err)
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
-	if ok && err == nil && !httpx.LooksLikeHTML(resp.Header.Get("Content-Type"), b) {
+	if ok && err == nil && !looksLikeHTML(resp.Header.Get("Content-Type"), b) {
 		return &response{status: resp.StatusCode, header: resp.Header, body: b}, nil
 	}
 	return nil, c.responseError(r, resp.StatusCode, resp.Header, b, err)
+}
+
+// readBody reads at most limit bytes, as httpx.ReadBody does, but sizes its
+// buffer from Content-Length when the server gives one: a page of webhooks
+// read by doubling a small buffer costs several times the page in garbage.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= limit {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	b := buf.Bytes()
+	if err == nil && int64(len(b)) > limit {
+		return b[:limit], httpx.ErrBodyTooLarge
+	}
+	return b, err
+}
+
+// looksLikeHTML asks httpx.LooksLikeHTML about the start of the body only: it
+// looks no further than 512 bytes, but lowercases all it is given.
+func looksLikeHTML(contentType string, body []byte) bool {
+	body = bytes.TrimLeft(body, " \t\r\n")
+	return httpx.LooksLikeHTML(contentType, body[:min(len(body), 512)])
 }
 
 func (c *Client) netError(ctx context.Context, r *request, attempts int, err error) *Error {
@@ -149,22 +172,22 @@ func (c *Client) retryWait(ctx context.Context, r *request, e *Error, attempt in
 }
 
 func retryable(method string, e *Error) bool {
+	if e.Kind == KindCancelled || e.Kind == KindTooLarge {
+		return false
+	}
+	if e.Status == http.StatusTooManyRequests {
+		return true
+	}
 	var ne *httpx.NetError
 	isNet := errors.As(e.Err, &ne)
 	if method == http.MethodPost {
-		return e.Kind == KindRateLimited || (isNet && ne.Kind == httpx.NetRefused)
+		return isNet && ne.Kind == httpx.NetRefused
 	}
-	switch e.Kind {
-	case KindRateLimited, KindTimeout:
+	switch e.Status {
+	case http.StatusRequestTimeout, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
-	case KindServer:
-		return e.Status == http.StatusBadGateway || e.Status == http.StatusServiceUnavailable || e.Status == http.StatusGatewayTimeout
-	case KindUnexpected:
-		return e.Status == http.StatusRequestTimeout
-	case KindNetwork:
-		return isNet && ne.Temporary()
 	}
-	return false
+	return e.Kind == KindTimeout || (isNet && ne.Temporary())
 }
 
 // backoff is the wait after the given number of failed tries: exponential,

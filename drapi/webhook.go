@@ -97,7 +97,12 @@ func (w *Webhook) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &in); err != nil {
 		return err
 	}
-	*w = Webhook{
+	*w = in.webhook()
+	return nil
+}
+
+func (in *wireWebhook) webhook() Webhook {
+	return Webhook{
 		ID:             in.ID,
 		Address:        in.Address,
 		Types:          in.Types,
@@ -110,7 +115,6 @@ func (w *Webhook) UnmarshalJSON(b []byte) error {
 		CreatedTime:    parseTime(in.CreatedTime),
 		UpdatedTime:    parseTime(in.UpdatedTime),
 	}
-	return nil
 }
 
 func parseTime(s string) time.Time {

@@ -32,8 +32,8 @@ func (s *WebhooksService) All(ctx context.Context) iter.Seq2[Webhook, error] {
 				yield(Webhook{}, err)
 				return
 			}
-			for _, w := range p.data {
-				if !yield(w, nil) {
+			for i := range p.data {
+				if !yield(p.data[i].webhook(), nil) {
 					return
 				}
 			}
@@ -52,12 +52,13 @@ func (s *WebhooksService) All(ctx context.Context) iter.Seq2[Webhook, error] {
 }
 
 type page struct {
-	data    []Webhook
+	data    []wireWebhook
 	hasMore bool
 	stuck   func() error
 }
 
-// listPage fetches one page. Digital River's API document gives the list as a
+// listPage fetches one page, decoded straight into the wire form (a
+// Webhook's own UnmarshalJSON would scan each one twice). Digital River's API document gives the list as a
 // bare array while its docs describe {data, hasMore}; both are read, and a bare
 // array is taken as the whole list.
 func (s *WebhooksService) listPage(ctx context.Context, after string) (page, error) {
@@ -73,14 +74,14 @@ func (s *WebhooksService) listPage(ctx context.Context, after string) (page, err
 	}
 	fail := func(err error) error { return c.decodeError(r, resp.status, resp.header, resp.body, err) }
 	if b := bytes.TrimLeft(resp.body, " \t\r\n"); len(b) > 0 && b[0] == '[' {
-		var ws []Webhook
+		var ws []wireWebhook
 		if err := json.Unmarshal(resp.body, &ws); err != nil {
 			return page{}, fail(err)
 		}
 		return page{data: ws}, nil
 	}
 	var env struct {
-		Data    *[]Webhook `json:"data"`
+		Data    *[]wireWebhook `json:"data"`
 		HasMore bool       `json:"hasMore"`
 	}
 	if err := json.Unmarshal(resp.body, &env); err != nil {

@@ -205,7 +205,7 @@ func TestCreateSendsTheWebhookAndReadsTheAnswer(t *testing.T) {
 
 func TestCreateAcceptsAnyTwoHundred(t *testing.T) {
 	f := newFake(t)
-	f.push(func(w http.ResponseWriter, r *http.Request, serve http.HandlerFunc) {
+	f.on(http.MethodPost, func(w http.ResponseWriter, r *http.Request, serve http.HandlerFunc) {
 		rec := httptest.NewRecorder()
 		serve(rec, r)
 		w.Header().Set("Content-Type", "application/json")
@@ -247,7 +247,7 @@ func TestGetAndDelete(t *testing.T) {
 func TestDeleteWhoseAnswerWasLostSucceeds(t *testing.T) {
 	f := newFake(t)
 	f.seed(1)
-	f.push(loseAnswer(true))
+	f.on(http.MethodDelete, loseAnswer(true))
 	c, sleeps := f.client(t, Options{})
 	if err := c.Webhooks.Delete(context.Background(), "00000000-0000-4000-8000-000000000001"); err != nil {
 		t.Fatalf("the retry's 404 means the first try deleted it: %v", err)
@@ -267,7 +267,9 @@ func TestUpdateSendsOnlyWhatChanged(t *testing.T) {
 		{"enabled", func(s *Spec) { s.Enabled = false }, `{"enabled":false}`},
 		{"types", func(s *Spec) { s.Types = []string{"order.accepted"} }, `{"types":["order.accepted"]}`},
 		{"types in another order", func(s *Spec) { slices.Reverse(s.Types) }, ""},
-		{"address host case", func(s *Spec) { s.Address = strings.ToUpper(s.Address[:8]) + strings.ToUpper(s.Address[8:30]) + s.Address[30:] }, ""},
+		{"address host case", func(s *Spec) {
+			s.Address = strings.ToUpper(s.Address[:8]) + strings.ToUpper(s.Address[8:30]) + s.Address[30:]
+		}, ""},
 		{"address", func(s *Spec) { s.Address = strings.Replace(s.Address, "acme", "acme2", 1) },
 			`{"address":"https://acme2.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/"}`},
 		{"password", func(s *Spec) { s.OAuth.Password = "NewPassTOKEN" },
@@ -583,7 +585,7 @@ func TestWebhookIDIsEscapedInThePath(t *testing.T) {
 
 func TestCancelledCallStopsAtOnce(t *testing.T) {
 	f := newFake(t)
-	f.push(status(503, "service_unavailable"))
+	f.on("", status(503, "service_unavailable"))
 	c, _ := f.client(t, Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	c.sleep = func(ctx context.Context, d time.Duration) error { cancel(); <-ctx.Done(); return ctx.Err() }
