@@ -145,7 +145,7 @@ func TestKeyringErrorSaysHowDrsetupGoesOn(t *testing.T) {
 	cases := map[string]string{
 		OpSet:    "drsetup goes on without saving secrets; next time set DRSETUP_CLIENT_SECRET, DRSETUP_PASSWORD, DRSETUP_SECURITY_TOKEN and DRSETUP_DR_API_KEY or answer the prompts",
 		OpGet:    "set DRSETUP_CLIENT_SECRET, DRSETUP_PASSWORD, DRSETUP_SECURITY_TOKEN and DRSETUP_DR_API_KEY or answer the prompts",
-		OpDelete: `the secrets stay in the keyring under the service "drsetup"`,
+		OpDelete: `The secrets stay in the keyring under the service "drsetup"; run "drsetup profiles delete" again once the keyring works`,
 	}
 	for op, want := range cases {
 		msg := (&KeyringError{Kind: KindNoSecretService, Op: op}).Error()

@@ -59,9 +59,12 @@ func (e *KeyringError) Error() string {
 		carryOn = "drsetup goes on without saving secrets; next time set " + envVars + " or answer the prompts"
 	case OpDelete:
 		head = "could not delete secrets from the keyring"
-		carryOn = fmt.Sprintf("the secrets stay in the keyring under the service %q; run \"drsetup profiles delete\" again once the keyring works, or remove them by hand", KeyringService)
-	default:
+		carryOn = fmt.Sprintf("The secrets stay in the keyring under the service %q; run \"drsetup profiles delete\" again once the keyring works, or remove them by hand", KeyringService)
+	case OpGet:
 		head = "could not read saved secrets from the keyring"
+		carryOn = "Meanwhile, set " + envVars + " or answer the prompts"
+	default:
+		head = "could not reach the keyring"
 		carryOn = "Meanwhile, set " + envVars + " or answer the prompts"
 	}
 	reason := e.Reason

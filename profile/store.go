@@ -490,8 +490,8 @@ func (s *Store) SaveSecrets(name string, sec Secrets) error {
 // no profile has: nil, or the *KeyringError that saving or loading secrets
 // would meet.
 func (s *Store) CheckKeyring() error {
-	// No profile name contains "/" alone at the start, so this never
-	// collides with a real entry.
+	// Profile entries are "<name>/<field>" with a non-empty name, so this
+	// entry is never one of them.
 	_, err := s.keyring.Get("/probe")
 	if err == nil || errors.Is(err, ErrNoSecret) {
 		return nil
