@@ -1,0 +1,210 @@
+package emulator
+
+import "fmt"
+
+// DemoValues are the values a newcomer types in `drsetup --demo`, shown on the
+// welcome screen and in `drsetup --demo --help`. All are made up.
+type DemoValues struct {
+	MyDomain        string // the production org, healthy
+	LightningURL    string // its Lightning URL, the most common wrong answer
+	SandboxMyDomain string // a sandbox of it
+	SandboxUsername string
+
+	ClientID     string // the Connected App "Salesforce DigitalRiver Integration", installed in every demo org
+	ClientSecret string
+	Username     string
+	Password     string // every demo user's password; it holds & and +, which must be form-encoded
+	// SecurityToken is every demo user's security token.
+	SecurityToken string
+
+	DRKey       string // a test secret key
+	DRPublicKey string // a public key, refused by the webhooks API
+	DRLiveKey   string // a live secret key
+
+	BlockedMyDomain   string // an org whose username-password flow is blocked; its app allows client credentials
+	BlockedUsername   string
+	NoPackageMyDomain string // an org without the Digital River package
+	NoPackageUsername string
+	NoAccessUsername  string // a user of MyDomain without Apex class access
+}
+
+const (
+	demoAcme      = "acme.my.salesforce.com"
+	demoAcmeUAT   = "acme--uat.sandbox.my.salesforce.com"
+	demoGlobex    = "globex.my.salesforce.com"
+	demoSoylent   = "soylent.my.salesforce.com"
+	demoInitech   = "initech.my.salesforce.com"
+	demoHooli     = "hooli.my.salesforce.com"
+	demoUmbrella  = "umbrella.my.salesforce.com"
+	demoWayneUAT  = "wayne--uat.sandbox.my.salesforce.com"
+	demoStaleWord = "Old&Pass+w0rd"
+)
+
+// Demo holds the values for the demo scenarios.
+var Demo = DemoValues{
+	MyDomain:          "https://" + demoAcme,
+	LightningURL:      "https://acme.lightning.force.com",
+	SandboxMyDomain:   "https://" + demoAcmeUAT,
+	SandboxUsername:   "integration@acme.example.uat",
+	ClientID:          "3MVG9DEMO.drsetup.demo.consumer.key.not.a.real.one",
+	ClientSecret:      "DEMO-CONSUMER-SECRET-0000",
+	Username:          "integration@acme.example",
+	Password:          "Demo&Pass+w0rd",
+	SecurityToken:     "DEMOtoken0000000000000",
+	DRKey:             "sk_test_demo_0000000000000000000000",
+	DRPublicKey:       "pk_test_demo_0000000000000000000000",
+	DRLiveKey:         "sk_live_demo_0000000000000000000000",
+	BlockedMyDomain:   "https://" + demoGlobex,
+	BlockedUsername:   "integration@globex.example",
+	NoPackageMyDomain: "https://" + demoSoylent,
+	NoPackageUsername: "integration@soylent.example",
+	NoAccessUsername:  "noaccess@acme.example",
+}
+
+// Traps are short lines naming the mistakes the demo lets a newcomer make,
+// to see how drsetup catches each.
+func (d DemoValues) Traps() []string {
+	return []string{
+		fmt.Sprintf("paste the Lightning URL %s as the My Domain", d.LightningURL),
+		"type a wrong password (five wrong ones lock the user, as in Salesforce)",
+		"leave the security token empty",
+		fmt.Sprintf("pick Production with %s (user %s)", d.SandboxMyDomain, d.SandboxUsername),
+		fmt.Sprintf("use the public key %s", d.DRPublicKey),
+		fmt.Sprintf("use the live key %s with the sandbox", d.DRLiveKey),
+		fmt.Sprintf("use the blocked org %s (user %s), then switch to client credentials", d.BlockedMyDomain, d.BlockedUsername),
+		fmt.Sprintf("use %s (user %s), where the Digital River package is not installed", d.NoPackageMyDomain, d.NoPackageUsername),
+		fmt.Sprintf("use the user %s, who lacks the DigitalRiver Connector - Integration permission set", d.NoAccessUsername),
+	}
+}
+
+// salesforceEvents are the eight events the Lightning app handles.
+var salesforceEvents = []string{
+	"order.accepted", "order.cancelled", "order.complete", "order.pending_payment",
+	"order.review_opened", "order.blocked", "order.credit_memo.created", "order.invoice.created",
+}
+
+// DemoScenario is the world of `drsetup --demo`: the orgs behind Demo's
+// values and a Digital River account with only unrelated webhooks.
+func DemoScenario() Scenario {
+	acme := demoOrg(demoAcme, demoUser(Demo.Username), demoUser(Demo.NoAccessUsername))
+	acme.Users[1].ClassAccess = false
+	uat := demoOrg(demoAcmeUAT, demoUser(Demo.SandboxUsername))
+	uat.Sandbox = true
+	soylent := demoOrg(demoSoylent, demoUser(Demo.NoPackageUsername))
+	soylent.PackageInstalled = false
+	return Scenario{
+		Orgs: []Org{acme, uat, blockedOrg(), soylent},
+		DigitalRiver: Account{
+			Keys: demoKeys(),
+			Webhooks: []Webhook{
+				{Address: "https://erp.acme.example/digitalriver/events", Types: []string{"order.complete", "order.refunded"}, Enabled: true},
+				{Address: "https://warehouse.acme.example/hooks/dr", Types: []string{"order.fulfilled"}, Enabled: true},
+				{Address: "https://erp.acme.example/digitalriver/events", Types: []string{"order.complete"}, Enabled: true, LiveMode: true},
+			},
+		},
+	}
+}
+
+// DoctorDemoScenario is the world of `drsetup doctor --demo`: Demo's healthy
+// org and webhook beside the broken setups support meets most: a webhook on a
+// Lightning host, one missing event types, one whose stored password is stale,
+// a duplicate pair, one on an org that blocks the username-password flow.
+func DoctorDemoScenario() Scenario {
+	orgs := []Org{
+		demoOrg(demoAcme, demoUser(Demo.Username)),
+		demoOrg(demoInitech, demoUser("integration@initech.example")),
+		demoOrg(demoHooli, demoUser("integration@hooli.example")),
+		demoOrg(demoUmbrella, demoUser("integration@umbrella.example")),
+		demoOrg(demoWayneUAT, demoUser("integration@wayne.example.uat")),
+		blockedOrg(),
+	}
+	orgs[4].Sandbox = true
+
+	missing := []string{"order.accepted", "order.complete", "order.pending_payment", "order.blocked"}
+	stale := demoHook(demoUmbrella, "integration@umbrella.example", salesforceEvents)
+	stale.OAuth.Password = demoStaleWord + Demo.SecurityToken
+	lightning := demoHook(demoInitech, "integration@initech.example", salesforceEvents)
+	lightning.Address = "https://initech.lightning.force.com/services/apexrest/digitalriverv3/webhooks/"
+	sandbox := demoHook(demoWayneUAT, "integration@wayne.example.uat", salesforceEvents)
+	sandbox.OAuth.TokenEndPoint = "https://test.salesforce.com/services/oauth2/token"
+
+	return Scenario{
+		Orgs: orgs,
+		DigitalRiver: Account{
+			Keys: demoKeys(),
+			Webhooks: []Webhook{
+				demoHook(demoAcme, Demo.Username, salesforceEvents),
+				lightning,
+				demoHook(demoHooli, "integration@hooli.example", missing),
+				stale,
+				sandbox,
+				sandbox.clone(),
+				demoHook(demoGlobex, Demo.BlockedUsername, salesforceEvents),
+				{Address: "https://erp.acme.example/digitalriver/events", Types: []string{"order.complete", "order.refunded"}, Enabled: true},
+			},
+		},
+	}
+}
+
+func demoUser(username string) User {
+	return User{
+		Username:      username,
+		Password:      Demo.Password,
+		SecurityToken: Demo.SecurityToken,
+		Active:        true,
+		Approved:      true,
+		ClassAccess:   true,
+	}
+}
+
+// demoOrg is an org with the package and the guide's Connected App installed.
+func demoOrg(host string, users ...User) Org {
+	return Org{
+		MyDomain:         host,
+		PackageInstalled: true,
+		Apps: []ConnectedApp{{
+			Name:              "Salesforce DigitalRiver Integration",
+			ClientID:          Demo.ClientID,
+			ClientSecret:      Demo.ClientSecret,
+			AdminApprovedOnly: true,
+		}},
+		Users: users,
+	}
+}
+
+// blockedOrg blocks the username-password flow, as orgs created in Summer
+// '23 or later do by default, and lets its app use client credentials.
+func blockedOrg() Org {
+	o := demoOrg(demoGlobex, demoUser(Demo.BlockedUsername))
+	o.UsernamePasswordBlocked = true
+	o.Apps[0].ClientCredentials = true
+	o.Apps[0].RunAsUser = Demo.BlockedUsername
+	return o
+}
+
+func demoKeys() []Key {
+	return []Key{
+		{Key: Demo.DRKey, CanWebhooks: true},
+		{Key: Demo.DRPublicKey},
+		{Key: Demo.DRLiveKey, CanWebhooks: true},
+	}
+}
+
+// demoHook is a webhook set up as the guide says, for the org at host.
+func demoHook(host, username string, types []string) Webhook {
+	return Webhook{
+		Address:       "https://" + host + "/services/apexrest/digitalriverv3/webhooks/",
+		Types:         append([]string(nil), types...),
+		APIVersion:    apiVersionDefault,
+		Enabled:       true,
+		TransportType: transportOAuth,
+		OAuth: &OAuth{
+			TokenEndPoint: "https://" + loginHost + "/services/oauth2/token",
+			UserName:      username,
+			Password:      Demo.Password + Demo.SecurityToken,
+			ClientID:      Demo.ClientID,
+			ClientSecret:  Demo.ClientSecret,
+			GrantType:     grantPassword,
+		},
+	}
+}
