@@ -305,7 +305,9 @@ func TestCreateWebhookValidation(t *testing.T) {
 		{"clientID spelt clientId", valid(func(m map[string]any) { oauth(m)["clientId"] = oauth(m)["clientID"]; delete(oauth(m), "clientID") }), "missing_parameter", "oauth.clientID"},
 		{"clientSecret missing", valid(func(m map[string]any) { delete(oauth(m), "clientSecret") }), "missing_parameter", "oauth.clientSecret"},
 		{"tokenEndPoint missing", valid(func(m map[string]any) { delete(oauth(m), "tokenEndPoint") }), "missing_parameter", "oauth.tokenEndPoint"},
-		{"tokenEndPoint over http", valid(func(m map[string]any) { oauth(m)["tokenEndPoint"] = "http://login.salesforce.com/services/oauth2/token" }), "invalid_parameter", "oauth.tokenEndPoint"},
+		{"tokenEndPoint over http", valid(func(m map[string]any) {
+			oauth(m)["tokenEndPoint"] = "http://login.salesforce.com/services/oauth2/token"
+		}), "invalid_parameter", "oauth.tokenEndPoint"},
 		{"userName missing for the password grant", valid(func(m map[string]any) { delete(oauth(m), "userName") }), "missing_parameter", "oauth.userName"},
 		{"password missing for the password grant", valid(func(m map[string]any) { delete(oauth(m), "password") }), "missing_parameter", "oauth.password"},
 		{"grant type unknown", valid(func(m map[string]any) { oauth(m)["grantType"] = "jwt" }), "invalid_parameter", "oauth.grantType"},

@@ -51,7 +51,11 @@ func testScenario() Scenario {
 		},
 		Users: []User{
 			activeUser(apiUser, apiPass, apiToken),
-			func() User { u := activeUser("trusted@acme.example", "trusted-pw", "TOKEN2"); u.TrustedIP = true; return u }(),
+			func() User {
+				u := activeUser("trusted@acme.example", "trusted-pw", "TOKEN2")
+				u.TrustedIP = true
+				return u
+			}(),
 			func() User { u := activeUser("iprestricted@acme.example", "pw", "T"); u.IPRestricted = true; return u }(),
 			func() User { u := activeUser("unapproved@acme.example", "pw", "T"); u.Approved = false; return u }(),
 			func() User { u := activeUser("inactive@acme.example", "pw", "T"); u.Active = false; return u }(),
