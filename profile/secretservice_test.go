@@ -111,6 +111,11 @@ func requireSecretService(t *testing.T) {
 		if errors.As(err, &ke) {
 			reason = ke.Reason
 		}
+		if os.Getenv("DRSETUP_REQUIRE_KEYRING") != "" {
+			// CI sets this: there, a missing Secret Service is a broken CI
+			// machine, and skipping would hide that the tests never ran.
+			t.Fatalf("DRSETUP_REQUIRE_KEYRING is set but there is no usable Secret Service (%s)", reason)
+		}
 		t.Skipf("no Secret Service on this machine (%s): %s", reason, how)
 	}
 }
