@@ -120,7 +120,10 @@ func (c *Client) try(ctx context.Context, r *request, n int) (*response, *Error)
 // read by doubling a small buffer costs several times the page in garbage.
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	var buf bytes.Buffer
-	if n := resp.ContentLength; n > 0 && n <= limit {
+	switch n := resp.ContentLength; {
+	case n > limit:
+		return nil, httpx.ErrBodyTooLarge
+	case n > 0:
 		buf.Grow(int(n) + bytes.MinRead)
 	}
 	_, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))

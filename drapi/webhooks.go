@@ -43,7 +43,7 @@ func (s *WebhooksService) All(ctx context.Context) iter.Seq2[Webhook, error] {
 			next := p.data[len(p.data)-1].ID
 			if next == "" || next == after {
 				// A server that ignores startingAfter would page forever.
-				yield(Webhook{}, p.stuck())
+				yield(Webhook{}, p.fail(errors.New("the next page did not move past the last one")))
 				return
 			}
 			after = next
@@ -54,13 +54,13 @@ func (s *WebhooksService) All(ctx context.Context) iter.Seq2[Webhook, error] {
 type page struct {
 	data    []wireWebhook
 	hasMore bool
-	stuck   func() error
+	fail    func(error) error // an *Error about this page's answer
 }
 
-// listPage fetches one page, decoded straight into the wire form (a
-// Webhook's own UnmarshalJSON would scan each one twice). Digital River's API document gives the list as a
-// bare array while its docs describe {data, hasMore}; both are read, and a bare
-// array is taken as the whole list.
+// listPage fetches one page. Digital River's API document gives the list as a
+// bare array while its docs describe {data, hasMore}; both are read, and a
+// bare array is taken as the whole list. Pages decode straight into the wire
+// form: a Webhook's own UnmarshalJSON would scan each one twice.
 func (s *WebhooksService) listPage(ctx context.Context, after string) (page, error) {
 	c := s.client
 	r := c.newRequest(http.MethodGet, "/webhooks", nil)
@@ -78,11 +78,11 @@ func (s *WebhooksService) listPage(ctx context.Context, after string) (page, err
 		if err := json.Unmarshal(resp.body, &ws); err != nil {
 			return page{}, fail(err)
 		}
-		return page{data: ws}, nil
+		return page{data: ws, fail: fail}, nil
 	}
 	var env struct {
 		Data    *[]wireWebhook `json:"data"`
-		HasMore bool       `json:"hasMore"`
+		HasMore bool           `json:"hasMore"`
 	}
 	if err := json.Unmarshal(resp.body, &env); err != nil {
 		return page{}, fail(err)
@@ -90,18 +90,15 @@ func (s *WebhooksService) listPage(ctx context.Context, after string) (page, err
 	if env.Data == nil {
 		return page{}, fail(errors.New(`the list has no "data" array`))
 	}
-	return page{
-		data:    *env.Data,
-		hasMore: env.HasMore,
-		stuck:   func() error { return fail(errors.New("the next page did not move past the last one")) },
-	}, nil
+	return page{data: *env.Data, hasMore: env.HasMore, fail: fail}, nil
 }
 
 // FindByAddress returns every webhook whose address is address, as
 // SameAddress compares them. It reads all pages: more than one match is a
 // finding in itself.
 func (s *WebhooksService) FindByAddress(ctx context.Context, address string) ([]Webhook, error) {
-	return s.find(ctx, func(w Webhook) bool { return SameAddress(w.Address, address) })
+	want := canonicalAddress(address)
+	return s.find(ctx, func(w Webhook) bool { return canonicalAddress(w.Address) == want })
 }
 
 func (s *WebhooksService) find(ctx context.Context, match func(Webhook) bool) ([]Webhook, error) {
@@ -182,12 +179,11 @@ func (s *WebhooksService) create(ctx context.Context, sp Spec) (Webhook, bool, e
 	}
 }
 
-// findCreated looks for the webhook a lost create would have made: same
-// address and nothing to change.
+// findCreated looks for the webhook a lost create would have made: one that
+// differs from sp in nothing, address included. Digital River returns the
+// secrets, so they are compared too.
 func (s *WebhooksService) findCreated(ctx context.Context, sp Spec) (Webhook, bool, error) {
-	found, err := s.find(ctx, func(w Webhook) bool {
-		return SameAddress(w.Address, sp.Address) && len(Diff(w, sp)) == 0
-	})
+	found, err := s.find(ctx, func(w Webhook) bool { return len(Diff(w, sp)) == 0 })
 	switch {
 	case err != nil:
 		return Webhook{}, false, err
