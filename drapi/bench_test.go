@@ -23,7 +23,7 @@ func pagedServer(tb testing.TB, n int) *httptest.Server {
 			data = append(data, map[string]any{
 				"id":            fmt.Sprintf("00000000-0000-4000-8000-%012d", i+1),
 				"address":       fmt.Sprintf("https://shop%d.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/", i+1),
-				"types":         salesforceEvents,
+				"types":         AppEvents,
 				"apiVersion":    "default",
 				"enabled":       true,
 				"transportType": "OAUTH",

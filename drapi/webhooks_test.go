@@ -19,15 +19,10 @@ import (
 
 const endpoint = "https://acme.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/"
 
-var salesforceEvents = []string{
-	"order.accepted", "order.cancelled", "order.complete", "order.pending_payment",
-	"order.review_opened", "order.blocked", "order.credit_memo.created", "order.invoice.created",
-}
-
 func desiredSpec() Spec {
 	return Spec{
 		Address: endpoint,
-		Types:   salesforceEvents,
+		Types:   slices.Clone(AppEvents),
 		Enabled: true,
 		OAuth: &OAuth{
 			TokenEndPoint: "https://login.salesforce.com/services/oauth2/token",
@@ -605,7 +600,7 @@ func ExampleWebhooksService_Ensure() {
 		fmt.Println(err)
 		return
 	}
-	r, err := c.Webhooks.Ensure(context.Background(), Spec{Address: endpoint, Types: salesforceEvents, Enabled: true}, EnsureOptions{})
+	r, err := c.Webhooks.Ensure(context.Background(), Spec{Address: endpoint, Types: AppEvents, Enabled: true}, EnsureOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
