@@ -1,0 +1,73 @@
+package steps
+
+import (
+	"errors"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/sfcheck"
+)
+
+// Failure is an error of a step told for the admin: what the service said,
+// what it means, what to do, and which value to go back to.
+type Failure struct {
+	Said    string // the service's own words ("invalid_grant: authentication failure"), or ""
+	Meaning string
+	Remedy  string
+	Field   Field // the value most likely wrong, "" when none
+}
+
+// Explain turns an error from Services into a Failure. Every error drsetup's
+// packages return already reads in the admin's words; Explain separates its
+// parts so each mode can lay them out.
+func Explain(err error) Failure {
+	var (
+		le *sfcheck.LoginError
+		de *drapi.Error
+		ke *drapi.KeyError
+		dd *sfcheck.DomainError
+	)
+	switch {
+	case errors.As(err, &le):
+		f := Failure{Meaning: Sentence(le.Meaning), Remedy: Sentence(le.Remedy), Field: Field(le.Field)}
+		switch {
+		case le.Code != "" && le.Description != "":
+			f.Said = le.Code + ": " + le.Description
+		case le.Code != "":
+			f.Said = le.Code
+		}
+		return f
+	case errors.As(err, &de):
+		return Failure{Meaning: Sentence(de.Explanation()), Remedy: Sentence(de.Remedy()), Field: drField(de)}
+	case errors.As(err, &ke):
+		return Failure{Meaning: Sentence(ke.Error()), Field: profile.FieldDRAPIKey}
+	case errors.As(err, &dd):
+		return Failure{Meaning: Sentence(dd.Error()), Field: profile.FieldMyDomain}
+	}
+	return Failure{Meaning: Sentence(err.Error())}
+}
+
+func drField(e *drapi.Error) Field {
+	switch e.Kind {
+	case drapi.KindUnauthorized, drapi.KindForbidden:
+		return profile.FieldDRAPIKey
+	}
+	return ""
+}
+
+// Sentence starts s with a capital letter and ends it with a full stop.
+func Sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, ")") {
+		s += "."
+	}
+	return s
+}
