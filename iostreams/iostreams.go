@@ -5,6 +5,7 @@ package iostreams
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 
@@ -95,4 +96,39 @@ func (s *IOStreams) TerminalWidth() int {
 		return s.width
 	}
 	return 80
+}
+
+// SecretReader returns a function that reads one line from the terminal
+// without echoing it, or nil when stdin is not a terminal (a script answering
+// through a pipe: its lines are read as they come). A cancelled context
+// restores the terminal's echo before returning, so a Ctrl+C or SIGTERM
+// during a hidden prompt never leaves the terminal without echo.
+func (s *IOStreams) SecretReader() func(ctx context.Context) (string, error) {
+	f, ok := s.In.(*os.File)
+	if !ok || !s.stdinTTY {
+		return nil
+	}
+	fd := int(f.Fd())
+	return func(ctx context.Context) (string, error) {
+		state, err := term.GetState(fd)
+		if err != nil {
+			return "", err
+		}
+		type result struct {
+			b   []byte
+			err error
+		}
+		ch := make(chan result, 1)
+		go func() {
+			b, err := term.ReadPassword(fd)
+			ch <- result{b, err}
+		}()
+		select {
+		case r := <-ch:
+			return string(r.b), r.err
+		case <-ctx.Done():
+			term.Restore(fd, state)
+			return "", ctx.Err()
+		}
+	}
 }

@@ -82,8 +82,12 @@ const Redacted = "[redacted]"
 // security token, "1") all over a log line.
 const minSecretLen = 4
 
-// Add registers secrets to redact. Short or empty values are ignored.
+// Add registers secrets to redact. Short or empty values are ignored, and so
+// is everything for a nil Redactor.
 func (r *Redactor) Add(values ...string) {
+	if r == nil {
+		return
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, v := range values {

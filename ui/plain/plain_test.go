@@ -1,0 +1,187 @@
+package plain
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/httpx"
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/sfcheck"
+	"github.com/drsetup/drsetup/steps"
+)
+
+var demo = emulator.Demo
+
+func services(t *testing.T) (*steps.Services, *emulator.Server, *profile.Store) {
+	t.Helper()
+	srv, err := emulator.Start(emulator.DemoScenario())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	client := httpx.NewClient(srv.Transport())
+	store := profile.NewStore(t.TempDir(), profile.MemoryKeyring())
+	return &steps.Services{
+		SF:    &sfcheck.Client{HTTP: client},
+		DR:    func(k string) (*drapi.Client, error) { return drapi.New(k, drapi.Options{HTTPClient: client}) },
+		Store: store,
+	}, srv, store
+}
+
+func answers(lines ...string) *strings.Reader {
+	return strings.NewReader(strings.Join(lines, "\n") + "\n")
+}
+
+func TestAccessibleRunAnsweredThroughAPipe(t *testing.T) {
+	sv, srv, store := services(t)
+	var out bytes.Buffer
+	red := &secret.Redactor{}
+	res, err := Run(context.Background(), Options{
+		In: answers(
+			"1",                // production
+			demo.LightningURL,  // the common mistake
+			"",                 // accept the corrected My Domain
+			"1",                // username and password
+			demo.ClientID,      //
+			demo.ClientSecret,  //
+			demo.Username,      //
+			demo.Password,      //
+			demo.SecurityToken, //
+			demo.DRKey,         //
+			"",                 // keep the eight event types
+			"y",                // register
+		),
+		Out: &out, Services: sv, Initial: steps.Defaults("default"), Redactor: red,
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	if res.Action != drapi.ActionCreated {
+		t.Fatalf("action %q", res.Action)
+	}
+	text := out.String()
+	for _, want := range []string{
+		"Step 1 of 9: Salesforce environment.",
+		"  1. Production",
+		"Use https://acme.my.salesforce.com for my domain url instead?",
+		"Logging in to Salesforce…",
+		"done.",
+		"Plan: create a new webhook.",
+		"Created webhook " + res.Webhook.ID,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	for _, s := range []string{demo.Password, demo.ClientSecret, demo.SecurityToken, demo.DRKey} {
+		if strings.Contains(text, s) {
+			t.Errorf("output shows a secret")
+		}
+		if !red.Contains("x" + s + "x") {
+			t.Errorf("the redactor did not learn a typed secret")
+		}
+	}
+	if strings.Contains(text, "\x1b") {
+		t.Error("accessible output must have no escape sequences")
+	}
+	if _, err := store.Load("default"); err != nil {
+		t.Fatalf("profile not saved: %v", err)
+	}
+	if srv.LoginAttempts(demo.Username) != 1 {
+		t.Fatalf("%d logins", srv.LoginAttempts(demo.Username))
+	}
+}
+
+func TestWrongPasswordOffersToChangeIt(t *testing.T) {
+	sv, srv, _ := services(t)
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{
+		In: answers(
+			"1", demo.MyDomain, "1", demo.ClientID, demo.ClientSecret,
+			demo.Username, "not-the-password", demo.SecurityToken,
+			"1", // What now? 1 = change the password (step Integration user)
+			"",  // keep username
+			demo.Password,
+			"", // keep token
+			demo.DRKey, "", "y",
+		),
+		Out: &out, Services: sv, Initial: steps.Defaults("default"),
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	if res.Action != drapi.ActionCreated {
+		t.Fatalf("action %q", res.Action)
+	}
+	text := out.String()
+	if !strings.Contains(text, "Salesforce answered: invalid_grant: authentication failure") || !strings.Contains(text, "Change the password") {
+		t.Fatalf("output:\n%s", text)
+	}
+	if n := srv.LoginAttempts(demo.Username); n != 2 {
+		t.Fatalf("%d login attempts, want one per answer: 2", n)
+	}
+}
+
+func TestInputEndingEarlyIsAClearError(t *testing.T) {
+	sv, _, store := services(t)
+	var out bytes.Buffer
+	_, err := Run(context.Background(), Options{In: answers("1", demo.MyDomain), Out: &out, Services: sv, Initial: steps.Defaults("default")})
+	var ie *InputEndedError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "Authentication") && !strings.Contains(ie.Question, "Choose") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := store.Load("default"); !errors.Is(err, profile.ErrNotFound) {
+		t.Fatal("nothing may be saved")
+	}
+}
+
+func TestQuitAndCancelSaveNothing(t *testing.T) {
+	sv, _, store := services(t)
+	_, err := Run(context.Background(), Options{In: answers("1", "q"), Out: &bytes.Buffer{}, Services: sv, Initial: steps.Defaults("default")})
+	if !errors.Is(err, ErrCancelled) {
+		t.Fatalf("q: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	block, _ := ioPipe()
+	_, err = Run(ctx, Options{In: block, Out: &bytes.Buffer{}, Services: sv, Initial: steps.Defaults("default")})
+	if !errors.Is(err, ErrCancelled) {
+		t.Fatalf("cancelled context: %v", err)
+	}
+	if _, err := store.Load("default"); !errors.Is(err, profile.ErrNotFound) {
+		t.Fatal("nothing may be saved")
+	}
+}
+
+func TestClientCredentialsSkipsTheUserQuestions(t *testing.T) {
+	sv, _, _ := services(t)
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{
+		In:  answers("3", demo.BlockedMyDomain, "2", demo.ClientID, demo.ClientSecret, demo.DRKey, "", "y"),
+		Out: &out, Services: sv, Initial: steps.Defaults("globex"),
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	if strings.Contains(out.String(), "\nUsername:") || strings.Contains(out.String(), "Integration user.") {
+		t.Fatalf("client credentials asks no username:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "Step 2 of 8") || res.Webhook.OAuth == nil {
+		t.Fatalf("output:\n%s", out.String())
+	}
+}
+
+func ioPipe() (*blockingReader, func()) {
+	r := &blockingReader{c: make(chan struct{})}
+	return r, func() { close(r.c) }
+}
+
+type blockingReader struct{ c chan struct{} }
+
+func (b *blockingReader) Read([]byte) (int, error) { <-b.c; return 0, errors.New("closed") }
