@@ -172,7 +172,7 @@ func TestClientCredentialsSkipsTheUserQuestions(t *testing.T) {
 	if strings.Contains(out.String(), "\nUsername:") || strings.Contains(out.String(), "Integration user.") {
 		t.Fatalf("client credentials asks no username:\n%s", out.String())
 	}
-	if !strings.Contains(out.String(), "Step 2 of 8") || res.Webhook.OAuth == nil {
+	if !strings.Contains(out.String(), "Step 4 of 8: Connected App.") || res.Webhook.OAuth == nil {
 		t.Fatalf("output:\n%s", out.String())
 	}
 }
