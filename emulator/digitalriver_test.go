@@ -444,3 +444,41 @@ func TestDigitalRiverUnknownPathsAndMethods(t *testing.T) {
 		}
 	}
 }
+
+// FuzzWebhookRequest: any body to POST or PATCH is answered 201/200 with a
+// webhook the create rules accept, or 400 in Digital River's error shape with
+// every error coded; nothing panics.
+func FuzzWebhookRequest(f *testing.F) {
+	f.Add(oauthHook("https://" + acmeHost + apexPath))
+	f.Add(`{"address":"https://x.example/","types":["order.complete"],"authentication":{"username":"u","password":"p"}}`)
+	f.Add(`{"transportType":"OAUTH","oauth":{"grantType":"client_credentials"}}`)
+	f.Add(`{"types":null,"oauth":null,"enabled":1}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, body string) {
+		e := New(testScenario())
+		created := drCall(t, e, testKey, http.MethodPost, "/webhooks", oauthHook("https://"+acmeHost+apexPath))
+		id := decode[Webhook](t, created.Body.Bytes()).ID
+		for _, req := range []struct{ method, path string }{{http.MethodPost, "/webhooks"}, {http.MethodPatch, "/webhooks/" + id}} {
+			rec := drCall(t, e, testKey, req.method, req.path, body)
+			switch rec.Code {
+			case http.StatusCreated, http.StatusOK:
+				w := decode[Webhook](t, rec.Body.Bytes())
+				if errs := validateWebhook(w); len(errs) > 0 {
+					t.Fatalf("%s stored a webhook the rules refuse: %+v", req.method, errs)
+				}
+			case http.StatusBadRequest:
+				got := decode[drErrorBody](t, rec.Body.Bytes())
+				if got.Type != "bad_request" || len(got.Errors) == 0 {
+					t.Fatalf("%s: 400 body %s", req.method, rec.Body)
+				}
+				for _, e := range got.Errors {
+					if e.Code == "" || e.Message == "" {
+						t.Fatalf("%s: error without code or message: %s", req.method, rec.Body)
+					}
+				}
+			default:
+				t.Fatalf("%s answered %d %s", req.method, rec.Code, rec.Body)
+			}
+		}
+	})
+}

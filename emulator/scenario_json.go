@@ -287,7 +287,8 @@ func syntaxError(data []byte, err error) error {
 		}
 		return &ScenarioError{Problem: "is not valid JSON: " + err.Error()}
 	}
-	before := data[:min(int(se.Offset), len(data))]
+	// Offset counts the offending byte; the column is that byte's.
+	before := data[:max(0, min(int(se.Offset)-1, len(data)))]
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := len(before) - bytes.LastIndexByte(before, '\n')
 	return &ScenarioError{Problem: fmt.Sprintf("is not valid JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(se.Error(), "json: "))}
