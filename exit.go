@@ -14,12 +14,24 @@ const (
 	exitCancelled = 130
 )
 
-// usageError is bad usage or invalid input: exit 2. Its text is shown as is.
-type usageError struct{ msg string }
+// usageError is bad usage or invalid input: exit 2. Its text is shown as is,
+// followed, for mistakes in the command line itself, by a pointer to --help.
+type usageError struct {
+	msg  string
+	help bool
+}
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+// usagef is a mistake in the command line: unknown flags, wrong arguments.
+func usagef(format string, a ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, a...), help: true}
+}
+
+// invalidf is invalid or missing input whose message already says what to do.
+func invalidf(format string, a ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, a...)}
+}
 
 // silentError ends the command with a code after the command has already told
 // the user everything (a doctor report with a failed check, say).
@@ -39,7 +51,8 @@ func exitCode(ctx context.Context, err error) int {
 		return exitOK
 	case errors.As(err, &se):
 		return se.code
-	case errors.Is(err, errCancelled), errors.Is(err, context.Canceled) && ctx.Err() != nil:
+	case errors.Is(err, errCancelled), ctx.Err() != nil:
+		// Once a signal cancelled the run, whatever failed failed because of it.
 		return exitCancelled
 	case errors.As(err, &ue):
 		return exitUsage

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/drsetup/drsetup/iostreams"
+	"github.com/drsetup/drsetup/profile"
 )
 
 // globalOptions are the flags every command takes.
@@ -29,6 +30,10 @@ type factory struct {
 	IO     *iostreams.IOStreams
 	Getenv func(string) string
 	Global globalOptions
+
+	// demoDoctor seeds the demo with broken setups for doctor to find.
+	demoDoctor bool
+	svc        *services
 }
 
 // run builds the command tree, runs it and returns the exit code.
@@ -40,6 +45,7 @@ func run(ctx context.Context, args []string, io *iostreams.IOStreams, getenv fun
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
 	err := root.ExecuteContext(ctx)
+	f.svc.Close()
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
 		err = usagef("%s", err)
 	}
@@ -50,7 +56,10 @@ func run(ctx context.Context, args []string, io *iostreams.IOStreams, getenv fun
 		case exitCancelled:
 			fmt.Fprintln(io.ErrOut, "Cancelled; nothing was saved.")
 		case exitUsage:
-			fmt.Fprintf(io.ErrOut, "drsetup: %s\nRun 'drsetup --help' for usage.\n", err)
+			fmt.Fprintf(io.ErrOut, "drsetup: %s\n", err)
+			if ue := (*usageError)(nil); errors.As(err, &ue) && ue.help {
+				fmt.Fprintln(io.ErrOut, "Run 'drsetup --help' for usage.")
+			}
 		default:
 			fmt.Fprintf(io.ErrOut, "drsetup: %s\n", err)
 		}
@@ -75,6 +84,9 @@ nothing leaves this machine.`,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			// doctor and webhooks list meet, in --demo, an account seeded
+			// with the broken setups doctor exists to find.
+			f.demoDoctor = cmd.Name() == "doctor" || cmd.Name() == "list"
 			return f.resolveGlobal(cmd)
 		},
 		// `drsetup` alone is `drsetup setup`, with setup's flags.
@@ -113,12 +125,7 @@ nothing leaves this machine.`,
 // resolveGlobal applies the environment to the global flags, after parsing.
 func (f *factory) resolveGlobal(cmd *cobra.Command) error {
 	g := &f.Global
-	if !cmd.Flags().Changed("profile") {
-		g.profile = f.Getenv("DRSETUP_PROFILE")
-	}
-	if g.profile == "" {
-		g.profile = "default"
-	}
+	g.profile = profile.NameFrom(g.profile, cmd.Flags().Changed("profile"), f.Getenv)
 	if !cmd.Flags().Changed("dr-api-url") {
 		g.drAPIURL = f.Getenv("DRSETUP_DR_API_URL")
 	}

@@ -456,7 +456,7 @@ func TestExplainCapitalisesAndSeparatesParts(t *testing.T) {
 	if f.Field != profile.FieldDRAPIKey || !strings.HasPrefix(f.Meaning, "This is a Digital River public key") {
 		t.Fatalf("failure %+v", f)
 	}
-	if Sentence("x") != "X." || Sentence("") != "" || Sentence("done.") != "Done." {
+	if Sentence("x") != "X." || Sentence("") != "" || Sentence("done.") != "Done." || Sentence("acme.lightning.force.com is wrong") != "acme.lightning.force.com is wrong." {
 		t.Fatal("Sentence")
 	}
 }
