@@ -108,7 +108,8 @@ func newEmulator(s Scenario) (*Emulator, error) {
 	return e, nil
 }
 
-// SetFaults replaces the faults in force, counts included.
+// SetFaults replaces the faults in force, counts included. Like New, it
+// panics on an invalid fault (a status outside 5xx, a negative latency).
 func (e *Emulator) SetFaults(f Faults) {
 	n, err := f.normalized()
 	if err != nil {

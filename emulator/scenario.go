@@ -27,7 +27,7 @@ type Org struct {
 	Sandbox  bool   // its users log in at test.salesforce.com rather than login.salesforce.com
 	OrgID    string // "00D…", 18 characters; derived from MyDomain when empty
 
-	PackageInstalled        bool // the digitalriverv3 Apex REST class is present
+	PackageInstalled        bool // the digitalriverv3 Apex REST class is present (LoadScenario defaults it to true)
 	UsernamePasswordBlocked bool // "Allow OAuth Username-Password Flows" is off (the default for orgs created Summer '23 or later)
 
 	Apps  []ConnectedApp
@@ -47,7 +47,9 @@ type ConnectedApp struct {
 }
 
 // User is a Salesforce user. Usernames are unique across every org, as in
-// Salesforce, and compared case-insensitively.
+// Salesforce, and compared case-insensitively. In Go every flag's zero value
+// is false (an inactive user without access); LoadScenario defaults Active,
+// Approved and ClassAccess to true.
 type User struct {
 	Username      string
 	Password      string
@@ -75,7 +77,7 @@ type Key struct {
 	Key         string
 	Mode        string // "test" or "live"; derived from the prefix (sk_test_, pk_test_) when empty
 	Public      bool   // a public key (pk_…); set automatically for a pk_ prefix
-	CanWebhooks bool   // false = a restricted key without webhook permission, answered 403
+	CanWebhooks bool   // false = a restricted key without webhook permission, answered 403 (LoadScenario defaults it to true)
 }
 
 // Webhook is a Digital River webhook. Its JSON form is Digital River's wire

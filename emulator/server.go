@@ -81,8 +81,8 @@ func (s *Server) Transport() *http.Transport {
 	return t
 }
 
-// Close stops the server, releasing requests held by faults, and drops all
-// state.
+// Close stops the server and drops the connections of requests held by
+// faults. Received and Webhooks still answer afterwards, for assertions.
 func (s *Server) Close() error {
 	s.close()
 	err := s.srv.Close()
