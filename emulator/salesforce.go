@@ -48,7 +48,7 @@ var (
 	errNoRunAsUser   = &oauthError{"invalid_grant", "no client credentials user enabled"} // inference: names the missing client-credentials user
 	errGrantType     = &oauthError{"unsupported_grant_type", "grant type not supported"}
 	errMustPost      = &oauthError{"invalid_request", "must use HTTP POST"}
-	errUnknownServer = &oauthError{"unknown_error", "retry your request"}
+	errUnknown = &oauthError{"unknown_error", "retry your request"}
 	// Of the two forms reported for a deactivated user (inactive_user / "User
 	// is inactive" in Salesforce's list, invalid_grant / "inactive user" seen
 	// by a client), we answer the one a real client met.
@@ -124,7 +124,7 @@ func (e *Emulator) token(w http.ResponseWriter, r *http.Request, host string, or
 	if _, ok := takeFault(e.faults.UnknownError, host, func(n *int) *int { return n }); ok {
 		// The status of unknown_error was never seen; like every other OAuth
 		// error here it is 400, so clients must decide on the error code.
-		x.Fault, err = FaultUnknownError, errUnknownServer
+		x.Fault, err = FaultUnknownError, errUnknown
 	} else {
 		switch x.GrantType {
 		case grantPassword:
@@ -283,9 +283,9 @@ func randomToken() string {
 	return string(b)
 }
 
-// session returns whose the request's access token is. Salesforce takes the
+// sessionOf returns whose the request's access token is. Salesforce takes the
 // token as "Bearer <token>" or the older "OAuth <token>".
-func (e *Emulator) session(r *http.Request) (session, bool) {
+func (e *Emulator) sessionOf(r *http.Request) (session, bool) {
 	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !strings.EqualFold(scheme, "Bearer") && !strings.EqualFold(scheme, "OAuth") {
 		return session{}, false
@@ -300,7 +300,7 @@ func (e *Emulator) session(r *http.Request) (session, bool) {
 // Answers to a bad token (401 Bad_OAuth_Token) and to another user's URL
 // (403 Bad_Id) are plain text, as the identity service answers (inference).
 func (e *Emulator) identity(w http.ResponseWriter, r *http.Request, host string, org int) {
-	s, ok := e.session(r)
+	s, ok := e.sessionOf(r)
 	if !ok || !e.serves(host, org, s.org) {
 		writeText(w, http.StatusUnauthorized, "Bad_OAuth_Token")
 		return
@@ -348,7 +348,7 @@ func sameID(given, id18 string) bool { return given == id18 || given == id18[:15
 // user could also POST.
 func (e *Emulator) apex(w http.ResponseWriter, r *http.Request, org int) {
 	rest := strings.TrimPrefix(r.URL.Path, "/services/apexrest")
-	s, ok := e.session(r)
+	s, ok := e.sessionOf(r)
 	if !ok || s.org != org {
 		writeSFRESTError(w, http.StatusUnauthorized, "INVALID_SESSION_ID", "Session expired or invalid")
 		return
