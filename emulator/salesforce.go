@@ -39,16 +39,16 @@ type session struct{ org, user int }
 type oauthError struct{ code, description string }
 
 var (
-	errAuthFailure   = &oauthError{"invalid_grant", "authentication failure"}
-	errClientID      = &oauthError{"invalid_client_id", "client identifier invalid"}
-	errClientSecret  = &oauthError{"invalid_client", "invalid client credentials"}
-	errIPRestricted  = &oauthError{"invalid_grant", "ip restricted or invalid login hours"}
-	errNotApproved   = &oauthError{"invalid_grant", "user hasn't approved this consumer"}
-	errWrongDomain   = &oauthError{"invalid_grant", "request not supported on this domain"}
-	errNoRunAsUser   = &oauthError{"invalid_grant", "no client credentials user enabled"} // inference: names the missing client-credentials user
-	errGrantType     = &oauthError{"unsupported_grant_type", "grant type not supported"}
-	errMustPost      = &oauthError{"invalid_request", "must use HTTP POST"}
-	errUnknown = &oauthError{"unknown_error", "retry your request"}
+	errAuthFailure  = &oauthError{"invalid_grant", "authentication failure"}
+	errClientID     = &oauthError{"invalid_client_id", "client identifier invalid"}
+	errClientSecret = &oauthError{"invalid_client", "invalid client credentials"}
+	errIPRestricted = &oauthError{"invalid_grant", "ip restricted or invalid login hours"}
+	errNotApproved  = &oauthError{"invalid_grant", "user hasn't approved this consumer"}
+	errWrongDomain  = &oauthError{"invalid_grant", "request not supported on this domain"}
+	errNoRunAsUser  = &oauthError{"invalid_grant", "no client credentials user enabled"} // inference: names the missing client-credentials user
+	errGrantType    = &oauthError{"unsupported_grant_type", "grant type not supported"}
+	errMustPost     = &oauthError{"invalid_request", "must use HTTP POST"}
+	errUnknown      = &oauthError{"unknown_error", "retry your request"}
 	// Of the two forms reported for a deactivated user (inactive_user / "User
 	// is inactive" in Salesforce's list, invalid_grant / "inactive user" seen
 	// by a client), we answer the one a real client met.
