@@ -1,0 +1,349 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/ui/theme"
+)
+
+// common is what every screen shares: the terminal size, the styles, the key
+// map, the answers and what the services found so far. The root model owns
+// it; screens hold a pointer.
+type common struct {
+	width, height int
+	styles        *theme.Styles
+	color         bool
+	keys          keyMap
+
+	setup    *steps.Setup
+	initial   steps.Setup // the values as last chosen on the welcome screen, to tell whether anything was typed
+	prefilled steps.Setup // the values the wizard was started with
+	svc      *steps.Services
+	demo     *DemoInfo
+	existing *profile.Profile
+	redactor *secret.Redactor
+
+	// What the services found, for the screens after the one that asked.
+	verified    *steps.Verified
+	verifiedFor loginKey // the values the verification was made with
+	keyCheck    *steps.KeyCheck
+	keyFor      secret.Value // the key keyCheck was made with
+	plan        *drapi.Plan
+	result      *steps.Result
+
+	ctx     context.Context // ends when the wizard ends; every request derives from it
+	req     *request        // the request in flight, if any
+	lastID  int
+	spinner spinner.Model
+}
+
+// loginKey is what a Salesforce verification depends on: when any of it
+// changes, the verification no longer holds.
+type loginKey struct {
+	creds    string // every credential, joined; compared, never shown
+	endpoint string
+}
+
+func (c *common) loginKey() loginKey {
+	cr := c.setup.Credentials()
+	return loginKey{
+		creds: strings.Join([]string{cr.TokenEndpoint, string(cr.Flow), cr.ClientID, cr.ClientSecret.Reveal(),
+			cr.Username, cr.Password.Reveal(), cr.SecurityToken.Reveal()}, "\x00"),
+		endpoint: c.setup.EndpointURL(),
+	}
+}
+
+// verifiedNow reports whether the Salesforce check still holds for the
+// values as they are.
+func (c *common) verifiedNow() bool {
+	return c.verified != nil && c.verifiedFor == c.loginKey()
+}
+
+// keyCheckedNow reports whether the Digital River key check still holds.
+func (c *common) keyCheckedNow() bool {
+	return c.keyCheck != nil && c.keyFor == c.setup.DRAPIKey
+}
+
+// contentWidth is the width screens draw in: the terminal's, less the
+// outer padding; 80 columns until the terminal has said.
+func (c *common) contentWidth() int {
+	w := c.width
+	if w <= 0 {
+		w = 80
+	}
+	return max(w-c.styles.App.GetHorizontalFrameSize(), 20)
+}
+
+// value and setValue tie a text field to its answer in the setup.
+func (c *common) value(f steps.Field) string {
+	s := c.setup
+	switch f {
+	case profile.FieldMyDomain:
+		return s.MyDomain
+	case profile.FieldTokenEndpoint:
+		return s.TokenEndpoint
+	case profile.FieldClientID:
+		return s.ClientID
+	case profile.FieldClientSecret:
+		return s.ClientSecret.Reveal()
+	case profile.FieldUsername:
+		return s.Username
+	case profile.FieldPassword:
+		return s.Password.Reveal()
+	case profile.FieldSecurityToken:
+		return s.SecurityToken.Reveal()
+	case profile.FieldDRAPIKey:
+		return s.DRAPIKey.Reveal()
+	}
+	return ""
+}
+
+func (c *common) setValue(f steps.Field, v string) {
+	s := c.setup
+	switch f {
+	case profile.FieldMyDomain:
+		s.MyDomain = v
+	case profile.FieldTokenEndpoint:
+		s.TokenEndpoint = v
+	case profile.FieldClientID:
+		s.ClientID = v
+	case profile.FieldClientSecret:
+		s.ClientSecret = secret.Value(v)
+	case profile.FieldUsername:
+		s.Username = v
+	case profile.FieldPassword:
+		s.Password = secret.Value(v)
+	case profile.FieldSecurityToken:
+		s.SecurityToken = secret.Value(v)
+	case profile.FieldDRAPIKey:
+		s.DRAPIKey = secret.Value(v)
+	}
+}
+
+// redact registers every secret typed so far with the debug log's redactor.
+// It runs when a screen is left and before each request, not per keystroke:
+// every prefix of a password would otherwise be redacted too.
+func (c *common) redact() { c.setup.Redact(c.redactor) }
+
+// typed reports whether the admin changed anything the wizard started with:
+// quitting then asks first.
+func (c *common) typed() bool {
+	a, b := *c.setup, c.initial
+	return a.Token != b.Token || a.Environment != b.Environment || a.TokenEndpoint != b.TokenEndpoint ||
+		a.MyDomain != b.MyDomain || a.Auth != b.Auth || a.ClientID != b.ClientID ||
+		a.ClientSecret != b.ClientSecret || a.Username != b.Username || a.Password != b.Password ||
+		a.SecurityToken != b.SecurityToken || a.DRAPIKey != b.DRAPIKey || !slices.Equal(a.Events, b.Events)
+}
+
+// keyMap holds every key the wizard knows. Screens pick the ones that work
+// on them for the help line.
+type keyMap struct {
+	Next, Back, BackTab, Quit, Help       key.Binding
+	Up, Down, NextField, Accept           key.Binding
+	Toggle, All, Recommended              key.Binding
+	Edit, Retry, PageUp, PageDown         key.Binding
+	Confirm, Deny, QuitWelcome, Done      key.Binding
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Next:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		BackTab:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")),
+		Quit:        key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "choose")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓", "down")),
+		NextField:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		Accept:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "use the suggestion")),
+		Toggle:      key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),
+		All:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all")),
+		Recommended: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "the app's eight")),
+		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
+		Confirm:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "quit")),
+		Deny:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "stay")),
+		QuitWelcome: key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Done:        key.NewBinding(key.WithKeys("enter", "q", "esc"), key.WithHelp("enter", "exit")),
+	}
+}
+
+// with returns b showing desc in the help line: "enter log in" rather than
+// "enter next".
+func with(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// navigation between screens, asked for by a screen and done by the root.
+type (
+	nextMsg struct{}
+	backMsg struct{}
+	// gotoMsg opens a step's screen with field focused ("" keeps the focus).
+	gotoMsg struct {
+		to    steps.ID
+		field steps.Field
+	}
+	quitMsg struct{}
+)
+
+func goNext() tea.Msg { return nextMsg{} }
+func goBack() tea.Msg { return backMsg{} }
+
+func goTo(f steps.Field) tea.Cmd {
+	return func() tea.Msg { return gotoMsg{to: steps.StepOf(f), field: f} }
+}
+
+// body is what a screen draws: its content and, when a text field has the
+// focus, where the terminal cursor goes. focus is the line to keep in view
+// when the content is taller than the screen (-1: none).
+type body struct {
+	content string
+	cursor  *tea.Cursor
+	focus   int
+}
+
+func textBody(s string) body { return body{content: s, focus: -1} }
+
+// builder collects a body line by line, keeping track of the cursor.
+type builder struct {
+	b      strings.Builder
+	lines  int
+	cursor *tea.Cursor
+	focus  int
+}
+
+func newBuilder() *builder { return &builder{focus: -1} }
+
+// add appends a block (one or more lines).
+func (b *builder) add(block string) {
+	if b.b.Len() > 0 {
+		b.b.WriteByte('\n')
+	}
+	b.b.WriteString(block)
+	b.lines += strings.Count(block, "\n") + 1
+}
+
+// gap appends an empty line, never two in a row and never first.
+func (b *builder) gap() {
+	s := b.b.String()
+	if s == "" || strings.HasSuffix(s, "\n") {
+		return
+	}
+	b.add("")
+}
+
+// addCursorLine appends one line holding the text cursor at column x.
+func (b *builder) addCursorLine(line string, x int, focused bool) {
+	b.add(line)
+	if focused {
+		b.cursor = tea.NewCursor(x, b.lines-1)
+		b.focus = b.lines - 1
+	}
+}
+
+// markFocus keeps the line about to be added in view.
+func (b *builder) markFocus() { b.focus = b.lines }
+
+func (b *builder) body() body {
+	return body{content: strings.TrimRight(b.b.String(), "\n"), cursor: b.cursor, focus: b.focus}
+}
+
+// wrap renders s in st, wrapped to width w.
+func wrap(st lipgloss.Style, w int, s string) string {
+	return st.Width(w).Render(s)
+}
+
+// rows lays out label/value pairs in two columns; a value too long for its
+// column wraps under itself.
+func rows(st *theme.Styles, w int, pairs [][2]string) string {
+	lw := 0
+	for _, p := range pairs {
+		lw = max(lw, lipgloss.Width(p[0]))
+	}
+	lw = min(lw+2, w/3)
+	vw := max(w-lw, 10)
+	out := make([]string, 0, len(pairs))
+	for _, p := range pairs {
+		out = append(out, lipgloss.JoinHorizontal(lipgloss.Top,
+			st.Label.Width(lw).Render(p[0]),
+			st.Value.Width(vw).Render(p[1])))
+	}
+	return strings.Join(out, "\n")
+}
+
+// problemBlock renders problems with their marks and, for the first with a
+// suggestion, the key that accepts it.
+func problemBlock(c *common, w int, ps []steps.Problem, acceptKey bool) string {
+	st := c.styles
+	var out []string
+	offered := false
+	for _, p := range ps {
+		mark, style := theme.MarkWarn, st.Warn
+		if p.Blocking {
+			mark, style = theme.MarkFail, st.Error
+		}
+		out = append(out, hang(style, w, mark+" ", p.String()))
+		if acceptKey && p.Suggestion != "" && !offered {
+			offered = true
+			out = append(out, hang(st.Text, w, "  ", st.Key.Render("tab")+" uses "+st.Code.Render(p.Suggestion)))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// hang renders text after a prefix, wrapped lines indented under the text.
+func hang(st lipgloss.Style, w int, prefix, text string) string {
+	pw := lipgloss.Width(prefix)
+	return lipgloss.JoinHorizontal(lipgloss.Top, st.Render(prefix), st.Width(max(w-pw, 10)).Render(text))
+}
+
+// suggestion returns the first problem with a suggestion.
+func suggestion(ps []steps.Problem) (steps.Problem, bool) {
+	for _, p := range ps {
+		if p.Suggestion != "" {
+			return p, true
+		}
+	}
+	return steps.Problem{}, false
+}
+
+// helpLine renders bindings as "key desc · key desc", wrapped to w rather
+// than cut: at 60 columns every key that works must still show.
+func helpLine(st *theme.Styles, w int, bindings []key.Binding) string {
+	var lines []string
+	var line string
+	sep := st.Help.Render(" · ")
+	for _, b := range bindings {
+		if !b.Enabled() || b.Help().Key == "" {
+			continue
+		}
+		item := st.Key.Render(b.Help().Key) + " " + st.Help.Render(b.Help().Desc)
+		switch {
+		case line == "":
+			line = item
+		case lipgloss.Width(line)+lipgloss.Width(sep)+lipgloss.Width(item) > w:
+			lines = append(lines, line)
+			line = item
+		default:
+			line += sep + item
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
