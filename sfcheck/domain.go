@@ -87,7 +87,7 @@ const tokenPath = "/services/oauth2/token"
 // be told from it, what the My Domain URL is.
 type DomainError struct {
 	Kind      DomainKind
-	Input     string // what was given
+	Input     string // what was given, less any user name, password or query (httpx.Redact)
 	Host      string // the host the verdict is about ("" when none could be read)
 	Corrected string // the corrected My Domain URL ("https://acme.my.salesforce.com"), or ""
 	defender  bool   // the host came through Microsoft Defender for Cloud Apps
@@ -102,7 +102,7 @@ func (e *DomainError) Error() string {
 		if e.Host != "" {
 			msg = fmt.Sprintf("%s is not in any form Salesforce uses for a My Domain.", e.Host)
 		} else {
-			msg = fmt.Sprintf("%q is not a web address.", httpx.Redact(strings.TrimSpace(e.Input)))
+			msg = fmt.Sprintf("%q is not a web address.", strings.TrimSpace(e.Input))
 		}
 	case DomainLightning:
 		msg = fmt.Sprintf("%s is the Lightning address shown in the browser, not the My Domain; Salesforce's APIs are not served there.", e.Host)
@@ -207,17 +207,25 @@ var defenderSuffixes = []string{".mcas.ms", ".mcas-gov.us", ".mcas-gov.ms", ".ca
 // mistake is a *DomainError that says which kind it is and, when possible,
 // gives the corrected URL.
 func ParseMyDomain(input string) (MyDomain, error) {
-	host, insecure, warnings, derr := hostFromInput(input)
-	if derr != nil {
-		return MyDomain{}, derr
+	d, err := parseMyDomain(input)
+	if err != nil {
+		err.Input = httpx.Redact(input)
+		return MyDomain{}, err
 	}
-	d, derr := classifyHost(host)
-	if derr != nil {
-		derr.Input = input
-		return MyDomain{}, derr
+	return d, nil
+}
+
+func parseMyDomain(input string) (MyDomain, *DomainError) {
+	host, insecure, warnings, err := hostFromInput(input)
+	if err != nil {
+		return MyDomain{}, err
+	}
+	d, err := classifyHost(host)
+	if err != nil {
+		return MyDomain{}, err
 	}
 	if insecure {
-		return MyDomain{}, &DomainError{Kind: DomainInsecure, Input: input, Host: host, Corrected: d.URL()}
+		return MyDomain{}, &DomainError{Kind: DomainInsecure, Host: host, Corrected: d.URL()}
 	}
 	d.Warnings = append(warnings, d.Warnings...)
 	return d, nil
@@ -250,7 +258,7 @@ func IsSalesforceHost(host string) bool {
 func hostFromInput(input string) (host string, insecure bool, warnings []string, derr *DomainError) {
 	s := cleanInput(input)
 	if s == "" {
-		return "", false, nil, &DomainError{Kind: DomainEmpty, Input: input}
+		return "", false, nil, &DomainError{Kind: DomainEmpty}
 	}
 	s = strings.ToLower(s)
 	switch {
@@ -261,7 +269,7 @@ func hostFromInput(input string) (host string, insecure bool, warnings []string,
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", false, nil, &DomainError{Kind: DomainMalformed, Input: input}
+		return "", false, nil, &DomainError{Kind: DomainMalformed, Input: httpx.Redact(input)}
 	}
 	insecure = u.Scheme == "http"
 	if u.User != nil {
@@ -275,13 +283,13 @@ func hostFromInput(input string) (host string, insecure bool, warnings []string,
 	}
 	host = strings.TrimSuffix(u.Hostname(), ".")
 	if host == "" {
-		return "", false, nil, &DomainError{Kind: DomainMalformed, Input: input}
+		return "", false, nil, &DomainError{Kind: DomainMalformed, Input: httpx.Redact(input)}
 	}
 	if inner, suffix, ok := stripDefender(host); ok {
 		warnings = append(warnings, fmt.Sprintf("The suffix %s, added by Microsoft Defender for Cloud Apps in the browser, was removed: Digital River calls Salesforce directly.", suffix))
 		host = inner
 	} else if suffix != "" {
-		return "", false, nil, &DomainError{Kind: DomainNotSalesforce, Input: input, Host: host, defender: true}
+		return "", false, nil, &DomainError{Kind: DomainNotSalesforce, Host: host, defender: true}
 	}
 	return host, insecure, warnings, nil
 }

@@ -2,6 +2,7 @@ package sfcheck
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -221,9 +222,13 @@ func TestDomainErrorNeverEchoesCredentials(t *testing.T) {
 	if err == nil {
 		t.Fatal("want an error for a Lightning host")
 	}
+	var de *DomainError
+	errors.As(err, &de)
 	for _, leak := range []string{"Hunter2-unique", "secret-session"} {
-		if strings.Contains(err.Error(), leak) {
-			t.Errorf("error %q repeats %q", err, leak)
+		for _, text := range []string{err.Error(), fmt.Sprintf("%+v", *de)} {
+			if strings.Contains(text, leak) {
+				t.Errorf("%q repeats %q", text, leak)
+			}
 		}
 	}
 	_, err = ParseMyDomain("ftp://admin:Hunter2-unique@acme")

@@ -186,7 +186,7 @@ func (lc loginContext) redirect(status int, location string) *LoginError {
 		to = u.Hostname()
 	}
 	e.Meaning = fmt.Sprintf("%s redirected the request to %s. drsetup does not send credentials on to an address nobody checked, and Digital River will not follow a redirect either.", lc.host, to)
-	e.Remedy = "Use the org's own address: its My Domain, as shown in " + setupMyDomain + ", with the token endpoint " + tokenPath + " or " + ProductionTokenURL + " / " + SandboxTokenURL + "."
+	e.Remedy = "Use a token endpoint that answers directly: " + ProductionTokenURL + ", " + SandboxTokenURL + ", or the org's My Domain (shown in " + setupMyDomain + ") followed by " + tokenPath + "."
 	if lc.op == OpProbe {
 		e.Field = FieldMyDomain
 		e.Remedy = "Use the My Domain shown in " + setupMyDomain + " in the Endpoint URL."

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -137,17 +138,17 @@ func PasswordWarning(p string) string {
 	if p == "" || strings.TrimSpace(p) == p {
 		return ""
 	}
+	leading := strings.TrimLeftFunc(p, unicode.IsSpace) != p
+	trailing := strings.TrimRightFunc(p, unicode.IsSpace) != p
 	where := "ends"
 	switch {
-	case strings.TrimLeftFunc(p, isSpace) != p && strings.TrimRightFunc(p, isSpace) != p:
+	case leading && trailing:
 		where = "starts and ends"
-	case strings.TrimLeftFunc(p, isSpace) != p:
+	case leading:
 		where = "starts"
 	}
 	return fmt.Sprintf("The password %s with white space. It is sent exactly as typed; if the space was copied by accident, remove it.", where)
 }
-
-func isSpace(r rune) bool { return strings.TrimSpace(string(r)) == "" }
 
 // normalized trims what a copy and paste adds. The password is left alone:
 // spaces are valid in it.

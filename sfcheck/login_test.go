@@ -383,8 +383,8 @@ func TestLoginUnusableAnswers(t *testing.T) {
 			if !strings.Contains(le.Error(), tc.mention) {
 				t.Errorf("error %q does not mention %q", le.Error(), tc.mention)
 			}
-			if le.Remedy == "" {
-				t.Error("no remedy")
+			if !strings.Contains(le.Remedy, "Setup →") {
+				t.Errorf("remedy %q names no Setup page", le.Remedy)
 			}
 		})
 	}

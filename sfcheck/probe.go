@@ -38,6 +38,9 @@ func (c *Client) Identity(ctx context.Context, s *Session) (*Identity, error) {
 	case ex.status == http.StatusUnauthorized || ex.status == http.StatusForbidden:
 		e := lc.base(KindUnauthorized, ex.status)
 		e.Code, e.Description = apexError(ex.body)
+		if e.Code == "" {
+			e.Code = plainCode(ex.body)
+		}
 		e.Meaning = fmt.Sprintf("Salesforce did not accept at %s the access token it had just issued.", lc.host)
 		e.Remedy = "Try again; if it keeps failing, check Setup → Session Settings (sessions locked to the IP address or domain they started from)."
 		return nil, e
@@ -196,4 +199,14 @@ func apexError(body []byte) (code, message string) {
 		return one.ErrorCode, one.Message
 	}
 	return "", ""
+}
+
+// plainCode reads the identity service's plain-text errors ("Bad_OAuth_Token",
+// "Bad_Id"): a single short word, possibly quoted.
+func plainCode(body []byte) string {
+	s := strings.Trim(strings.TrimSpace(string(body)), `"`)
+	if s == "" || len(s) > 64 || strings.ContainsAny(s, " <>{}") {
+		return ""
+	}
+	return s
 }

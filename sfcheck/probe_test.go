@@ -134,7 +134,9 @@ func TestProbeApexErrorsOnlyWithoutAnswer(t *testing.T) {
 func TestIdentity(t *testing.T) {
 	c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer "+testAccessToken || r.Host != "login.salesforce.com" {
-			writeJSON(w, 403, `"Bad_OAuth_Token"`)
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(401)
+			io.WriteString(w, "Bad_OAuth_Token")
 			return
 		}
 		writeJSON(w, 200, `{"id":"https://login.salesforce.com/id/`+testOrgID+`/`+testUserID+`","asserted_user":true,"user_id":"`+testUserID+`","organization_id":"`+testOrgID+`","username":"integration@acme.com","nick_name":"integration","display_name":"Integration User","email":"it@acme.com","active":true,"user_type":"STANDARD","language":"en_US","locale":"en_US","utcOffset":0}`)
@@ -152,7 +154,7 @@ func TestIdentity(t *testing.T) {
 	s.AccessToken = "expired"
 	_, err = c.Identity(context.Background(), s)
 	var le *LoginError
-	if !errors.As(err, &le) || le.Kind != KindUnauthorized || le.Status != 403 || le.Op != OpIdentity {
+	if !errors.As(err, &le) || le.Kind != KindUnauthorized || le.Status != 401 || le.Code != "Bad_OAuth_Token" || le.Op != OpIdentity {
 		t.Errorf("Identity with a bad token = %v, want unauthorized", err)
 	}
 	if le != nil && !strings.Contains(le.Remedy, "Setup →") {

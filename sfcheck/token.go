@@ -58,7 +58,7 @@ const (
 
 // TokenEndpointError says why a token endpoint cannot be used.
 type TokenEndpointError struct {
-	Input     string
+	Input     string // what was given, less any user name, password or query
 	Reason    string // in the admin's words
 	Corrected string // the token endpoint to use instead, or ""
 	Err       error  // *httpx.HostError or *DomainError, when one gave the reason
@@ -82,26 +82,27 @@ func (e *TokenEndpointError) Unwrap() error { return e.Err }
 func CheckTokenEndpoint(raw string, allowAnyHost bool) (string, TokenEndpointKind, error) {
 	s := cleanInput(raw)
 	if s == "" {
-		return "", "", &TokenEndpointError{Input: raw, Reason: "The token endpoint is empty; choose Production, Sandbox or the org's My Domain."}
+		return "", "", &TokenEndpointError{Input: httpx.Redact(raw), Reason: "The token endpoint is empty; choose Production, Sandbox or the org's My Domain."}
 	}
 	if strings.HasPrefix(s, "//") {
 		s = "https:" + s
 	} else if !strings.Contains(s, "://") {
 		s = "https://" + s
 	}
+	// A query could hold a credential: refuse it before any message repeats it.
+	if u, err := url.Parse(s); err == nil && (u.RawQuery != "" || u.Fragment != "") {
+		return "", "", &TokenEndpointError{Input: httpx.Redact(raw), Reason: fmt.Sprintf("The token endpoint %s carries a query string; Salesforce's token endpoint has none.", httpx.Redact(s))}
+	}
 	u, err := httpx.CheckCredentialURL(s, IsSalesforceHost, allowAnyHost)
 	if err != nil {
 		return "", "", tokenHostError(raw, s, err)
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", "", &TokenEndpointError{Input: raw, Reason: fmt.Sprintf("The token endpoint %s carries a query string; Salesforce's token endpoint has none.", httpx.Redact(s))}
-	}
 	switch strings.TrimRight(u.Path, "/") {
 	case "", tokenPath:
 	default:
 		return "", "", &TokenEndpointError{
-			Input:     raw,
+			Input:     httpx.Redact(raw),
 			Reason:    fmt.Sprintf("The token endpoint's path %s is not Salesforce's token endpoint, %s.", u.Path, tokenPath),
 			Corrected: "https://" + hostPort(host, u.Port()) + tokenPath,
 		}
@@ -135,11 +136,11 @@ func hostPort(host, port string) string {
 func tokenHostError(raw, s string, err error) error {
 	var he *httpx.HostError
 	if !errors.As(err, &he) {
-		return &TokenEndpointError{Input: raw, Reason: err.Error(), Err: err}
+		return &TokenEndpointError{Input: httpx.Redact(raw), Reason: err.Error(), Err: err}
 	}
 	u, perr := url.Parse(s)
 	if perr != nil || u.Hostname() == "" {
-		return &TokenEndpointError{Input: raw, Reason: fmt.Sprintf("%q is not a web address; a token endpoint looks like %s.", httpx.Redact(s), ProductionTokenURL), Err: err}
+		return &TokenEndpointError{Input: httpx.Redact(raw), Reason: fmt.Sprintf("%q is not a web address; a token endpoint looks like %s.", httpx.Redact(s), ProductionTokenURL), Err: err}
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if _, derr := classifyHost(host); derr != nil && derr.Kind != DomainNotSalesforce && derr.Kind != DomainMalformed {
@@ -147,13 +148,13 @@ func tokenHostError(raw, s string, err error) error {
 	}
 	if strings.EqualFold(u.Scheme, "http") && IsSalesforceHost(host) {
 		return &TokenEndpointError{
-			Input:     raw,
+			Input:     httpx.Redact(raw),
 			Reason:    fmt.Sprintf("http://%s uses plain http://, which would send credentials unencrypted.", host),
 			Corrected: "https://" + host + tokenPath,
 			Err:       err,
 		}
 	}
-	return &TokenEndpointError{Input: raw, Reason: strings.TrimSuffix(he.Reason, ".") + ".", Err: err}
+	return &TokenEndpointError{Input: httpx.Redact(raw), Reason: strings.TrimSuffix(he.Reason, ".") + ".", Err: err}
 }
 
 func domainTokenError(raw string, derr *DomainError) error {
@@ -162,7 +163,7 @@ func domainTokenError(raw string, derr *DomainError) error {
 		corrected = derr.Corrected + tokenPath
 	}
 	reason := fmt.Sprintf("%s serves no token endpoint: the token endpoint is %s, %s, or the org's My Domain followed by %s.", derr.Host, ProductionTokenURL, SandboxTokenURL, tokenPath)
-	return &TokenEndpointError{Input: raw, Reason: reason, Corrected: corrected, Err: derr}
+	return &TokenEndpointError{Input: httpx.Redact(raw), Reason: reason, Corrected: corrected, Err: derr}
 }
 
 // Finding is a cross-check's verdict on values that are each valid alone.

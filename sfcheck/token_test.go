@@ -2,6 +2,7 @@ package sfcheck
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -137,5 +138,27 @@ func TestParseEnvironmentAndFlow(t *testing.T) {
 	}
 	if _, err := ParseFlow("jwt"); err == nil {
 		t.Error("ParseFlow(jwt) accepted")
+	}
+}
+
+func TestTokenEndpointErrorsHoldNoCredentials(t *testing.T) {
+	for _, raw := range []string{
+		"https://admin:PwUnique31@evil.example.com/services/oauth2/token",
+		"http://admin:PwUnique31@evil.example.com/services/oauth2/token?password=QueryUnique77",
+		"https://login.salesforce.com/services/oauth2/token?password=QueryUnique77",
+		"ftp://admin:PwUnique31@acme.my.salesforce.com",
+	} {
+		_, _, err := CheckTokenEndpoint(raw, false)
+		if err == nil {
+			t.Errorf("CheckTokenEndpoint(%q) accepted", raw)
+			continue
+		}
+		var te *TokenEndpointError
+		errors.As(err, &te)
+		for _, text := range []string{err.Error(), fmt.Sprintf("%+v", *te)} {
+			if strings.Contains(text, "PwUnique31") || strings.Contains(text, "QueryUnique77") {
+				t.Errorf("CheckTokenEndpoint(%q): %q repeats a credential", raw, text)
+			}
+		}
 	}
 }
