@@ -244,6 +244,9 @@ func (s Setup) Credentials() sfcheck.Credentials {
 		ClientID:      strings.TrimSpace(s.ClientID),
 		ClientSecret:  secret.Value(strings.TrimSpace(s.ClientSecret.Reveal())),
 	}
+	if d, err := s.Domain(); err == nil {
+		c.MyDomain = d.URL()
+	}
 	if s.Auth != sfcheck.FlowClientCredentials {
 		c.Username = strings.TrimSpace(s.Username)
 		c.Password = s.Password
