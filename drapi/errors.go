@@ -315,7 +315,7 @@ func (c *Client) responseError(r *request, status int, header http.Header, body 
 		e.Kind = KindRedirect
 		e.Location = clean(httpx.Redact(header.Get("Location")), 200, r.redact)
 		return e
-	case looksLikeHTML(header.Get("Content-Type"), body):
+	case httpx.LooksLikeHTML(header.Get("Content-Type"), body):
 		e.Kind = KindProxyHTML
 		e.Body = clean(httpx.HTMLTitle(body), 80, r.redact)
 		return e

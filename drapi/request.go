@@ -109,7 +109,7 @@ func (c *Client) try(ctx context.Context, r *request, n int) (*response, *Error)
 		return nil, c.netError(ctx, r, 0, err)
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
-	if ok && err == nil && !looksLikeHTML(resp.Header.Get("Content-Type"), b) {
+	if ok && err == nil && !httpx.LooksLikeHTML(resp.Header.Get("Content-Type"), b) {
 		return &response{status: resp.StatusCode, header: resp.Header, body: b}, nil
 	}
 	return nil, c.responseError(r, resp.StatusCode, resp.Header, b, err)
@@ -132,13 +132,6 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 		return b[:limit], httpx.ErrBodyTooLarge
 	}
 	return b, err
-}
-
-// looksLikeHTML asks httpx.LooksLikeHTML about the start of the body only: it
-// looks no further than 512 bytes, but lowercases all it is given.
-func looksLikeHTML(contentType string, body []byte) bool {
-	body = bytes.TrimLeft(body, " \t\r\n")
-	return httpx.LooksLikeHTML(contentType, body[:min(len(body), 512)])
 }
 
 func (c *Client) netError(ctx context.Context, r *request, attempts int, err error) *Error {

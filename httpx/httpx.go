@@ -85,10 +85,11 @@ func LooksLikeHTML(contentType string, body []byte) bool {
 	if strings.Contains(strings.ToLower(contentType), "html") {
 		return true
 	}
-	head := bytes.ToLower(bytes.TrimSpace(body))
+	head := bytes.TrimSpace(body)
 	if len(head) > 512 {
 		head = head[:512]
 	}
+	head = bytes.ToLower(head)
 	return bytes.HasPrefix(head, []byte("<!doctype html")) ||
 		bytes.HasPrefix(head, []byte("<html")) ||
 		bytes.Contains(head, []byte("<head")) ||
