@@ -26,13 +26,13 @@ type common struct {
 	color         bool
 	keys          keyMap
 
-	setup    *steps.Setup
+	setup     *steps.Setup
 	initial   steps.Setup // the values as last chosen on the welcome screen, to tell whether anything was typed
 	prefilled steps.Setup // the values the wizard was started with
-	svc      *steps.Services
-	demo     *DemoInfo
-	existing *profile.Profile
-	redactor *secret.Redactor
+	svc       *steps.Services
+	demo      *DemoInfo
+	existing  *profile.Profile
+	redactor  *secret.Redactor
 
 	// What the services found, for the screens after the one that asked.
 	verified    *steps.Verified
@@ -149,11 +149,11 @@ func (c *common) typed() bool {
 // keyMap holds every key the wizard knows. Screens pick the ones that work
 // on them for the help line.
 type keyMap struct {
-	Next, Back, BackTab, Quit, Help       key.Binding
-	Up, Down, NextField, Accept           key.Binding
-	Toggle, All, Recommended              key.Binding
-	Edit, Retry, PageUp, PageDown         key.Binding
-	Confirm, Deny, QuitWelcome, Done      key.Binding
+	Next, Back, BackTab, Quit, Help  key.Binding
+	Up, Down, NextField, Accept      key.Binding
+	Toggle, All, Recommended         key.Binding
+	Edit, Retry, PageUp, PageDown    key.Binding
+	Confirm, Deny, QuitWelcome, Done key.Binding
 }
 
 func newKeyMap() keyMap {

@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"sync/atomic"
 	"strings"
 	"testing"
 
@@ -34,7 +37,7 @@ func newDriver(t testing.TB, o WizardOptions) *driver {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if o.Services == nil {
-		o.Services = &steps.Services{}
+		o.Services = offline()
 	}
 	if o.Initial.Profile == "" {
 		o.Initial = steps.Defaults("default")
@@ -159,6 +162,30 @@ func TestKeyMsgNamesAreWhatBubbleTeaReports(t *testing.T) {
 			t.Errorf("keyMsg(%q).String() = %q", n, got)
 		}
 	}
+}
+
+// offline are services that reach nothing: every request fails at once
+// and is counted, so a model test can prove none was made.
+func offline() *steps.Services {
+	rt := &refusing{}
+	client := &http.Client{Transport: rt}
+	return &steps.Services{
+		SF: &sfcheck.Client{HTTP: client},
+		DR: func(k string) (*drapi.Client, error) { return drapi.New(k, drapi.Options{HTTPClient: client}) },
+	}
+}
+
+// refusing is a transport that refuses every request and counts them.
+type refusing struct{ n atomic.Int64 }
+
+func (r *refusing) RoundTrip(*http.Request) (*http.Response, error) {
+	r.n.Add(1)
+	return nil, errors.New("offline test: no network")
+}
+
+// requests counts the requests the offline services were asked to send.
+func requests(sv *steps.Services) int64 {
+	return sv.SF.HTTP.Transport.(*refusing).n.Load()
 }
 
 // world is the emulator with the services and a store over it, as main

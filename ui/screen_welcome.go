@@ -15,7 +15,7 @@ import (
 // welcome says what will happen and what to have ready. With a saved
 // profile it offers to reconfigure it or to start again from empty values.
 type welcome struct {
-	c      *common
+	c       *common
 	choice  *choice // nil without a saved profile
 	applied string  // the choice the answers now come from
 }
