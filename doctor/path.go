@@ -1,0 +1,81 @@
+package doctor
+
+import (
+	"context"
+	"slices"
+
+	"github.com/drsetup/drsetup/drapi"
+)
+
+// buildPaths marks the hops of each path an order event takes with the
+// worst status of the checks about that hop. With a profile or given values
+// there is one path, the org's; in key-only mode one per webhook examined.
+func (r *run) buildPaths(checks []Result) []Path {
+	dr := r.drHost
+	if dr == "" {
+		dr = hostOf(drapi.DefaultBaseURL)
+	}
+	if r.mode != ModeKeyOnly {
+		hosts := [3]string{dr, hostOf(r.setup.TokenURL()), ""}
+		if d, _ := r.domain.wait(context.Background()); d != nil {
+			hosts[2] = d.Host
+		} else if out, _ := r.sfOutcome.wait(context.Background()); out.session != nil {
+			hosts[2] = hostOf(out.session.InstanceURL)
+		}
+		return []Path{pathOf("", hosts, checks)}
+	}
+	if len(r.paths) == 0 {
+		return []Path{pathOf("", [3]string{dr}, checks)}
+	}
+	plans := slices.Clone(r.paths)
+	order := func(id string) int {
+		return slices.IndexFunc(r.webhooks, func(w Webhook) bool { return w.ID == id })
+	}
+	slices.SortFunc(plans, func(a, b pathPlan) int { return order(a.webhookID) - order(b.webhookID) })
+	var out []Path
+	for _, p := range plans {
+		p.hosts[0] = dr
+		var mine []Result
+		for _, c := range checks {
+			if c.WebhookID == "" || c.WebhookID == p.webhookID {
+				mine = append(mine, c)
+			}
+		}
+		path := pathOf(p.webhookID, p.hosts, mine)
+		out = append(out, path)
+	}
+	return out
+}
+
+// live are the checks that exercise a hop against the real service. Only
+// they can mark a hop passed; the others, which read settings, can only mark
+// it warn or fail. A hop nothing exercised stays skip: not reached.
+var live = []ID{CheckDRAPIKey, CheckWebhookExists, CheckSFLogin, CheckInstanceURL, CheckApexEndpoint, CheckDRLoginReplay}
+
+func pathOf(webhookID string, hosts [3]string, checks []Result) Path {
+	p := Path{WebhookID: webhookID}
+	for i, kind := range []HopKind{HopDigitalRiver, HopToken, HopApex} {
+		p.Hops[i] = Hop{Kind: kind, Host: hosts[i], Status: Skip}
+	}
+	mark := func(kind HopKind, s Status) {
+		h := &p.Hops[kind-HopDigitalRiver]
+		if s == Pass && h.Status == Skip {
+			h.Status = Pass
+		} else if s == Warn || s == Fail {
+			h.Status = worse(h.Status, s)
+		}
+	}
+	for _, c := range checks {
+		if c.Hop == HopNone || c.Status == Skip {
+			continue
+		}
+		if c.ID == CheckDRLoginReplay && c.Hop == HopApex {
+			// The replay reached the endpoint, so its login passed.
+			mark(HopToken, Pass)
+		}
+		if slices.Contains(live, c.ID) || c.Status != Pass {
+			mark(c.Hop, c.Status)
+		}
+	}
+	return p
+}

@@ -1,0 +1,323 @@
+package doctor
+
+import (
+	"cmp"
+	"context"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/drsetup/drsetup/debuglog"
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/sfcheck"
+	"github.com/drsetup/drsetup/steps"
+)
+
+// DefaultCheckTimeout bounds each check when Options.CheckTimeout is 0. It
+// leaves room for a Salesforce request's own 30 s and a few Digital River
+// retries.
+const DefaultCheckTimeout = 60 * time.Second
+
+// Options are what a run checks and what it talks to.
+type Options struct {
+	// Profile is the profile name asked for (--profile); Saved is that
+	// profile when it exists, ProfilePath its file.
+	Profile     string
+	Saved       *profile.Profile
+	ProfilePath string
+	// ProfileErr is why the profile file could not be read (a damaged
+	// file); KeyringErr why its secrets could not be (*profile.KeyringError).
+	ProfileErr error
+	KeyringErr error
+	// Settings are the values of the run with their sources: flags, then
+	// DRSETUP_* variables, then the profile and its keyring entries.
+	Settings profile.Settings
+
+	Salesforce   *sfcheck.Client
+	DigitalRiver func(key string) (*drapi.Client, error)
+	AllowAnyHost bool
+
+	// Redactor learns every secret the run meets (the webhooks' stored
+	// passwords and client secrets among them), so the debug log that shares
+	// it never carries one. May be nil.
+	Redactor *secret.Redactor
+	Log      *debuglog.Logger // one line per check; nil logs nothing
+
+	CheckTimeout time.Duration
+	// Progress, when set, is told each check as it starts and ends. Calls
+	// come one at a time, from the run's goroutines.
+	Progress func(Event)
+	Now      func() time.Time
+}
+
+// EventKind says whether a check started or ended.
+type EventKind int
+
+const (
+	Started EventKind = iota
+	Finished
+)
+
+// Event is a check starting or ending. Result is set when it ended.
+type Event struct {
+	Kind      EventKind
+	ID        ID
+	WebhookID string
+	Result    Result
+}
+
+// salesforceFields are the values that make a run about a Salesforce setup
+// rather than only a Digital River key.
+var salesforceFields = []profile.Field{
+	profile.FieldEnvironment, profile.FieldTokenEndpoint, profile.FieldMyDomain, profile.FieldAuth,
+	profile.FieldClientID, profile.FieldClientSecret, profile.FieldUsername, profile.FieldPassword,
+	profile.FieldSecurityToken,
+}
+
+// ModeOf says which setup a run checks: the saved profile when there is one;
+// else the values given as flags and variables; else, with only a Digital
+// River key, the key's webhooks; else nothing.
+func ModeOf(saved *profile.Profile, set profile.Settings) Mode {
+	if saved != nil {
+		return ModeProfile
+	}
+	for _, f := range salesforceFields {
+		if given(set, f) {
+			return ModeValues
+		}
+	}
+	// A key counts from any source: --demo supplies its own as a default.
+	if set.Get(profile.FieldDRAPIKey) != "" {
+		return ModeKeyOnly
+	}
+	return ModeNone
+}
+
+// given reports whether f came from the user (a flag, a variable, the profile
+// or the keyring), not from a default.
+func given(set profile.Settings, f profile.Field) bool {
+	switch set.Source(f) {
+	case profile.SourceUnset, profile.SourceDefault:
+		return false
+	}
+	return set.Get(f) != ""
+}
+
+// Run makes every check and returns the report. It returns when every check
+// has ended; cancelling ctx ends the checks in flight (their results say so).
+func Run(ctx context.Context, o Options) *Report {
+	r := newRun(o)
+	r.log("doctor", map[string]any{"mode": string(r.mode), "profile": o.Profile})
+	r.local()
+	var wg sync.WaitGroup
+	wg.Go(func() { r.salesforce(ctx) })
+	wg.Go(func() { r.digitalRiver(ctx) })
+	wg.Wait()
+	return r.report()
+}
+
+// run is the state of one doctor run.
+type run struct {
+	o     Options
+	mode  Mode
+	setup steps.Setup
+	// envInferred: no environment or token endpoint was given, so the
+	// environment was taken from the My Domain.
+	envInferred bool
+	now         func() time.Time
+	timeout     time.Duration
+	red         *secret.Redactor
+	logins      *logins
+
+	// Set once by the Salesforce chain, read by the webhook checks.
+	domain    future[*sfcheck.MyDomain] // nil when the My Domain is missing or invalid
+	sfOutcome future[loginOutcome]
+
+	mu       sync.Mutex
+	results  []ranked
+	webhooks []Webhook
+	paths    []pathPlan // key-only mode: one per webhook
+	drHost   string
+
+	progress sync.Mutex
+}
+
+// ranked is a result with its place in the report.
+type ranked struct {
+	group int // 0: the setup's checks; 1+i: the i-th webhook examined
+	order int // the check's place in checkOrder
+	Result
+}
+
+// loginOutcome is what sf_login found, for checks that word their finding by
+// it.
+type loginOutcome struct {
+	attempted bool
+	ok        bool
+	session   *sfcheck.Session
+}
+
+func newRun(o Options) *run {
+	r := &run{
+		o:         o,
+		mode:      ModeOf(o.Saved, o.Settings),
+		now:       o.Now,
+		timeout:   o.CheckTimeout,
+		red:       &secret.Redactor{},
+		domain:    newFuture[*sfcheck.MyDomain](),
+		sfOutcome: newFuture[loginOutcome](),
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	if r.timeout <= 0 {
+		r.timeout = DefaultCheckTimeout
+	}
+	if o.Salesforce == nil {
+		r.o.Salesforce = &sfcheck.Client{AllowAnyHost: o.AllowAnyHost}
+	}
+	r.logins = newLogins(r.o.Salesforce, r.timeout)
+	r.setup = steps.FromSettings(o.Profile, o.Settings)
+	r.setup.AllowAnyHost = o.AllowAnyHost
+	// A support engineer on a call may give only the My Domain: the kind of
+	// org it names then picks the token endpoint, not the production default.
+	if !given(o.Settings, profile.FieldEnvironment) && !given(o.Settings, profile.FieldTokenEndpoint) {
+		if d, err := r.setup.Domain(); err == nil && d.Sandbox {
+			r.setup.Environment, r.setup.Token = sfcheck.Sandbox, steps.TokenSandbox
+			r.envInferred = true
+		}
+	}
+	for _, f := range profile.Fields() {
+		if profile.IsSecret(f) {
+			r.learn(o.Settings.Get(f))
+		}
+	}
+	r.learn(r.setup.Password.Reveal() + r.setup.SecurityToken.Reveal())
+	return r
+}
+
+// learn registers secrets so no summary, remedy or log line carries them.
+func (r *run) learn(values ...string) {
+	r.red.Add(values...)
+	if r.o.Redactor != nil {
+		r.o.Redactor.Add(values...)
+	}
+}
+
+func (r *run) log(msg string, fields map[string]any) { r.o.Log.Event(msg, fields) }
+
+func (r *run) emit(e Event) {
+	if r.o.Progress == nil {
+		return
+	}
+	r.progress.Lock()
+	defer r.progress.Unlock()
+	r.o.Progress(e)
+}
+
+// check runs fn as check id under the check timeout, and records, logs and
+// reports its result. group places it in the report (0, or 1+ the webhook's
+// index).
+func (r *run) check(ctx context.Context, id ID, group int, webhookID string, fn func(ctx context.Context) Result) Result {
+	r.emit(Event{Kind: Started, ID: id, WebhookID: webhookID})
+	start := time.Now()
+	cctx, cancel := context.WithTimeout(ctx, r.timeout)
+	res := fn(cctx)
+	cancel()
+	res.Duration = time.Since(start)
+	return r.record(id, group, webhookID, res)
+}
+
+// skip records a check that was not made, and why.
+func (r *run) skip(id ID, group int, webhookID, why string) Result {
+	return r.record(id, group, webhookID, Result{Status: Skip, Summary: why})
+}
+
+func (r *run) record(id ID, group int, webhookID string, res Result) Result {
+	res.ID, res.WebhookID = id, webhookID
+	if res.Hop == HopNone {
+		res.Hop = id.hop()
+	}
+	res.Summary = r.red.Redact(oneLine(res.Summary))
+	res.Remedy = r.red.Redact(oneLine(res.Remedy))
+	if res.Status == Pass || res.Status == Skip {
+		res.Remedy = ""
+	}
+	r.mu.Lock()
+	r.results = append(r.results, ranked{group: group, order: slices.Index(checkOrder, id), Result: res})
+	r.mu.Unlock()
+	r.o.Log.Check(string(id), string(res.Status), res.Summary, res.Duration, webhookID)
+	r.emit(Event{Kind: Finished, ID: id, WebhookID: webhookID, Result: res})
+	return res
+}
+
+// report sorts the results into report order.
+func (r *run) report() *Report {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	slices.SortStableFunc(r.results, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(a.group, b.group), cmp.Compare(a.order, b.order))
+	})
+	rep := &Report{Mode: r.mode, Webhooks: slices.Clone(r.webhooks)}
+	if r.o.Saved != nil || r.o.ProfileErr != nil {
+		rep.Profile = r.o.Profile
+	}
+	for _, x := range r.results {
+		rep.Checks = append(rep.Checks, x.Result)
+	}
+	rep.Paths = r.buildPaths(rep.Checks)
+	return rep
+}
+
+// oneLine folds a text to one line: findings are one line each, and error
+// texts from elsewhere may carry line breaks.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// future is a value set once by one goroutine and awaited by others.
+type future[T any] struct {
+	once *sync.Once
+	done chan struct{}
+	v    *T
+}
+
+func newFuture[T any]() future[T] {
+	return future[T]{once: &sync.Once{}, done: make(chan struct{}), v: new(T)}
+}
+
+// set stores v; only the first call counts.
+func (f future[T]) set(v T) {
+	f.once.Do(func() {
+		*f.v = v
+		close(f.done)
+	})
+}
+
+// wait returns the value, or false when ctx ends first.
+func (f future[T]) wait(ctx context.Context) (T, bool) {
+	select {
+	case <-f.done:
+		return *f.v, true
+	case <-ctx.Done():
+		var zero T
+		return zero, false
+	}
+}
+
+// hostOf is the lower-case host of a URL, or "".
+func hostOf(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw != "" && !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+}

@@ -1,0 +1,551 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/sfcheck"
+	"github.com/drsetup/drsetup/steps"
+)
+
+// local makes the checks that need no network: the profile and the keyring.
+func (r *run) local() {
+	r.record(CheckProfile, 0, "", r.profileResult())
+	r.record(CheckKeyring, 0, "", r.keyringResult())
+}
+
+func (r *run) profileResult() Result {
+	name := r.o.Profile
+	if err := r.o.ProfileErr; err != nil {
+		res := Result{Status: Fail}
+		var fe *profile.FileError
+		if errors.As(err, &fe) {
+			switch fe.Kind {
+			case profile.FileDamaged:
+				res.Summary = fmt.Sprintf("The profile file %s is damaged: %s.", fe.Path, fe.Reason)
+				res.Remedy = fmt.Sprintf("Fix the file, or write it again with drsetup setup%s, or delete it with drsetup profiles delete %s.", profileArg(name), name)
+			case profile.FileNewerSchema:
+				res.Summary = fmt.Sprintf("The profile file %s was written by a newer drsetup (%s).", fe.Path, fe.Reason)
+				res.Remedy = fmt.Sprintf("Update drsetup, or replace the file with drsetup setup%s.", profileArg(name))
+			default:
+				res.Summary = fmt.Sprintf("The profile file %s could not be read: %s.", fe.Path, fe.Reason)
+				res.Remedy = "Check the file's owner and permissions."
+			}
+		} else {
+			res.Summary = steps.Sentence(err.Error())
+		}
+		res.Summary += " " + r.carryOn()
+		return res
+	}
+	if r.o.Saved == nil {
+		return Result{Status: Skip, Summary: fmt.Sprintf("There is no saved profile named %q. %s", name, r.carryOn())}
+	}
+	p := r.o.Saved
+	sum := fmt.Sprintf("Profile %q", name)
+	if r.o.ProfilePath != "" {
+		sum += " (" + r.o.ProfilePath + ")"
+	}
+	if !p.LastSetup.IsZero() {
+		sum += ", last set up " + p.LastSetup.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	sum += "."
+	if over := r.overridden(); len(over) > 0 {
+		sum += " Given for this run, over the profile's: " + strings.Join(over, ", ") + "."
+	}
+	// drsetup setup saves these with every registration.
+	var lacks []string
+	for _, x := range []struct{ name, v string }{{"My Domain", p.MyDomain}, {"Client ID", p.ClientID}, {"webhook ID", p.WebhookID}} {
+		if strings.TrimSpace(x.v) == "" {
+			lacks = append(lacks, "the "+x.name)
+		}
+	}
+	if len(lacks) > 0 {
+		return Result{Status: Warn,
+			Summary: sum + fmt.Sprintf(" It lacks %s, which drsetup setup always saves: it was written by hand, or by a setup that did not finish.", joinAnd(lacks)),
+			Remedy:  fmt.Sprintf("Run drsetup setup%s to complete it.", profileArg(name))}
+	}
+	return Result{Status: Pass, Summary: sum}
+}
+
+// carryOn says what the run checks instead of a profile.
+func (r *run) carryOn() string {
+	switch r.mode {
+	case ModeValues:
+		return "Checking the values given as flags and DRSETUP_* variables."
+	case ModeKeyOnly:
+		return "Checking the webhooks of the Digital River key alone, with the settings stored in each."
+	}
+	return "No values were given to check instead."
+}
+
+// overridden names the profile's values that flags or variables replace.
+func (r *run) overridden() []string {
+	var out []string
+	for _, f := range profile.Fields() {
+		switch r.o.Settings.Source(f) {
+		case profile.SourceFlag:
+			out = append(out, steps.Flag(f))
+		case profile.SourceEnv:
+			out = append(out, profile.EnvVar(f))
+		}
+	}
+	return out
+}
+
+func (r *run) keyringResult() Result {
+	if r.o.Saved == nil {
+		return Result{Status: Skip, Summary: "No profile, so no secrets are read from the keyring; they come from DRSETUP_* variables."}
+	}
+	if err := r.o.KeyringErr; err != nil {
+		sum, remedy := splitKeyringError(err)
+		return Result{Status: Warn, Summary: sum + " Doctor goes on with what flags and variables give.", Remedy: remedy}
+	}
+	var stored, missing, fromEnv []string
+	for _, f := range r.neededSecrets() {
+		switch r.o.Settings.Source(f) {
+		case profile.SourceKeyring:
+			stored = append(stored, steps.Label(f))
+		case profile.SourceEnv:
+			fromEnv = append(fromEnv, profile.EnvVar(f))
+		default:
+			missing = append(missing, steps.Label(f))
+		}
+	}
+	var b strings.Builder
+	if len(stored) > 0 {
+		fmt.Fprintf(&b, "The keyring holds the profile's %s.", joinAnd(stored))
+	} else {
+		b.WriteString("The keyring holds no secret of this profile.")
+	}
+	if len(fromEnv) > 0 {
+		fmt.Fprintf(&b, " Given for this run instead: %s.", strings.Join(fromEnv, ", "))
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(&b, " Missing: %s, so the checks that need it are skipped.", joinAnd(missing))
+		return Result{Status: Warn, Summary: b.String(),
+			Remedy: fmt.Sprintf("Run drsetup setup%s to save them again, or set the DRSETUP_* variables for this run.", profileArg(r.o.Profile))}
+	}
+	return Result{Status: Pass, Summary: b.String()}
+}
+
+// neededSecrets are the secrets the profile's setup uses.
+func (r *run) neededSecrets() []profile.Field {
+	fs := []profile.Field{profile.FieldClientSecret}
+	if r.setup.Auth != sfcheck.FlowClientCredentials {
+		fs = append(fs, profile.FieldPassword)
+		// The security token may rightly be empty (trusted IP ranges).
+		if given(r.o.Settings, profile.FieldSecurityToken) {
+			fs = append(fs, profile.FieldSecurityToken)
+		}
+	}
+	return append(fs, profile.FieldDRAPIKey)
+}
+
+// splitKeyringError cuts a KeyringError's text, "<what failed>: <why>;
+// <remedy>. <how drsetup carries on>", into a finding and a remedy.
+func splitKeyringError(err error) (summary, remedy string) {
+	text := err.Error()
+	if i := strings.Index(text, "; "); i > 0 {
+		return steps.Sentence(text[:i]), steps.Sentence(text[i+2:])
+	}
+	return steps.Sentence(text), ""
+}
+
+// salesforce is the Salesforce chain: My Domain, token endpoint, the login,
+// then the instance and the Apex endpoint with the login's token.
+func (r *run) salesforce(ctx context.Context) {
+	// Whatever happens below, the webhook checks waiting on these go on.
+	defer r.domain.set(nil)
+	defer r.sfOutcome.set(loginOutcome{})
+
+	if r.mode == ModeKeyOnly || r.mode == ModeNone {
+		why := "No Salesforce values were given (profile, flags or DRSETUP_* variables)."
+		if r.mode == ModeKeyOnly {
+			why += " Each webhook's own stored login is replayed instead (dr_login_replay)."
+		}
+		for _, id := range []ID{CheckMyDomain, CheckTokenEndpoint, CheckSFLogin, CheckInstanceURL, CheckApexEndpoint} {
+			r.skip(id, 0, "", why)
+		}
+		return
+	}
+
+	d := r.checkMyDomain(ctx)
+	r.domain.set(d)
+	tokenOK := r.checkTokenEndpoint(ctx, d)
+
+	var wg sync.WaitGroup
+	session := r.checkLogin(ctx, tokenOK, func(s *sfcheck.Session) {
+		// The instance and the endpoint need only the token: they run
+		// while the login check reads the user's identity.
+		wg.Go(func() {
+			r.check(ctx, CheckInstanceURL, 0, "", func(context.Context) Result { return r.instanceResult(s, d) })
+		})
+		wg.Go(func() {
+			r.check(ctx, CheckApexEndpoint, 0, "", func(cctx context.Context) Result { return r.apexResult(cctx, s, d) })
+		})
+	})
+	if session == nil {
+		why := "Not checked: there is no Salesforce login (see sf_login)."
+		r.skip(CheckInstanceURL, 0, "", why)
+		r.skip(CheckApexEndpoint, 0, "", why)
+	}
+	wg.Wait()
+}
+
+func (r *run) checkMyDomain(ctx context.Context) *sfcheck.MyDomain {
+	var d *sfcheck.MyDomain
+	r.check(ctx, CheckMyDomain, 0, "", func(context.Context) Result {
+		raw := strings.TrimSpace(r.setup.MyDomain)
+		if raw == "" {
+			return Result{Status: Fail,
+				Summary: "No My Domain URL is set, so the address Digital River must post to cannot be known.",
+				Remedy:  "Setup → My Domain shows it (e.g. https://acme.my.salesforce.com). " + r.useValue(profile.FieldMyDomain, "")}
+		}
+		md, err := sfcheck.ParseMyDomain(raw)
+		if err != nil {
+			res := Result{Status: Fail, Summary: steps.Sentence(err.Error())}
+			var de *sfcheck.DomainError
+			if errors.As(err, &de) && de.Corrected != "" {
+				res.Remedy = r.useValue(profile.FieldMyDomain, de.Corrected)
+			} else {
+				res.Remedy = "Copy the My Domain URL from Setup → My Domain; it ends in .my.salesforce.com. " + r.useValue(profile.FieldMyDomain, "")
+			}
+			return res
+		}
+		d = &md
+		kind := "a production org"
+		if md.Sandbox {
+			kind = "a sandbox"
+		}
+		sum := fmt.Sprintf("%s is the My Domain of %s; Digital River must post to %s.", md.URL(), kind, md.EndpointURL())
+		if len(md.Warnings) > 0 {
+			return Result{Status: Warn, Summary: sum + " " + strings.Join(md.Warnings, " "),
+				Remedy: "Compare with the Current My Domain URL in Setup → My Domain. " + r.useValue(profile.FieldMyDomain, "")}
+		}
+		return Result{Status: Pass, Summary: sum}
+	})
+	return d
+}
+
+func (r *run) checkTokenEndpoint(ctx context.Context, d *sfcheck.MyDomain) bool {
+	res := r.check(ctx, CheckTokenEndpoint, 0, "", func(context.Context) Result {
+		tok := r.setup.TokenURL()
+		if tok == "" {
+			return Result{Status: Fail,
+				Summary: "The token endpoint is the org's own (its My Domain followed by /services/oauth2/token), and the My Domain is not valid (see my_domain).",
+				Remedy:  "Correct the My Domain first. " + r.useValue(profile.FieldMyDomain, "")}
+		}
+		norm, kind, err := sfcheck.CheckTokenEndpoint(tok, r.o.AllowAnyHost)
+		if err != nil {
+			res := Result{Status: Fail, Summary: steps.Sentence(err.Error())}
+			var te *sfcheck.TokenEndpointError
+			if errors.As(err, &te) && te.Corrected != "" {
+				res.Remedy = r.useValue(profile.FieldTokenEndpoint, te.Corrected)
+			} else {
+				res.Remedy = fmt.Sprintf("Use %s (production), %s (sandbox) or the org's My Domain followed by /services/oauth2/token. %s",
+					sfcheck.ProductionTokenURL, sfcheck.SandboxTokenURL, r.useValue(profile.FieldTokenEndpoint, ""))
+			}
+			return res
+		}
+		var md sfcheck.MyDomain
+		if d != nil {
+			md = *d
+		}
+		findings := sfcheck.CrossCheck(r.setup.Env(), tok, md, r.setup.Auth)
+		if len(findings) > 0 {
+			res := Result{Status: Warn}
+			var sums, remedies []string
+			for _, f := range findings {
+				if f.Blocking {
+					res.Status = Fail
+				}
+				sums = append(sums, f.Message)
+				rem := f.Remedy
+				if f.Suggested != "" {
+					rem += " " + r.useValue(profile.Field(f.Field), f.Suggested)
+				}
+				remedies = append(remedies, rem)
+			}
+			res.Summary = fmt.Sprintf("Digital River logs in at %s. %s", norm, strings.Join(sums, " "))
+			res.Remedy = strings.Join(remedies, " ")
+			return res
+		}
+		sum := fmt.Sprintf("Digital River logs in at %s, %s.", norm, describeTokenKind(kind))
+		if kind == sfcheck.TokenOther {
+			return Result{Status: Warn, Summary: sum + " Credentials go to a host drsetup cannot tell is Salesforce's.",
+				Remedy: fmt.Sprintf("Unless the org is on a special Salesforce cloud, use %s, %s or the org's My Domain followed by /services/oauth2/token. %s",
+					sfcheck.ProductionTokenURL, sfcheck.SandboxTokenURL, r.useValue(profile.FieldTokenEndpoint, ""))}
+		}
+		if r.envInferred {
+			sum += " No environment was given; the sandbox My Domain picks test.salesforce.com."
+		}
+		return Result{Status: Pass, Summary: sum}
+	})
+	return res.Status != Fail
+}
+
+func describeTokenKind(k sfcheck.TokenEndpointKind) string {
+	switch k {
+	case sfcheck.TokenLogin:
+		return "Salesforce's login for production orgs"
+	case sfcheck.TokenTest:
+		return "Salesforce's login for sandboxes"
+	case sfcheck.TokenMyDomain:
+		return "the org's own login"
+	}
+	return "a host outside Salesforce's domains, allowed by --allow-any-host"
+}
+
+// checkLogin makes the profile's login, once, as Digital River will make
+// it, and then reads the user's identity. onSession runs as soon as a token
+// is in hand. It returns the session, or nil.
+func (r *run) checkLogin(ctx context.Context, tokenOK bool, onSession func(*sfcheck.Session)) *sfcheck.Session {
+	if !tokenOK {
+		r.skip(CheckSFLogin, 0, "", "Not attempted: the token endpoint cannot be used (see token_endpoint).")
+		return nil
+	}
+	if r.setup.Auth != sfcheck.FlowPassword && r.setup.Auth != sfcheck.FlowClientCredentials {
+		r.record(CheckSFLogin, 0, "", Result{Status: Fail,
+			Summary: fmt.Sprintf("%q is not an authentication method drsetup knows, so no login was attempted.", string(r.setup.Auth)),
+			Remedy:  r.useValue(profile.FieldAuth, "password") + " (or client-credentials)"})
+		return nil
+	}
+	if missing := r.missingForLogin(); len(missing) > 0 {
+		r.skip(CheckSFLogin, 0, "", fmt.Sprintf("Not attempted: %s not available (%s).", joinAnd(missing), r.whereSecrets()))
+		return nil
+	}
+	var session *sfcheck.Session
+	r.check(ctx, CheckSFLogin, 0, "", func(cctx context.Context) Result {
+		cr := r.setup.Credentials()
+		cr.MyDomain = r.setup.MyDomain
+		s, err, _ := r.logins.login(cctx, ctx, cr, string(CheckSFLogin))
+		r.sfOutcome.set(loginOutcome{attempted: true, ok: err == nil, session: s})
+		if err != nil {
+			sum, remedy := explainLogin(err)
+			if w := sfcheck.PasswordWarning(r.setup.Password.Reveal()); w != "" && r.setup.Auth == sfcheck.FlowPassword {
+				remedy += " " + w
+			}
+			return Result{Status: Fail, Summary: sum, Remedy: remedy}
+		}
+		session = s
+		onSession(s)
+		who := "the connected app's Run As user"
+		if r.setup.Auth == sfcheck.FlowPassword {
+			who = strings.TrimSpace(r.setup.Username)
+		}
+		sum := fmt.Sprintf("Salesforce accepted the login of %s at %s (user %s, org %s).", who, hostOf(cr.TokenEndpoint), s.UserID, s.OrgID)
+		id, err := r.o.Salesforce.Identity(cctx, s)
+		switch {
+		case err != nil:
+			isum, iremedy := explainLogin(err)
+			return Result{Status: Warn, Summary: sum + " But the user's details could not be read: " + isum, Remedy: iremedy}
+		case !id.Active:
+			return Result{Status: Fail, Summary: sum + fmt.Sprintf(" But Salesforce reports the user %s as inactive, so Digital River's deliveries are refused.", id.Username),
+				Remedy: "Activate the user in Setup → Users → the user → Edit → Active, or choose another integration user."}
+		}
+		return Result{Status: Pass, Summary: sum}
+	})
+	return session
+}
+
+// missingForLogin names the values a login needs that the run lacks. A
+// login without its client secret would fail as if the secret were wrong,
+// so it is not attempted either.
+func (r *run) missingForLogin() []string {
+	var m []string
+	if strings.TrimSpace(r.setup.ClientID) == "" {
+		m = append(m, "the Client ID")
+	}
+	if r.setup.ClientSecret.IsZero() {
+		m = append(m, "the Client Secret")
+	}
+	if r.setup.Auth == sfcheck.FlowPassword {
+		if strings.TrimSpace(r.setup.Username) == "" {
+			m = append(m, "the username")
+		}
+		if r.setup.Password.IsZero() {
+			m = append(m, "the password")
+		}
+	}
+	if len(m) > 0 {
+		m[len(m)-1] += pluralIs(len(m))
+	}
+	return m
+}
+
+func pluralIs(n int) string {
+	if n == 1 {
+		return " is"
+	}
+	return " are"
+}
+
+func (r *run) whereSecrets() string {
+	if r.mode == ModeProfile {
+		return "give them with --client-id, --username, or DRSETUP_CLIENT_SECRET and DRSETUP_PASSWORD, or save them with drsetup setup"
+	}
+	return "give them with --client-id, --username, DRSETUP_CLIENT_SECRET and DRSETUP_PASSWORD"
+}
+
+func (r *run) instanceResult(s *sfcheck.Session, d *sfcheck.MyDomain) Result {
+	if d == nil {
+		return Result{Status: Skip, Summary: fmt.Sprintf("Not compared: the My Domain is not valid. Salesforce says the login's org is at %s.", s.InstanceURL)}
+	}
+	if err := sfcheck.CheckInstance(s, *d); err != nil {
+		res := Result{Status: Fail, Summary: steps.Sentence(err.Error())}
+		var ie *sfcheck.InstanceError
+		if errors.As(err, &ie) {
+			res.Remedy = r.useValue(profile.FieldMyDomain, "https://"+ie.InstanceHost)
+			if !ie.SameOrg {
+				res.Remedy = "If " + ie.InstanceHost + " is the org meant: " + res.Remedy + " Otherwise use the integration user and connected app of " + d.Host + "."
+			}
+		}
+		return res
+	}
+	sum := fmt.Sprintf("The login's org is at %s, the My Domain given.", s.InstanceURL)
+	if p := r.o.Saved; p != nil && p.OrgID != "" && !sameOrgID(p.OrgID, s.OrgID) {
+		return Result{Status: Warn,
+			Summary: sum + fmt.Sprintf(" But its org ID is %s, and the profile was set up with org %s: the sandbox was refreshed (which gives it a new ID), or the login belongs to another org.", s.OrgID, p.OrgID),
+			Remedy:  fmt.Sprintf("Run drsetup setup%s to record this org, after checking in Setup → Company Information that it is the org meant.", profileArg(r.o.Profile))}
+	}
+	return Result{Status: Pass, Summary: sum}
+}
+
+// sameOrgID compares org IDs in their 15- or 18-character forms.
+func sameOrgID(a, b string) bool {
+	if len(a) < 15 || len(b) < 15 {
+		return a == b
+	}
+	return a[:15] == b[:15]
+}
+
+func (r *run) apexResult(ctx context.Context, s *sfcheck.Session, d *sfcheck.MyDomain) Result {
+	target := ""
+	if d != nil {
+		target = d.EndpointURL()
+	} else if h := hostOf(s.InstanceURL); h != "" {
+		target = "https://" + h + sfcheck.ApexPath
+	}
+	if target == "" {
+		return Result{Status: Skip, Summary: "Not probed: neither the My Domain nor the login's instance URL gives the endpoint's host."}
+	}
+	return probeResult(ctx, r.o.Salesforce, s, target, "")
+}
+
+// probeResult probes target with the session's token and words the verdict.
+// lead, when set, opens the summary.
+func probeResult(ctx context.Context, sf *sfcheck.Client, s *sfcheck.Session, target, lead string) Result {
+	pr, err := sf.ProbeApex(ctx, s, target)
+	if lead != "" {
+		lead += " "
+	}
+	if err != nil {
+		sum, remedy := explainLogin(err)
+		return Result{Status: Fail, Summary: lead + sum, Remedy: remedy, Hop: HopApex}
+	}
+	if pr.Kind == sfcheck.ProbeReachable {
+		return Result{Status: Pass, Hop: HopApex,
+			Summary: lead + fmt.Sprintf("%s answers a GET with 405, as the app's listener does: the package is installed and the user may run it.", target)}
+	}
+	res := Result{Status: Fail, Summary: fmt.Sprintf("%s%s (GET %s: HTTP %d).", lead, strings.TrimSuffix(pr.Finding, "."), target, pr.Status), Remedy: pr.Remedy, Hop: HopApex}
+	if pr.OK {
+		res.Status = Warn
+	}
+	return res
+}
+
+// explainLogin turns a failed Salesforce request into a finding and a
+// remedy.
+func explainLogin(err error) (summary, remedy string) {
+	var le *sfcheck.LoginError
+	if errors.As(err, &le) {
+		head := "Salesforce refused the login"
+		switch le.Op {
+		case sfcheck.OpIdentity:
+			head = "Reading the user's identity failed"
+		case sfcheck.OpProbe:
+			head = "Probing the Apex endpoint failed"
+		}
+		switch {
+		case le.Kind == sfcheck.KindMissingValue || le.Kind == sfcheck.KindHostRefused:
+			head = "No request was sent"
+		case le.Status == 0:
+			head = map[string]string{
+				sfcheck.OpLogin:    "The login got no answer",
+				sfcheck.OpIdentity: "Reading the user's identity got no answer",
+				sfcheck.OpProbe:    "Probing the Apex endpoint got no answer",
+			}[le.Op]
+			if head == "" {
+				head = "The login got no answer"
+			}
+		case le.Code != "" && le.Description != "":
+			head += fmt.Sprintf(" (%s: %s)", le.Code, le.Description)
+		case le.Code != "":
+			head += fmt.Sprintf(" (%s)", le.Code)
+		case le.Status != 0:
+			head += fmt.Sprintf(" (HTTP %d)", le.Status)
+		}
+		return head + ": " + le.Meaning, le.Remedy
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "Salesforce did not answer within the check's time limit.", "Check the network connection to Salesforce, or HTTPS_PROXY behind a corporate proxy, and run doctor again."
+	case errors.Is(err, context.Canceled):
+		return "Cancelled before Salesforce answered.", ""
+	}
+	return steps.Sentence(err.Error()), ""
+}
+
+// useValue says how to put value into f: for a value given on the command
+// line, the flag or variable to change; for the profile's, drsetup setup.
+func (r *run) useValue(f profile.Field, value string) string {
+	flag := steps.Flag(f)
+	arg := flag
+	if value != "" {
+		arg += " " + value
+	}
+	switch r.o.Settings.Source(f) {
+	case profile.SourceEnv:
+		if value == "" {
+			return "Correct " + profile.EnvVar(f) + "."
+		}
+		return fmt.Sprintf("Set %s=%s.", profile.EnvVar(f), value)
+	case profile.SourceFlag:
+		if value == "" {
+			return "Correct " + flag + "."
+		}
+		return "Use " + arg + "."
+	}
+	if r.mode == ModeProfile {
+		return fmt.Sprintf("Run drsetup setup%s %s to correct the profile and the webhook.", profileArg(r.o.Profile), arg)
+	}
+	return fmt.Sprintf("Give %s (or %s) to check it.", arg, profile.EnvVar(f))
+}
+
+// profileArg is the --profile flag that names the run's profile, "" for the
+// default one.
+func profileArg(name string) string {
+	if name == "" || name == profile.DefaultName {
+		return ""
+	}
+	return " --profile " + name
+}
+
+// joinAnd joins "a", "b" and "c" as "a, b and c".
+func joinAnd(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// maskKey shows which Digital River key was used without showing it.
+func maskKey(key string) string { return secret.Mask(key) }
