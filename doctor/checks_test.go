@@ -81,19 +81,25 @@ func TestChecks(t *testing.T) {
 		{name: "pre-enhanced sandbox My Domain", id: CheckMyDomain, want: Warn,
 			setup: func(p *profile.Profile, _ *profile.Secrets) { p.MyDomain = "https://acme--uat.my.salesforce.com" }, says: []string{"before enhanced domains"}},
 		{name: "Lightning URL as My Domain", id: CheckMyDomain, want: Fail,
-			setup: func(p *profile.Profile, _ *profile.Secrets) { p.MyDomain = "https://acme.lightning.force.com/lightning/page/home" },
-			says:  []string{"Lightning", "https://acme.my.salesforce.com"}},
+			setup: func(p *profile.Profile, _ *profile.Secrets) {
+				p.MyDomain = "https://acme.lightning.force.com/lightning/page/home"
+			},
+			says: []string{"Lightning", "https://acme.my.salesforce.com"}},
 		{name: "no My Domain", id: CheckMyDomain, want: Fail, setup: func(p *profile.Profile, _ *profile.Secrets) { p.MyDomain = "" }},
 		{name: "key only: no My Domain to check", id: CheckMyDomain, want: Skip, keyOnly: true},
 
 		// token_endpoint
 		{name: "production token endpoint", id: CheckTokenEndpoint, want: Pass, says: []string{sfcheck.ProductionTokenURL}},
 		{name: "token endpoint outside Salesforce", id: CheckTokenEndpoint, want: Warn,
-			setup: func(p *profile.Profile, _ *profile.Secrets) { p.TokenEndpoint = "https://login.example.test/services/oauth2/token" },
-			opts:  func(_ *testing.T, o *Options) { o.AllowAnyHost = true }, says: []string{"--allow-any-host"}},
+			setup: func(p *profile.Profile, _ *profile.Secrets) {
+				p.TokenEndpoint = "https://login.example.test/services/oauth2/token"
+			},
+			opts: func(_ *testing.T, o *Options) { o.AllowAnyHost = true }, says: []string{"--allow-any-host"}},
 		{name: "sandbox sent to login.salesforce.com", id: CheckTokenEndpoint, want: Fail, scenario: sandboxOrg,
-			setup: func(p *profile.Profile, _ *profile.Secrets) { p.MyDomain = "https://acme--uat.sandbox.my.salesforce.com" },
-			says:  []string{"sandbox", sfcheck.SandboxTokenURL}},
+			setup: func(p *profile.Profile, _ *profile.Secrets) {
+				p.MyDomain = "https://acme--uat.sandbox.my.salesforce.com"
+			},
+			says: []string{"sandbox", sfcheck.SandboxTokenURL}},
 		{name: "token endpoint on the Lightning host", id: CheckTokenEndpoint, want: Fail,
 			setup: func(p *profile.Profile, _ *profile.Secrets) {
 				p.TokenEndpoint = "https://acme.lightning.force.com/services/oauth2/token"
@@ -142,8 +148,10 @@ func TestChecks(t *testing.T) {
 			scenario: func(sc *emulator.Scenario) {
 				sc.DigitalRiver.Keys = append(sc.DigitalRiver.Keys, emulator.Key{Key: "sk_test_doctortestkey0002", CanWebhooks: true})
 			},
-			setup: func(p *profile.Profile, s *profile.Secrets) { p.DRMode, s.DRAPIKey = "test", "sk_test_doctortestkey0002" },
-			says:  []string{"production org"}},
+			setup: func(p *profile.Profile, s *profile.Secrets) {
+				p.DRMode, s.DRAPIKey = "test", "sk_test_doctortestkey0002"
+			},
+			says: []string{"production org"}},
 		{name: "unknown key", id: CheckDRAPIKey, want: Fail,
 			setup: func(_ *profile.Profile, s *profile.Secrets) { s.DRAPIKey = "sk_live_revokedkey0009" }, says: []string{"did not accept the API key", "API keys"}},
 		{name: "public key", id: CheckDRAPIKey, want: Fail,
@@ -188,8 +196,10 @@ func TestChecks(t *testing.T) {
 		{name: "client credentials", id: CheckWebhookTransport, want: Pass, scenario: clientCredentials, setup: ccProfile},
 		{name: "username-password flow", id: CheckWebhookTransport, want: Warn, says: []string{"2027-02-20", "--auth client-credentials"}},
 		{name: "HTTP transport", id: CheckWebhookTransport, want: Fail,
-			scenario: func(sc *emulator.Scenario) { sc.DigitalRiver.Webhooks[0].TransportType, sc.DigitalRiver.Webhooks[0].OAuth = "HTTP", nil },
-			says:     []string{"HTTP", "401"}},
+			scenario: func(sc *emulator.Scenario) {
+				sc.DigitalRiver.Webhooks[0].TransportType, sc.DigitalRiver.Webhooks[0].OAuth = "HTTP", nil
+			},
+			says: []string{"HTTP", "401"}},
 
 		// webhook_oauth
 		{name: "stored login matches the profile", id: CheckWebhookOAuth, want: Pass, says: []string{"compared without being shown"}},
@@ -246,7 +256,9 @@ func TestChecks(t *testing.T) {
 		{name: "key only: client credentials", id: CheckDRLoginReplay, want: Pass, keyOnly: true, scenario: clientCredentials,
 			says: []string{"Run As user"}},
 		{name: "no OAuth login to replay", id: CheckDRLoginReplay, want: Skip,
-			scenario: func(sc *emulator.Scenario) { sc.DigitalRiver.Webhooks[0].TransportType, sc.DigitalRiver.Webhooks[0].OAuth = "HTTP", nil }},
+			scenario: func(sc *emulator.Scenario) {
+				sc.DigitalRiver.Webhooks[0].TransportType, sc.DigitalRiver.Webhooks[0].OAuth = "HTTP", nil
+			}},
 	}
 
 	for _, c := range cases {
