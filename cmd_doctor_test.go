@@ -1,0 +1,338 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/drsetup/drsetup/debuglog"
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/httpx"
+	"github.com/drsetup/drsetup/iostreams"
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/sfcheck"
+)
+
+// The world of these tests: one production org and the webhook drsetup
+// setup would register for it, every secret a value found nowhere else.
+const (
+	tHost         = "acme.my.salesforce.com"
+	tEndpoint     = "https://acme.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/"
+	tClientID     = "3MVG9CMD.test.consumer.key"
+	tClientSecret = "CS-cmd-uniq-5e7a1c"
+	tUsername     = "integration@acme.example"
+	tPassword     = "PW-cmd-uniq&+%#9b"
+	tToken        = "TKcmduniq4d2f8a"
+	tKey          = "sk_live_cmduniqkey7c3e9b"
+	tHookID       = "0b7c3a52-aaaa-4000-8000-000000000001"
+	// What a second webhook stores: secrets of its own.
+	tStoredPassword = "STORED-cmd-pw-77&e1"
+	tStoredSecret   = "STORED-cmd-cs-3b9f0a"
+)
+
+var allSecrets = []string{tClientSecret, tPassword, tToken, tPassword + tToken, tKey, tStoredPassword, tStoredSecret}
+
+func cmdScenario() emulator.Scenario {
+	hook := func(id, address, pw, cs string) emulator.Webhook {
+		return emulator.Webhook{
+			ID: id, Address: address, Types: slices.Clone(drapi.AppEvents), Enabled: true, TransportType: "OAUTH", LiveMode: true,
+			OAuth: &emulator.OAuth{TokenEndPoint: sfcheck.ProductionTokenURL, UserName: tUsername, Password: pw, ClientID: tClientID, ClientSecret: cs, GrantType: "password"},
+		}
+	}
+	return emulator.Scenario{
+		Orgs: []emulator.Org{{
+			MyDomain: tHost, PackageInstalled: true,
+			Apps:  []emulator.ConnectedApp{{Name: "Salesforce DigitalRiver Integration", ClientID: tClientID, ClientSecret: tClientSecret}},
+			Users: []emulator.User{{Username: tUsername, Password: tPassword, SecurityToken: tToken, Active: true, Approved: true, ClassAccess: true}},
+		}},
+		DigitalRiver: emulator.Account{
+			Keys: []emulator.Key{{Key: tKey, CanWebhooks: true}},
+			Webhooks: []emulator.Webhook{
+				hook(tHookID, tEndpoint, tPassword+tToken, tClientSecret),
+				{Address: "https://erp.acme.example/digitalriver/events", Types: []string{"order.complete"}, Enabled: false, LiveMode: true},
+			},
+		},
+	}
+}
+
+func staleScenario() emulator.Scenario {
+	sc := cmdScenario()
+	sc.DigitalRiver.Webhooks[0].OAuth.Password = tStoredPassword
+	sc.DigitalRiver.Webhooks[0].OAuth.ClientSecret = tStoredSecret
+	return sc
+}
+
+// cmdWorld is an emulator, a profile store on real files with an in-memory
+// keyring, and the variables of the runs.
+type cmdWorld struct {
+	t     *testing.T
+	srv   *emulator.Server
+	store *profile.Store
+	env   map[string]string
+}
+
+func newCmdWorld(t *testing.T, sc emulator.Scenario) *cmdWorld {
+	t.Helper()
+	srv, err := emulator.Start(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return &cmdWorld{t: t, srv: srv, store: profile.NewStore(t.TempDir(), profile.MemoryKeyring()), env: map[string]string{}}
+}
+
+// saveProfile saves the healthy profile and its secrets, as drsetup setup
+// leaves them.
+func (w *cmdWorld) saveProfile(name string) {
+	w.t.Helper()
+	p := profile.Profile{
+		Name: name, Environment: "production", TokenEndpoint: sfcheck.ProductionTokenURL, MyDomain: "https://" + tHost,
+		Auth: "password", ClientID: tClientID, Username: tUsername, Events: slices.Clone(drapi.AppEvents),
+		DRMode: "live", WebhookID: tHookID, LastSetup: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC),
+	}
+	if err := w.store.Save(p); err != nil {
+		w.t.Fatal(err)
+	}
+	if err := w.store.SaveSecrets(name, profile.Secrets{ClientSecret: tClientSecret, Password: tPassword, SecurityToken: tToken, DRAPIKey: tKey}); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// cmdRun is one command's outcome.
+type cmdRun struct {
+	code        int
+	out, errOut string
+	log         string // the --debug-log file, when given
+}
+
+// tty says which streams are terminals.
+type tty struct{ stdout, stderr bool }
+
+// exec runs the command tree as main does, with services that reach the
+// emulator.
+func (w *cmdWorld) exec(term tty, args ...string) cmdRun {
+	w.t.Helper()
+	ios, _, out, errOut := iostreams.Test()
+	ios.SetTTY(false, term.stdout, term.stderr)
+	f := &factory{IO: ios, Getenv: func(k string) string { return w.env[k] }}
+
+	red := &secret.Redactor{}
+	svc := &services{f: f, redactor: red, store: w.store}
+	logPath := ""
+	if i := slices.Index(args, "--debug-log"); i >= 0 && i+1 < len(args) {
+		logPath = args[i+1]
+		l, err := debuglog.Open(logPath, red)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		svc.log = l
+	}
+	svc.http = httpx.NewClient(svc.log.Transport(w.srv.Transport()))
+	svc.once.Do(func() {}) // started: the emulator stands in for the world
+	f.svc = svc
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	root := newRootCmd(f)
+	root.SetArgs(args)
+	root.SetIn(ios.In)
+	root.SetOut(ios.Out)
+	root.SetErr(ios.ErrOut)
+	err := root.ExecuteContext(ctx)
+	svc.Close()
+	code := exitCode(ctx, err)
+	var se *silentError
+	if err != nil && !errors.As(err, &se) {
+		fmt.Fprintf(ios.ErrOut, "drsetup: %s\n", err)
+	}
+	r := cmdRun{code: code, out: out.String(), errOut: errOut.String()}
+	if logPath != "" {
+		b, _ := os.ReadFile(logPath)
+		r.log = string(b)
+	}
+	return r
+}
+
+func (r cmdRun) want(t *testing.T, code int) cmdRun {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, code, r.out, r.errOut)
+	}
+	return r
+}
+
+func TestDoctorExitCodes(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		scenario func() emulator.Scenario
+		profile  bool
+		env      map[string]string
+		args     []string
+		want     int
+		stderr   string // in stderr
+	}{
+		{name: "healthy profile: warnings only", scenario: cmdScenario, profile: true, args: []string{"doctor"}, want: 0},
+		{name: "stale password at Digital River", scenario: staleScenario, profile: true, args: []string{"doctor"}, want: 1},
+		{name: "key only", scenario: cmdScenario, env: map[string]string{"DRSETUP_DR_API_KEY": tKey}, args: []string{"doctor"}, want: 0},
+		{name: "values that fail", scenario: cmdScenario, env: map[string]string{"DRSETUP_MY_DOMAIN": "https://acme.lightning.force.com"}, args: []string{"doctor"}, want: 1},
+		{name: "nothing to check", scenario: cmdScenario, args: []string{"doctor"}, want: 2, stderr: "nothing to check"},
+		{name: "bad environment flag", scenario: cmdScenario, profile: true, args: []string{"doctor", "--environment", "staging"}, want: 2, stderr: "--environment"},
+		{name: "bad auth variable", scenario: cmdScenario, profile: true, env: map[string]string{"DRSETUP_AUTH": "oauth"}, args: []string{"doctor"}, want: 2, stderr: "DRSETUP_AUTH"},
+		{name: "unknown event type", scenario: cmdScenario, profile: true, args: []string{"doctor", "--events", "order.accepted,order.shipped"}, want: 2, stderr: "order.shipped"},
+		{name: "an argument", scenario: cmdScenario, profile: true, args: []string{"doctor", "now"}, want: 2},
+		{name: "a secret as a flag", scenario: cmdScenario, profile: true, args: []string{"doctor", "--password", "x"}, want: 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newCmdWorld(t, c.scenario())
+			if c.profile {
+				w.saveProfile("default")
+			}
+			maps := c.env
+			for k, v := range maps {
+				w.env[k] = v
+			}
+			r := w.exec(tty{}, c.args...).want(t, c.want)
+			if !strings.Contains(r.errOut, c.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", c.stderr, r.errOut)
+			}
+			if c.want == 2 && r.out != "" {
+				t.Errorf("usage error with a result on stdout: %q", r.out)
+			}
+		})
+	}
+}
+
+func TestDoctorDamagedProfileFails(t *testing.T) {
+	w := newCmdWorld(t, cmdScenario())
+	path := w.store.Path("default")
+	os.MkdirAll(filepath.Dir(path), 0o700)
+	os.WriteFile(path, []byte("{\"schemaVersion\": 1, \"myDomain\": tru"), 0o600)
+	w.env["DRSETUP_DR_API_KEY"] = tKey
+	r := w.exec(tty{}, "doctor", "--json").want(t, 1)
+	var rep struct {
+		OK      bool
+		Profile *string
+		Checks  []struct{ ID, Status, Summary string }
+	}
+	if err := json.Unmarshal([]byte(r.out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || rep.Profile == nil || *rep.Profile != "default" {
+		t.Errorf("ok %v, profile %v", rep.OK, rep.Profile)
+	}
+	if c := rep.Checks[0]; c.ID != "profile" || c.Status != "fail" || !strings.Contains(c.Summary, path) {
+		t.Errorf("first check %+v, want profile failing with the file named", c)
+	}
+}
+
+func TestDoctorStreams(t *testing.T) {
+	w := newCmdWorld(t, staleScenario())
+	w.saveProfile("default")
+
+	t.Run("--json: one object on stdout, progress on a terminal's stderr", func(t *testing.T) {
+		// Slow enough answers for the progress view to draw a frame.
+		w.srv.SetFaults(emulator.Faults{Latency: map[string]time.Duration{"*": 200 * time.Millisecond}})
+		defer w.srv.SetFaults(emulator.Faults{})
+		r := w.exec(tty{stdout: false, stderr: true}, "doctor", "--json").want(t, 1)
+		dec := json.NewDecoder(strings.NewReader(r.out))
+		var v map[string]any
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("stdout is not JSON: %v\n%s", err, r.out)
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			t.Errorf("more than one JSON value on stdout")
+		}
+		if v["ok"] != false || v["profile"] != "default" {
+			t.Errorf("ok %v profile %v", v["ok"], v["profile"])
+		}
+		if !strings.Contains(r.errOut, "Checking the setup") {
+			t.Errorf("no progress on stderr:\n%q", r.errOut)
+		}
+	})
+	t.Run("piped: plain report, nothing on stderr", func(t *testing.T) {
+		r := w.exec(tty{}, "doctor").want(t, 1)
+		if strings.Contains(r.out, "\x1b") {
+			t.Errorf("escape codes in piped output:\n%q", r.out)
+		}
+		flat := strings.Join(strings.Fields(r.out), " ")
+		for _, s := range []string{
+			`drsetup doctor: profile "default"`,
+			"✓ Digital River → ✗ token endpoint login.salesforce.com → ✓ Apex endpoint acme.my.salesforce.com",
+			"✗ Stored login settings: The login settings stored at Digital River differ from the profile's: password; client secret.",
+			"→ Run drsetup setup",
+		} {
+			if !strings.Contains(flat, s) {
+				t.Errorf("report lacks %q:\n%s", s, r.out)
+			}
+		}
+		if r.errOut != "" {
+			t.Errorf("stderr not empty when not a terminal: %q", r.errOut)
+		}
+	})
+	t.Run("terminal: colour, unless --no-color", func(t *testing.T) {
+		r := w.exec(tty{stdout: true, stderr: false}, "doctor").want(t, 1)
+		if !strings.Contains(r.out, "Digital River") {
+			t.Fatalf("no report:\n%s", r.out)
+		}
+		r = w.exec(tty{stdout: true}, "--no-color", "doctor").want(t, 1)
+		if strings.Contains(r.out, "\x1b[3") || strings.Contains(r.out, "\x1b[9") {
+			t.Errorf("colour with --no-color:\n%q", r.out)
+		}
+	})
+}
+
+// TestDoctorNoSecretAnywhere runs doctor the three ways in, each in every
+// output form, with the debug log on, and looks for every secret, the ones
+// stored at Digital River included, in stdout, stderr and the log.
+func TestDoctorNoSecretAnywhere(t *testing.T) {
+	for _, mode := range []string{"profile", "values", "key only"} {
+		for _, form := range []struct {
+			name string
+			term tty
+			args []string
+		}{
+			{"piped", tty{}, nil},
+			{"json", tty{}, []string{"--json"}},
+			{"terminal", tty{stdout: true, stderr: true}, nil},
+		} {
+			t.Run(mode+"/"+form.name, func(t *testing.T) {
+				w := newCmdWorld(t, staleScenario())
+				switch mode {
+				case "profile":
+					w.saveProfile("default")
+				case "values":
+					w.env = map[string]string{
+						"DRSETUP_MY_DOMAIN": "https://" + tHost, "DRSETUP_CLIENT_ID": tClientID, "DRSETUP_USERNAME": tUsername,
+						"DRSETUP_CLIENT_SECRET": tClientSecret, "DRSETUP_PASSWORD": tPassword, "DRSETUP_SECURITY_TOKEN": tToken,
+						"DRSETUP_DR_API_KEY": tKey,
+					}
+				case "key only":
+					w.env = map[string]string{"DRSETUP_DR_API_KEY": tKey}
+				}
+				logPath := filepath.Join(t.TempDir(), "trace.jsonl")
+				args := append([]string{"--debug-log", logPath, "doctor"}, form.args...)
+				r := w.exec(form.term, args...).want(t, 1)
+				if !strings.Contains(r.log, `"kind":"check"`) || !strings.Contains(r.log, `"kind":"http"`) {
+					t.Fatalf("the debug log lacks check or http lines:\n%s", r.log)
+				}
+				for name, text := range map[string]string{"stdout": r.out, "stderr": r.errOut, "debug log": r.log} {
+					for _, s := range append(allSecrets, "Bearer ", "Authorization") {
+						if strings.Contains(text, s) {
+							t.Errorf("%s contains %q", name, s)
+						}
+					}
+				}
+			})
+		}
+	}
+}

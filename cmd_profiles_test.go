@@ -1,0 +1,88 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/drsetup/drsetup/profile"
+)
+
+func TestProfilesList(t *testing.T) {
+	w := newCmdWorld(t, cmdScenario())
+	w.saveProfile("default")
+	w.saveProfile("acme-sandbox")
+
+	r := w.exec(tty{}, "profiles").want(t, 0)
+	lines := strings.Split(strings.TrimRight(r.out, "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want a header and two profiles:\n%s", r.out)
+	}
+	if got := strings.Fields(lines[0]); strings.Join(got, " ") != "NAME ORG ENVIRONMENT LAST SET UP" {
+		t.Errorf("header %q", lines[0])
+	}
+	// Sorted by name; the profile in use is marked.
+	if f := strings.Fields(lines[1]); f[0] != "acme-sandbox" || f[1] != tHost || f[2] != "production" {
+		t.Errorf("row 1 %q", lines[1])
+	}
+	if f := strings.Fields(lines[2]); f[0] != "*" || f[1] != "default" {
+		t.Errorf("row 2 %q: the default profile should be marked", lines[2])
+	}
+	r = w.exec(tty{}, "--profile", "acme-sandbox", "profiles").want(t, 0)
+	if !strings.Contains(r.out, "* acme-sandbox") {
+		t.Errorf("--profile does not move the mark:\n%s", r.out)
+	}
+}
+
+func TestProfilesListEmptyAndDamaged(t *testing.T) {
+	w := newCmdWorld(t, cmdScenario())
+	r := w.exec(tty{}, "profiles").want(t, 0)
+	if r.out != "" || !strings.Contains(r.errOut, "No saved profiles") {
+		t.Errorf("stdout %q, stderr %q", r.out, r.errOut)
+	}
+
+	w.saveProfile("default")
+	bad := w.store.Path("broken")
+	os.WriteFile(bad, []byte("not json"), 0o600)
+	r = w.exec(tty{}, "profiles").want(t, 1)
+	if !strings.Contains(r.out, "default") || !strings.Contains(r.errOut, bad) {
+		t.Errorf("the good profile listed and the damaged file named?\nstdout %s\nstderr %s", r.out, r.errOut)
+	}
+}
+
+func TestProfilesDelete(t *testing.T) {
+	w := newCmdWorld(t, cmdScenario())
+	w.saveProfile("default")
+	w.saveProfile("keep")
+	path := w.store.Path("default")
+
+	r := w.exec(tty{}, "profiles", "delete", "default").want(t, 0)
+	for _, s := range []string{`Deleted profile "default"`, path, "client secret, password, security token and Digital River API key", `service "drsetup"`} {
+		if !strings.Contains(r.errOut, s) {
+			t.Errorf("the message does not say %q:\n%s", s, r.errOut)
+		}
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the profile file is still there: %v", err)
+	}
+	if sec, err := w.store.LoadSecrets("default"); err != nil || sec != (profile.Secrets{}) {
+		t.Errorf("secrets left in the keyring (%v)", err)
+	}
+	if sec, _ := w.store.LoadSecrets("keep"); sec.Password.IsZero() {
+		t.Error("deleting one profile removed another's secrets")
+	}
+
+	r = w.exec(tty{}, "profiles", "delete", "default").want(t, 1)
+	if !strings.Contains(r.errOut, `no saved profile named "default"`) {
+		t.Errorf("deleting it again: %s", r.errOut)
+	}
+	r = w.exec(tty{}, "profiles", "delete", "../etc").want(t, 2)
+	if !strings.Contains(r.errOut, "profile name") {
+		t.Errorf("a bad name: %s", r.errOut)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "keep.json")); err != nil {
+		t.Errorf("the other profile is gone: %v", err)
+	}
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/secret"
+)
+
+func newWebhooksCmd(f *factory) *cobra.Command {
+	cmd := &cobra.Command{Use: "webhooks", Short: "Inspect the Digital River webhooks of a key", Args: cobra.NoArgs}
+	var jsonOut bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the Digital River webhooks of the key (DRSETUP_DR_API_KEY or the profile's)",
+		Long: `list shows every webhook the Digital River key sees: id, address, whether it
+is enabled, transport, OAuth grant type, number of event types and when it was
+created. It never shows a stored password or client secret.
+
+The key is DRSETUP_DR_API_KEY, or else the one saved in the keyring for the
+profile. Test keys (sk_test_…) and live keys see different webhooks.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runWebhooksList(cmd, f, jsonOut)
+		},
+	}
+	list.Flags().BoolVar(&jsonOut, "json", false, "print the list as JSON on stdout")
+	cmd.AddCommand(list)
+	return cmd
+}
+
+// webhookRow is one webhook as list shows it: nothing secret, nothing that
+// could carry a secret.
+type webhookRow struct {
+	ID            string    `json:"id"`
+	Address       string    `json:"address"`
+	Enabled       bool      `json:"enabled"`
+	TransportType string    `json:"transportType"`
+	GrantType     string    `json:"grantType"` // "" unless the transport is OAUTH
+	TypeCount     int       `json:"typeCount"`
+	CreatedTime   time.Time `json:"createdTime,omitzero"`
+}
+
+func rowOf(w drapi.Webhook) webhookRow {
+	r := webhookRow{
+		ID:            w.ID,
+		Address:       w.Address,
+		Enabled:       w.Enabled,
+		TransportType: strings.ToUpper(w.TransportType),
+		TypeCount:     len(w.Types),
+		CreatedTime:   w.CreatedTime,
+	}
+	if r.TransportType == "" {
+		r.TransportType = drapi.TransportHTTP
+	}
+	if w.OAuth != nil && r.TransportType == drapi.TransportOAuth {
+		r.GrantType = w.OAuth.GrantType
+		if r.GrantType == "" {
+			r.GrantType = drapi.GrantPassword
+		}
+	}
+	return r
+}
+
+func runWebhooksList(cmd *cobra.Command, f *factory, jsonOut bool) error {
+	svc, err := f.Services()
+	if err != nil {
+		return err
+	}
+	rs, err := svc.resolve(cmd, nil, nil)
+	if err != nil {
+		return err
+	}
+	key := strings.TrimSpace(rs.Settings.Get(profile.FieldDRAPIKey))
+	if key == "" && svc.Demo() {
+		key = emulator.Demo.DRKey
+	}
+	if key == "" {
+		msg := fmt.Sprintf("no Digital River API key: set DRSETUP_DR_API_KEY, or run \"drsetup setup\" to save one for profile %q", rs.Name)
+		if rs.KeyringErr != nil {
+			msg += "; the profile's key could not be read: " + rs.KeyringErr.Error()
+		}
+		return usagef("%s", msg)
+	}
+	c, err := svc.DigitalRiver()(key)
+	if err != nil {
+		var ke *drapi.KeyError
+		if errors.As(err, &ke) {
+			return usagef("%s", err)
+		}
+		return err
+	}
+	var rows []webhookRow
+	for w, err := range c.Webhooks.All(cmd.Context()) {
+		if err != nil {
+			return err
+		}
+		rows = append(rows, rowOf(w))
+	}
+
+	if jsonOut {
+		if rows == nil {
+			rows = []webhookRow{}
+		}
+		enc := json.NewEncoder(f.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(f.IO.ErrOut, "The %s key %s sees no webhooks. Test and live keys see different ones.\n", c.Mode(), secret.Mask(key))
+		return nil
+	}
+	if f.IO.IsStderrTTY() {
+		fmt.Fprintf(f.IO.ErrOut, "Webhooks of the %s key %s:\n", c.Mode(), secret.Mask(key))
+	}
+	return writeWebhookTable(f.IO.Out, rows)
+}
+
+func writeWebhookTable(w io.Writer, rows []webhookRow) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tADDRESS\tENABLED\tTRANSPORT\tGRANT\tTYPES\tCREATED")
+	for _, r := range rows {
+		enabled := "no"
+		if r.Enabled {
+			enabled = "yes"
+		}
+		created := "-"
+		if !r.CreatedTime.IsZero() {
+			created = r.CreatedTime.UTC().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, orDash(r.Address), enabled, r.TransportType, orDash(r.GrantType), r.TypeCount, created)
+	}
+	return tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
