@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/profile"
@@ -208,25 +209,26 @@ func goTo(f steps.Field) tea.Cmd {
 }
 
 // body is what a screen draws: its content and, when a text field has the
-// focus, where the terminal cursor goes. focus is the line to keep in view
-// when the content is taller than the screen (-1: none).
+// focus, where the terminal cursor goes. Lines focus to focusEnd are what
+// the admin works on: when the content is taller than the screen, the root
+// shows them, from focus on if they do not all fit (focus -1: none).
 type body struct {
-	content string
-	cursor  *tea.Cursor
-	focus   int
+	content         string
+	cursor          *tea.Cursor
+	focus, focusEnd int
 }
 
-func textBody(s string) body { return body{content: s, focus: -1} }
-
-// builder collects a body line by line, keeping track of the cursor.
+// builder collects a body line by line, keeping track of the cursor and
+// the focus.
 type builder struct {
-	b      strings.Builder
-	lines  int
-	cursor *tea.Cursor
-	focus  int
+	b               strings.Builder
+	lines           int
+	cursor          *tea.Cursor
+	focus, focusEnd int
+	toEnd           bool
 }
 
-func newBuilder() *builder { return &builder{focus: -1} }
+func newBuilder() *builder { return &builder{focus: -1, focusEnd: -1} }
 
 // add appends a block (one or more lines).
 func (b *builder) add(block string) {
@@ -251,20 +253,57 @@ func (b *builder) addCursorLine(line string, x int, focused bool) {
 	b.add(line)
 	if focused {
 		b.cursor = tea.NewCursor(x, b.lines-1)
-		b.focus = b.lines - 1
+		b.markLine(b.lines - 1)
 	}
 }
 
-// markFocus keeps the line about to be added in view.
-func (b *builder) markFocus() { b.focus = b.lines }
+// markLine makes line i the focus.
+func (b *builder) markLine(i int) { b.focus, b.focusEnd, b.toEnd = i, i, false }
+
+// markRow makes the line about to be added the focus (a list's cursor).
+func (b *builder) markRow() { b.markLine(b.lines) }
+
+// markFocus makes everything from the line about to be added to the end the
+// focus: a result, a choice with what follows from it.
+func (b *builder) markFocus() { b.focus, b.toEnd = b.lines, true }
 
 func (b *builder) body() body {
-	return body{content: strings.TrimRight(b.b.String(), "\n"), cursor: b.cursor, focus: b.focus}
+	end := b.focusEnd
+	if b.toEnd {
+		end = b.lines - 1
+	}
+	return body{content: strings.TrimRight(b.b.String(), "\n"), cursor: b.cursor, focus: b.focus, focusEnd: max(end, b.focus)}
 }
+
+// The layout helpers below wrap text themselves and style line by line:
+// lipgloss's Width pads every line of a block and measures each grapheme
+// again, which made a keystroke on the busiest screens cost half a
+// millisecond.
+
+// wrapLines breaks s into lines of at most w columns, styles preserved. It
+// breaks at spaces, and inside a word only when the word is longer than a
+// line; never at a hyphen: "https://acme--uat.sandbox…" must not split at its
+// "--", where a reader would take the break for part of the host.
+func wrapLines(s string, w int) []string {
+	if !strings.Contains(s, "\n") && ansi.StringWidth(s) <= w {
+		return []string{s}
+	}
+	s = strings.ReplaceAll(s, "-", nonBreakingHyphen)
+	s = lipgloss.Wrap(s, max(w, 1), "")
+	return strings.Split(strings.ReplaceAll(s, nonBreakingHyphen, "-"), "\n")
+}
+
+// nonBreakingHyphen stands in for "-" while wrapping: ansi.Wrap always
+// breaks after "-".
+const nonBreakingHyphen = "\u2011"
 
 // wrap renders s in st, wrapped to width w.
 func wrap(st lipgloss.Style, w int, s string) string {
-	return st.Width(w).Render(s)
+	lines := wrapLines(s, w)
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // rows lays out label/value pairs in two columns; a value too long for its
@@ -272,15 +311,24 @@ func wrap(st lipgloss.Style, w int, s string) string {
 func rows(st *theme.Styles, w int, pairs [][2]string) string {
 	lw := 0
 	for _, p := range pairs {
-		lw = max(lw, lipgloss.Width(p[0]))
+		lw = max(lw, ansi.StringWidth(p[0]))
 	}
 	lw = min(lw+2, w/3)
 	vw := max(w-lw, 10)
-	out := make([]string, 0, len(pairs))
+	pad := strings.Repeat(" ", lw)
+	var out []string
 	for _, p := range pairs {
-		out = append(out, lipgloss.JoinHorizontal(lipgloss.Top,
-			st.Label.Width(lw).Render(p[0]),
-			st.Value.Width(vw).Render(p[1])))
+		label := p[0]
+		if ansi.StringWidth(label) > lw-1 {
+			label = ansi.Truncate(label, lw-1, "…")
+		}
+		for i, l := range wrapLines(p[1], vw) {
+			if i == 0 {
+				out = append(out, st.Label.Render(label)+strings.Repeat(" ", lw-ansi.StringWidth(label))+st.Value.Render(l))
+			} else {
+				out = append(out, pad+st.Value.Render(l))
+			}
+		}
 	}
 	return strings.Join(out, "\n")
 }
@@ -299,16 +347,39 @@ func problemBlock(c *common, w int, ps []steps.Problem, acceptKey bool) string {
 		out = append(out, hang(style, w, mark+" ", p.String()))
 		if acceptKey && p.Suggestion != "" && !offered {
 			offered = true
-			out = append(out, hang(st.Text, w, "  ", st.Key.Render("tab")+" uses "+st.Code.Render(p.Suggestion)))
+			out = append(out, hang(st.Text, w, "  ", st.Key.Render("tab")+" "+offerText(p, st)))
 		}
 	}
 	return strings.Join(out, "\n")
 }
 
+// offerText says what Tab does with a suggestion.
+func offerText(p steps.Problem, st *theme.Styles) string {
+	v := st.Code.Render(p.Suggestion)
+	switch p.Target() {
+	case profile.FieldEnvironment:
+		return "chooses " + v
+	case profile.FieldAuth:
+		return "switches to " + v
+	case profile.FieldTokenEndpoint:
+		return "uses the token endpoint " + v
+	}
+	return "uses " + v
+}
+
 // hang renders text after a prefix, wrapped lines indented under the text.
 func hang(st lipgloss.Style, w int, prefix, text string) string {
-	pw := lipgloss.Width(prefix)
-	return lipgloss.JoinHorizontal(lipgloss.Top, st.Render(prefix), st.Width(max(w-pw, 10)).Render(text))
+	pw := ansi.StringWidth(prefix)
+	pad := strings.Repeat(" ", pw)
+	lines := wrapLines(text, max(w-pw, 10))
+	for i, l := range lines {
+		if i == 0 {
+			lines[i] = st.Render(prefix + l)
+		} else {
+			lines[i] = pad + st.Render(l)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // suggestion returns the first problem with a suggestion.

@@ -22,9 +22,9 @@ type auth struct {
 func newAuth(c *common) *auth {
 	return &auth{c: c, choice: choice{options: []option{
 		{value: string(sfcheck.FlowPassword), label: "Username and password",
-			detail: "What the guide describes: the integration user's username, password and security token."},
+			detail: "The integration user's username, password and security token."},
 		{value: string(sfcheck.FlowClientCredentials), label: "Client credentials",
-			detail: "Logs in as the Connected App's Run As user; for orgs where the username-password flow is blocked or retired."},
+			detail: "The Connected App's Run As user; no password to keep up to date."},
 	}}}
 }
 

@@ -83,7 +83,7 @@ func (d *drKey) view() body {
 	bd := d.form.view()
 	b := newBuilder()
 	b.add(bd.content)
-	b.cursor, b.focus = bd.cursor, bd.focus
+	b.cursor, b.focus, b.focusEnd = bd.cursor, bd.focus, bd.focusEnd
 	switch {
 	case c.busy():
 		b.gap()

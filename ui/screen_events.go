@@ -113,6 +113,16 @@ func (e *events) view() body {
 		b.gap()
 	}
 	b.add(wrap(st.Text, w, "Which events does Digital River send to Salesforce? The app acts on the first eight."))
+	// The count and problems go above the list, which is often taller than
+	// the screen: a warning below it would scroll out of sight.
+	b.add(st.Subtle.Render(fmt.Sprintf("%d of %d selected.", len(c.setup.Events), len(e.list))))
+	ps := e.problems
+	if !e.submitted {
+		ps = slices.DeleteFunc(slices.Clone(ps), func(p steps.Problem) bool { return p.Blocking })
+	}
+	if len(ps) > 0 {
+		b.add(problemBlock(c, w, ps, false))
+	}
 	b.gap()
 	b.add(st.Label.Render("Supported by the app"))
 	for i, ev := range e.list {
@@ -126,7 +136,7 @@ func (e *events) view() body {
 		}
 		line := "  " + box + " " + ev
 		if i == e.cursor {
-			b.markFocus()
+			b.markRow()
 			line = st.Focused.Render("> " + box + " " + ev)
 		} else if e.selected[ev] {
 			line = st.Value.Render(line)
@@ -136,14 +146,6 @@ func (e *events) view() body {
 		b.add(line)
 	}
 	b.gap()
-	b.add(st.Subtle.Render(fmt.Sprintf("%d of %d selected", len(c.setup.Events), len(e.list))))
-	ps := e.problems
-	if !e.submitted {
-		ps = slices.DeleteFunc(slices.Clone(ps), func(p steps.Problem) bool { return p.Blocking })
-	}
-	if len(ps) > 0 {
-		b.add(problemBlock(c, w, ps, false))
-	}
 	b.add(hang(st.Subtle, w, "", steps.Help(profile.FieldEvents)))
 	return b.body()
 }

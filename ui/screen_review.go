@@ -132,18 +132,41 @@ func (r *review) view() body {
 // planView says what registering will do.
 func planView(c *common, w int, p drapi.Plan) string {
 	st := c.styles
+	var lines []string
 	switch p.Action {
 	case drapi.ActionCreate:
 		return hang(st.Text, w, "→ ", "Create a new webhook. Press Enter to register it.")
 	case drapi.ActionUnchanged:
-		return hang(st.Pass, w, theme.MarkPass+" ", fmt.Sprintf("Nothing to change: webhook %s already matches. Press Enter to save the profile.", p.Target.ID))
+		lines = append(lines, hang(st.Pass, w, theme.MarkPass+" ", fmt.Sprintf("Nothing to change: webhook %s already matches. Press Enter to save the profile.", p.Target.ID)))
+	default:
+		lines = append(lines, hang(st.Text, w, "→ ", fmt.Sprintf("Update webhook %s:", p.Target.ID)))
+		for _, ch := range p.Changes {
+			lines = append(lines, hang(st.Text, w, "    ", changeText(st.Code.Render, ch)))
+		}
+		lines = append(lines, wrap(st.Text, w, "Press Enter to update it."))
 	}
-	lines := []string{hang(st.Text, w, "→ ", fmt.Sprintf("Update webhook %s:", p.Target.ID))}
-	for _, ch := range p.Changes {
-		lines = append(lines, hang(st.Text, w, "    ", changeText(st.Code.Render, ch)))
+	if s := slashWarning(p); s != "" {
+		lines = append(lines, hang(st.Warn, w, theme.MarkWarn+" ", s))
 	}
-	lines = append(lines, wrap(st.Text, w, "Press Enter to update it."))
 	return strings.Join(lines, "\n")
+}
+
+// slashWarning flags a webhook whose address differs from the Endpoint URL
+// only by its trailing slash. drapi compares addresses without it, so the
+// plan leaves such an address as it is, yet Salesforce can answer 404 to
+// it: the admin has to correct it by hand.
+func slashWarning(p drapi.Plan) string {
+	if p.Target == nil || p.Target.Address == p.Desired.Address ||
+		strings.TrimSuffix(p.Target.Address, "/") != strings.TrimSuffix(p.Desired.Address, "/") {
+		return ""
+	}
+	for _, ch := range p.Changes {
+		if ch.Field == "address" {
+			return ""
+		}
+	}
+	return fmt.Sprintf("Webhook %s's address, %s, lacks the trailing slash of the Endpoint URL; Salesforce can answer 404 without it, and registering here does not change it. Correct it to %s in the Digital River Dashboard (Developers → Webhooks).",
+		p.Target.ID, p.Target.Address, p.Desired.Address)
 }
 
 // changeText is one change in words: "address A → B"; event types as what

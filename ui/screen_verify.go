@@ -212,7 +212,11 @@ func (v *verify) view() body {
 	case v.warnRepeat:
 		b.markFocus()
 		b.add(hang(st.Warn, w, theme.MarkWarn+" ", "Salesforce refused these same values a moment ago. Each failed login counts toward locking the user out (Setup → Password Policies → Maximum invalid login attempts)."))
-		b.add(wrap(st.Text, w, "Press Enter to send them once more anyway, or e to change them."))
+		change := "them"
+		if f := v.field(); f != "" {
+			change = "the " + shortLabel(f)
+		}
+		b.add(wrap(st.Text, w, "Press Enter to send them once more anyway, or e to change "+change+"."))
 	case v.blocked != nil:
 		b.markFocus()
 		b.add(problemBlock(c, w, []steps.Problem{*v.blocked}, false))
@@ -303,15 +307,15 @@ func (v *verify) viewFailed(b *builder, w int) {
 		title = "No answer from Salesforce."
 	}
 	b.add(hang(st.Fail, w, theme.MarkFail+" ", title))
-	var pairs [][2]string
+	// Paragraphs rather than two columns: these texts are long, and at 60
+	// columns a label column would leave them half the width.
 	if said := salesforceSaid(le); said != "" {
-		pairs = append(pairs, [2]string{"Salesforce said", st.Code.Render(said)})
+		b.add(hang(st.Text, w, "  ", st.Label.Render("Salesforce said: ")+st.Code.Render(said)))
 	}
-	pairs = append(pairs, [2]string{"What it means", le.Meaning})
+	b.add(hang(st.Text, w, "  ", st.Label.Render("What it means: ")+le.Meaning))
 	if le.Remedy != "" {
-		pairs = append(pairs, [2]string{"What to do", le.Remedy})
+		b.add(hang(st.Text, w, "  ", st.Label.Render("What to do: ")+le.Remedy))
 	}
-	b.add(indent(rows(st, w-2, pairs), 2))
 	b.gap()
 	if f := v.field(); f != "" {
 		b.add(wrap(st.Text, w, fmt.Sprintf("Press Enter to change the %s (what you typed is kept), or r to try again as is.", shortLabel(f))))
@@ -345,6 +349,11 @@ func (v *verify) ShortHelp() []key.Binding {
 		bs = append(bs, with(k.Next, "change it"))
 	case v.state == verifyFailed && v.field() != "" && !v.warnRepeat:
 		bs = append(bs, with(k.Next, "change "+strings.ToLower(shortLabel(v.field()))), k.Retry)
+	case v.warnRepeat:
+		bs = append(bs, with(k.Next, "send anyway"))
+		if v.field() != "" {
+			bs = append(bs, with(k.Edit, "change "+strings.ToLower(shortLabel(v.field()))))
+		}
 	default:
 		bs = append(bs, with(k.Next, "log in"))
 	}

@@ -122,7 +122,7 @@ func TestMyDomainSandboxHostWithProductionOffersTheSandboxEnvironment(t *testing
 	d := newDriver(t, WizardOptions{})
 	d.keys("enter", "enter") // production
 	d.typ(demo.SandboxMyDomain)
-	d.requireBody("is a sandbox", "tab uses sandbox")
+	d.requireBody("is a sandbox", "tab chooses sandbox")
 	d.keys("enter")
 	d.requireScreen(steps.MyDomain)
 	d.keys("tab")

@@ -120,11 +120,18 @@ type wizard struct {
 	c        *common
 	current  steps.ID
 	screens  map[steps.ID]screen
-	scroll   int  // first body line shown when the body is taller than the screen
+	// scroll is the first body line shown when the body is taller than the
+	// screen, once the admin paged (scrolled); until then the view follows
+	// the screen's focus line.
+	scroll   int
+	scrolled bool
 	showAll  bool // "?": the help line shows every key
 	confirm  bool // Ctrl+C with typed input: asking whether to quit
 	quitting bool
 	isDark   bool
+	// lastHeight and lastStart are the body height and first line of the
+	// last frame drawn: a page of scrolling, and where paging starts from.
+	lastHeight, lastStart int
 }
 
 func newWizard(ctx context.Context, o WizardOptions) *wizard {
@@ -256,11 +263,15 @@ func (w *wizard) key(k tea.KeyPressMsg) tea.Cmd {
 	case c.busy():
 		return nil // only Esc and Ctrl+C while the services work
 	}
+	w.scrolled = false // back to following what the admin works on
 	return w.screen().update(k)
 }
 
 func (w *wizard) scrollKey(s string) tea.Cmd {
-	step := max(w.bodyHeight()-2, 1)
+	step := max(w.lastHeight-2, 1)
+	if !w.scrolled {
+		w.scroll, w.scrolled = w.lastStart, true
+	}
 	switch s {
 	case "pgup":
 		w.scroll = max(w.scroll-step, 0)
@@ -287,7 +298,7 @@ func (w *wizard) open(to steps.ID, field steps.Field, forward bool) tea.Cmd {
 	c := w.c
 	c.cancelRequest()
 	c.redact()
-	w.current, w.scroll, w.showAll = to, 0, false
+	w.current, w.scroll, w.scrolled, w.showAll, w.lastStart = to, 0, false, false, 0
 	sc := w.screen()
 	cmd := sc.enter()
 	if f, ok := sc.(focuser); ok {
@@ -314,7 +325,7 @@ func (w *wizard) View() tea.View {
 
 	lines := strings.Split(bd.content, "\n")
 	avail := w.bodyHeightFor(top, bottom)
-	start := w.visibleStart(len(lines), avail, bd.focus)
+	start := w.visibleStart(len(lines), avail, bd)
 	end := min(start+avail, len(lines))
 	shown := lines[start:end]
 	if start > 0 {
@@ -324,8 +335,9 @@ func (w *wizard) View() tea.View {
 		shown[len(shown)-1] = st.Subtle.Render("↓ more below (pgdn)")
 	}
 
+	w.lastHeight, w.lastStart = avail, start
 	content := top + "\n\n" + strings.Join(shown, "\n") + "\n\n" + bottom
-	v := tea.NewView(st.App.Render(content))
+	v := tea.NewView(frame(content, st.App.GetPaddingTop(), st.App.GetPaddingLeft()))
 	v.AltScreen = true
 	v.WindowTitle = "drsetup setup"
 	if cur := bd.cursor; cur != nil && !w.confirm {
@@ -341,24 +353,34 @@ func (w *wizard) View() tea.View {
 	return v
 }
 
-// visibleStart is the first body line to show: the admin's scroll, moved as
-// little as needed to keep the focus line in view.
-func (w *wizard) visibleStart(n, avail, focus int) int {
-	start := min(w.scroll, max(n-avail, 0))
-	if focus >= 0 && avail > 2 {
-		if focus < start+1 && start > 0 {
-			start = max(focus-1, 0)
+// visibleStart is the first body line to show: where the admin paged to;
+// or else the last start, moved as little as shows the focus lines (from
+// their first, when they do not all fit).
+func (w *wizard) visibleStart(n, avail int, bd body) int {
+	last := max(n-avail, 0)
+	if w.scrolled {
+		w.scroll = min(w.scroll, last) // paging past the end stops at the end
+		return w.scroll
+	}
+	start := min(w.lastStart, last)
+	if bd.focus >= 0 && avail > 2 {
+		// The first and last visible lines may be "more" markers.
+		if bd.focusEnd > start+avail-2 {
+			start = bd.focusEnd - avail + 2
 		}
-		if focus > start+avail-2 && start+avail < n {
-			start = min(focus-avail+2, n-avail)
+		if bd.focus < start+1 {
+			start = bd.focus - 1
 		}
 	}
-	return max(start, 0)
+	return min(max(start, 0), last)
 }
 
-func (w *wizard) bodyHeight() int {
-	wd := w.c.contentWidth()
-	return w.bodyHeightFor(w.header(wd), w.footer(wd))
+// frame pads the screen by the App style's padding. Done by hand: a
+// lipgloss render of the whole screen measured every line again, on every
+// keystroke.
+func frame(content string, top, left int) string {
+	p := strings.Repeat(" ", left)
+	return strings.Repeat("\n", top) + p + strings.ReplaceAll(content, "\n", "\n"+p)
 }
 
 func (w *wizard) bodyHeightFor(top, bottom string) int {

@@ -1,0 +1,125 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/ui/theme"
+)
+
+func TestViewStartKeepsTheCursorInView(t *testing.T) {
+	tests := []struct {
+		name                      string
+		scroll, col, total, width int
+		want                      int
+	}{
+		{"short value", 0, 5, 5, 20, 0},
+		{"cursor at the end of a long value", 0, 300, 300, 50, 251},
+		{"moving left inside the view keeps it", 251, 290, 300, 50, 251},
+		{"moving left past the view scrolls", 251, 240, 300, 50, 240},
+		{"home", 251, 0, 300, 50, 0},
+		{"after deleting, show what fits", 251, 100, 100, 50, 51},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := viewStart(tt.scroll, tt.col, tt.total, tt.width)
+			if got != tt.want {
+				t.Errorf("viewStart(%d, %d, %d, %d) = %d, want %d", tt.scroll, tt.col, tt.total, tt.width, got, tt.want)
+			}
+			if tt.col < got || tt.col >= got+tt.width {
+				t.Errorf("cursor column %d is outside the view [%d, %d)", tt.col, got, got+tt.width)
+			}
+		})
+	}
+}
+
+func TestFieldMasksSecretsAndTrimsAPastedLineBreak(t *testing.T) {
+	st := theme.New(true, false)
+	f := newField(profile.FieldPassword, true, "")
+	f.focus()
+	f.update(tea.PasteMsg{Content: "pa ss\r\n"})
+	if f.value() != "pa ss" {
+		t.Fatalf("value = %q; want the line break dropped and the space kept", f.value())
+	}
+	line, x := f.render(st, 40, true)
+	if got := ansi.Strip(line); got != "> *****" || x != 7 {
+		t.Errorf("render = %q, cursor %d", got, x)
+	}
+}
+
+func TestFieldRenderScrollsLongValues(t *testing.T) {
+	st := theme.New(true, false)
+	f := newField(profile.FieldClientID, false, "")
+	f.focus()
+	f.update(tea.PasteMsg{Content: strings.Repeat("x", 100) + "END"})
+	f.keepCursorInView(20 - len(promptIn))
+	line, x := f.render(st, 20, true)
+	plain := ansi.Strip(line)
+	if ansi.StringWidth(plain) > 20 || !strings.HasSuffix(plain, "END") || !strings.HasPrefix(plain, promptScrolled) {
+		t.Errorf("render = %q", plain)
+	}
+	if x != ansi.StringWidth(plain) {
+		t.Errorf("cursor at %d, want after the last character (%d)", x, ansi.StringWidth(plain))
+	}
+}
+
+func TestSummarySaysWhatWasDoneAndSavedWhere(t *testing.T) {
+	base := func() *steps.Result {
+		r := &steps.Result{Profile: "default", Action: drapi.ActionCreated, ProfilePath: "/cfg/drsetup/profiles/default.json", SecretsSaved: true}
+		r.Webhook = drapi.Webhook{ID: "wh-1", Address: demo.MyDomain + "/services/apexrest/digitalriverv3/webhooks/",
+			Types: drapi.AppEvents, Enabled: true, TransportType: "OAUTH"}
+		r.Salesforce.OrgID = "00Dxx"
+		return r
+	}
+	tests := []struct {
+		name   string
+		change func(*steps.Result)
+		want   []string
+		not    []string
+	}{
+		{"created", nil, []string{"Webhook created: wh-1", "/cfg/drsetup/profiles/default.json", "OS keyring", "drsetup doctor", "org 00Dxx"}, []string{"--profile"}},
+		{"adopted", func(r *steps.Result) { r.Adopted = true }, []string{"Webhook created", "found and kept, not created twice"}, nil},
+		{"updated", func(r *steps.Result) {
+			r.Action = drapi.ActionUpdated
+			r.Changes = []drapi.Change{{Field: "address", From: "https://acme.lightning.force.com/x/", To: "https://acme.my.salesforce.com/x/"}, {Field: "oauth.password", From: "********", To: "changed"}}
+		}, []string{"Webhook updated: wh-1", "address https://acme.lightning.force.com/x/ → https://acme.my.salesforce.com/x/", "oauth.password changed"}, nil},
+		{"unchanged", func(r *steps.Result) { r.Action = drapi.ActionUnchanged }, []string{"Nothing to change"}, nil},
+		{"keyring unreachable", func(r *steps.Result) {
+			r.SecretsSaved, r.SecretsErr = false, errors.New("the OS keyring could not be reached: no Secret Service is running")
+		}, []string{"Secrets", "not saved: The OS keyring could not be reached", "The webhook is registered"}, []string{"in the OS keyring (service"}},
+		{"profile not written", func(r *steps.Result) {
+			r.ProfilePath, r.SecretsSaved, r.ProfileErr = "", false, errors.New("the profile file could not be written: disk full")
+		}, []string{"not saved: The profile file could not be written", "The webhook is registered all the same"}, nil},
+		{"demo", func(r *steps.Result) { r.Ephemeral, r.SecretsSaved = true, false }, []string{"this was the demo"}, []string{"OS keyring"}},
+		{"named profile", func(r *steps.Result) { r.Profile = "acme-uat" }, []string{"drsetup doctor --profile acme-uat"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := base()
+			if tt.change != nil {
+				tt.change(r)
+			}
+			got := squeeze(Summary(r, nil))
+			for _, w := range tt.want {
+				if !strings.Contains(got, squeeze(w)) {
+					t.Errorf("summary lacks %q:\n%s", w, Summary(r, nil))
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(got, squeeze(n)) {
+					t.Errorf("summary has %q:\n%s", n, Summary(r, nil))
+				}
+			}
+		})
+	}
+	if Summary(nil, nil) != "" {
+		t.Error("a nil result has a summary")
+	}
+}
