@@ -117,9 +117,9 @@ type focuser interface {
 // results to the current screen, moves between screens and draws the frame
 // (banner, header with the step and progress, body, help line).
 type wizard struct {
-	c        *common
-	current  steps.ID
-	screens  map[steps.ID]screen
+	c       *common
+	current steps.ID
+	screens map[steps.ID]screen
 	// scroll is the first body line shown when the body is taller than the
 	// screen, once the admin paged (scrolled); until then the view follows
 	// the screen's focus line.
