@@ -136,13 +136,18 @@ func drFailure(err error) Result {
 		if de.RequestID != "" {
 			sum += fmt.Sprintf(" (Digital River request id %s)", de.RequestID)
 		}
-		return Result{Status: Fail, Summary: sum, Remedy: de.Remedy()}
+		remedy := de.Remedy()
+		if remedy == "" && de.Kind != drapi.KindCancelled {
+			// No answer at all: the explanation says which failure.
+			remedy = "Check this machine's connection to " + drapi.DefaultBaseURL + " (VPN, DNS, and HTTPS_PROXY and NO_PROXY behind a proxy), or --dr-api-url if set, then run doctor again."
+		}
+		return Result{Status: Fail, Summary: sum, Remedy: remedy}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return Result{Status: Fail, Summary: "Digital River did not answer within the check's time limit.",
 			Remedy: "Check the network connection to " + drapi.DefaultBaseURL + ", or HTTPS_PROXY behind a corporate proxy, and run doctor again."}
 	}
-	return Result{Status: Fail, Summary: steps.Sentence(err.Error())}
+	return Result{Status: Fail, Summary: steps.Sentence(err.Error()), Remedy: "Run doctor again; if it keeps failing, run it with --debug-log FILE and send the file to support."}
 }
 
 // checkExists picks the webhooks to examine: the org's (also under a wrong

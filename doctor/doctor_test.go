@@ -312,9 +312,19 @@ func TestCheckTimeoutBoundsASilentService(t *testing.T) {
 			t.Errorf("sf_login carries a raw Go error (%q): %s", bad, got.Summary)
 		}
 	}
+	if !strings.Contains(got.Remedy, "sent once") {
+		t.Errorf("sf_login remedy %q", got.Remedy)
+	}
 	// The Digital River chain did not wait for it.
 	if s := only(t, rep, CheckDRAPIKey).Status; s != Pass {
 		t.Errorf("dr_api_key %s", s)
+	}
+
+	w.srv.SetFaults(emulator.Faults{Silent: map[string]bool{"api.digitalriver.com": true}})
+	rep = diagnose(t, o)
+	got = only(t, rep, CheckDRAPIKey)
+	if got.Status != Fail || !strings.Contains(strings.ToLower(got.Summary), "api.digitalriver.com") || !strings.Contains(got.Remedy, "connection to https://api.digitalriver.com") {
+		t.Errorf("dr_api_key with Digital River silent: %s %q → %q", got.Status, got.Summary, got.Remedy)
 	}
 }
 

@@ -38,6 +38,7 @@ func (r *run) profileResult() Result {
 			}
 		} else {
 			res.Summary = steps.Sentence(err.Error())
+			res.Remedy = fmt.Sprintf("Fix the profile file, or delete it with drsetup profiles delete %s.", name)
 		}
 		res.Summary += " " + r.carryOn()
 		return res
@@ -151,9 +152,17 @@ func (r *run) neededSecrets() []profile.Field {
 func splitKeyringError(err error) (summary, remedy string) {
 	text := err.Error()
 	if i := strings.Index(text, "; "); i > 0 {
-		return steps.Sentence(text[:i]), steps.Sentence(text[i+2:])
+		return fullStop(steps.Sentence(text[:i])), steps.Sentence(text[i+2:])
 	}
-	return steps.Sentence(text), ""
+	return fullStop(steps.Sentence(text)), ""
+}
+
+// fullStop ends a sentence with a full stop, also after a parenthesis.
+func fullStop(s string) string {
+	if s == "" || strings.HasSuffix(s, ".") {
+		return s
+	}
+	return s + "."
 }
 
 // salesforce is the Salesforce chain: My Domain, token endpoint, the login,
@@ -490,7 +499,11 @@ func explainLogin(err error) (summary, remedy string) {
 		case le.Status != 0:
 			head += fmt.Sprintf(" (HTTP %d)", le.Status)
 		}
-		return head + ": " + le.Meaning, le.Remedy
+		remedy = le.Remedy
+		if remedy == "" && le.Status == 0 && le.Host != "" && le.Kind != sfcheck.KindCancelled {
+			remedy = fmt.Sprintf("Check this machine's connection to %s (VPN, DNS, and HTTPS_PROXY and NO_PROXY behind a proxy), then run doctor again.", le.Host)
+		}
+		return head + ". " + le.Meaning, remedy
 	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
