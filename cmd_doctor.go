@@ -100,7 +100,7 @@ func runDoctor(cmd *cobra.Command, f *factory, opts *doctorOptions) error {
 		Log:          svc.Log(),
 	}
 	if svc.Demo() {
-		fmt.Fprintln(f.IO.ErrOut, "Demo: a simulated Salesforce org and Digital River account, seeded with broken setups; nothing leaves this machine.")
+		fmt.Fprintln(f.IO.ErrOut, "Demo: simulated orgs and Digital River account, with broken setups; nothing leaves this machine.")
 	}
 
 	ctx := cmd.Context()
