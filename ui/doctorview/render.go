@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -287,26 +288,29 @@ func checkLines(c collapsed, st *theme.Styles, width int, wrap func(text string,
 // otherwise left whole on its own line.
 func wrapText(text string, width int, first, rest string, cut bool) []string {
 	avail := max(1, width-max(ansi.StringWidth(first), ansi.StringWidth(rest)))
+	// A server's message may carry bytes that are not UTF-8; widths are
+	// measured only on valid text.
+	text = strings.ToValidUTF8(text, "\uFFFD")
 	var lines []string
 	cur, curW := "", 0
 	for _, word := range strings.Fields(text) {
 		w := ansi.StringWidth(word)
-		if curW > 0 && curW+1+w <= avail {
+		if cur != "" && curW+1+w <= avail {
 			cur, curW = cur+" "+word, curW+1+w
 			continue
 		}
-		if curW > 0 {
+		if cur != "" {
 			lines = append(lines, cur)
 		}
 		for cut && w > avail {
-			head := ansi.Truncate(word, avail, "")
+			head := prefixOfWidth(word, avail)
 			lines = append(lines, head)
 			word = word[len(head):]
 			w = ansi.StringWidth(word)
 		}
 		cur, curW = word, w
 	}
-	if curW > 0 {
+	if cur != "" {
 		lines = append(lines, cur)
 	}
 	for i := range lines {
@@ -317,6 +321,22 @@ func wrapText(text string, width int, first, rest string, cut bool) []string {
 		}
 	}
 	return lines
+}
+
+// prefixOfWidth is the longest prefix of word at most width columns wide,
+// and at least its first character, so cutting always moves on. It walks
+// runes rather than graphemes, so the prefix is always a prefix.
+func prefixOfWidth(word string, width int) string {
+	w, i := 0, 0
+	for i < len(word) {
+		_, size := utf8.DecodeRuneInString(word[i:])
+		rw := ansi.StringWidth(word[i : i+size])
+		if i > 0 && w+rw > width {
+			break
+		}
+		w, i = w+rw, i+size
+	}
+	return word[:i]
 }
 
 func tally(rep *doctor.Report, st *theme.Styles) string {
