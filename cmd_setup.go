@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/sfcheck"
+	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/ui"
+	"github.com/drsetup/drsetup/ui/plain"
+	"github.com/drsetup/drsetup/ui/theme"
+)
+
+type setupOptions struct {
+	values  valueFlags
+	noInput bool
+	yes     bool
+	json    bool
+}
+
+func newSetupCmd(f *factory) *cobra.Command {
+	o := &setupOptions{}
+	cmd := &cobra.Command{
+		Use:   "setup",
+		Short: "Set up the Digital River webhook for a Salesforce org (the wizard)",
+		Long: `Set up the Digital River webhook for a Salesforce org.
+
+On a terminal this is a full-screen wizard; with --accessible (or ACCESSIBLE
+set) plain prompts, one question per line; with --no-input, or when stdin or
+stderr is not a terminal, no prompts: every value comes from flags and
+DRSETUP_* variables (secrets only from variables: DRSETUP_CLIENT_SECRET,
+DRSETUP_PASSWORD, DRSETUP_SECURITY_TOKEN, DRSETUP_DR_API_KEY).` + demoHelp(),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSetup(cmd.Context(), f, cmd, o)
+		},
+	}
+	o.values.register(cmd.Flags())
+	cmd.Flags().BoolVar(&o.noInput, "no-input", false, "never prompt: take every value from flags and DRSETUP_* variables")
+	cmd.Flags().BoolVar(&o.yes, "yes", false, "register without asking for confirmation")
+	cmd.Flags().BoolVar(&o.json, "json", false, "print the result as JSON on stdout")
+	return cmd
+}
+
+// demoHelp lists the demo's values and traps for `drsetup --demo --help`.
+func demoHelp() string {
+	var b strings.Builder
+	b.WriteString("\n\nWith --demo, type these values (the simulated org and account accept them):\n")
+	for _, kv := range demoValues() {
+		fmt.Fprintf(&b, "  %-28s %s\n", kv[0], kv[1])
+	}
+	b.WriteString("Traps to try:\n")
+	for _, t := range emulator.Demo.Traps() {
+		fmt.Fprintf(&b, "  - %s\n", t)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func demoValues() [][2]string {
+	d := emulator.Demo
+	return [][2]string{
+		{"Environment", "Production"},
+		{"My Domain URL", d.MyDomain},
+		{"Client ID", d.ClientID},
+		{"Client Secret", d.ClientSecret},
+		{"Username", d.Username},
+		{"Password", d.Password},
+		{"Security token", d.SecurityToken},
+		{"Digital River key", d.DRKey},
+	}
+}
+
+func runSetup(ctx context.Context, f *factory, cmd *cobra.Command, o *setupOptions) error {
+	svc, err := f.Services()
+	if err != nil {
+		return err
+	}
+	rs, err := svc.resolve(cmd, &o.values, nil)
+	if err != nil {
+		return err
+	}
+	if rs.ProfileErr != nil {
+		return fmt.Errorf("%w; drsetup will not overwrite it: fix the file, or remove the profile with drsetup profiles delete %s", rs.ProfileErr, rs.Name)
+	}
+	if rs.KeyringErr != nil {
+		fmt.Fprintf(f.IO.ErrOut, "Note: the saved secrets could not be read: %s\n", steps.Sentence(rs.KeyringErr.Error()))
+	}
+	s := steps.FromSettings(rs.Name, rs.Settings)
+	s.AllowAnyHost = f.Global.allowAnyHost
+	noteIgnored(f, s, rs.Settings)
+
+	store, err := svc.Store()
+	if err != nil {
+		return err
+	}
+	sv := &steps.Services{SF: svc.Salesforce(), DR: svc.DigitalRiver(), Store: store, Ephemeral: svc.Demo()}
+	if svc.Demo() && f.Global.drAPIURL != "" {
+		fmt.Fprintln(f.IO.ErrOut, "Note: --demo ignores --dr-api-url; the simulated Digital River account answers instead.")
+	}
+
+	var res *steps.Result
+	switch {
+	case o.noInput:
+		res, err = unattended(ctx, f, sv, s, o)
+	case f.IO.CanDrawUI():
+		res, err = wizard(ctx, f, svc, sv, s, rs)
+	case f.IO.Accessible():
+		res, err = accessible(ctx, f, svc, sv, s, rs, o)
+	default:
+		fmt.Fprintln(f.IO.ErrOut, "stdin or stderr is not a terminal, so drsetup runs without prompts (as with --no-input); use --accessible for plain prompts.")
+		res, err = unattended(ctx, f, sv, s, o)
+	}
+	if err != nil {
+		return err
+	}
+	if o.json {
+		b, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(f.IO.Out, string(b))
+	}
+	return nil
+}
+
+// noteIgnored says which given values the chosen authentication does not use.
+func noteIgnored(f *factory, s steps.Setup, set profile.Settings) {
+	if s.Auth != sfcheck.FlowClientCredentials {
+		return
+	}
+	for _, fl := range []profile.Field{profile.FieldUsername, profile.FieldPassword, profile.FieldSecurityToken} {
+		src := set.Source(fl)
+		if src != profile.SourceFlag && src != profile.SourceEnv {
+			continue
+		}
+		from := profile.EnvVar(fl)
+		if src == profile.SourceFlag {
+			from = steps.Flag(fl)
+		}
+		fmt.Fprintf(f.IO.ErrOut, "Note: %s is ignored: the client credentials flow logs in as the Connected App's Run As user.\n", from)
+	}
+}
+
+func wizard(ctx context.Context, f *factory, svc *services, sv *steps.Services, s steps.Setup, rs *runSettings) (*steps.Result, error) {
+	var demo *ui.DemoInfo
+	if svc.Demo() {
+		demo = &ui.DemoInfo{Values: demoValues(), Traps: emulator.Demo.Traps()}
+	}
+	res, err := ui.RunWizard(ctx, ui.WizardOptions{
+		In: f.IO.In, Out: f.IO.ErrOut, Color: f.IO.ColorEnabled(),
+		Services: sv, Initial: s, Existing: rs.Profile, Demo: demo, Redactor: svc.Redactor(),
+	})
+	if errors.Is(err, ui.ErrCancelled) {
+		return nil, errCancelled
+	}
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(theme.Writer(f.IO.ErrOut, theme.Profile(f.IO.ErrOut, nil, f.IO.ColorEnabled())),
+		ui.Summary(res, theme.New(true, f.IO.ColorEnabled())))
+	return res, nil
+}
+
+func accessible(ctx context.Context, f *factory, svc *services, sv *steps.Services, s steps.Setup, rs *runSettings, o *setupOptions) (*steps.Result, error) {
+	var demo []string
+	if svc.Demo() {
+		demo = append(demo, "Demo: a simulated Salesforce org and Digital River account; nothing leaves this machine. Values to type:")
+		for _, kv := range demoValues() {
+			demo = append(demo, kv[0]+": "+kv[1])
+		}
+	}
+	res, err := plain.Run(ctx, plain.Options{
+		In: f.IO.In, Out: f.IO.ErrOut, ReadSecret: f.IO.SecretReader(),
+		Services: sv, Initial: s, Existing: rs.Profile, Demo: demo, Redactor: svc.Redactor(), Yes: o.yes,
+	})
+	var ended *plain.InputEndedError
+	switch {
+	case errors.Is(err, plain.ErrCancelled):
+		return nil, errCancelled
+	case errors.As(err, &ended):
+		return nil, invalidf("%s", err)
+	}
+	return res, err
+}
+
+// unattended runs the setup with no prompt: the same checks as the wizard in
+// the same order, then the same plan and registration.
+func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Setup, o *setupOptions) (*steps.Result, error) {
+	w := f.IO.ErrOut
+	var bad []string
+	for _, p := range steps.Validate(s) {
+		if !p.Blocking {
+			fmt.Fprintf(w, "Note: %s\n", p)
+			continue
+		}
+		line := fmt.Sprintf("  %s (%s): %s", steps.Label(p.Field), steps.Source(p.Field), p)
+		if p.Suggestion != "" && !strings.Contains(p.String(), p.Suggestion) {
+			line += fmt.Sprintf(" Use %s.", p.Suggestion)
+		}
+		bad = append(bad, line)
+	}
+	if len(bad) > 0 {
+		return nil, invalidf("these values are missing or invalid:\n%s", strings.Join(bad, "\n"))
+	}
+
+	sv.OnStage = func(st steps.Stage) { fmt.Fprintf(w, "%s…\n", st) }
+	v, err := sv.VerifySalesforce(ctx, s)
+	if err != nil {
+		return nil, failure(err)
+	}
+	var blocking []string
+	for _, p := range v.Problems {
+		if p.Blocking {
+			blocking = append(blocking, "  "+p.String())
+		} else {
+			fmt.Fprintf(w, "Note: %s\n", p)
+		}
+	}
+	if len(blocking) > 0 {
+		return nil, fmt.Errorf("the Salesforce check found what would stop events from arriving:\n%s", strings.Join(blocking, "\n"))
+	}
+	kc, err := sv.CheckKey(ctx, s)
+	if err != nil {
+		return nil, failure(err)
+	}
+	for _, p := range kc.Problems {
+		fmt.Fprintf(w, "Note: %s\n", p)
+	}
+	plan := kc.Plan
+	for _, l := range plain.ReviewLines(s, plan) {
+		fmt.Fprintln(w, l)
+	}
+	if plan.Action != drapi.ActionUnchanged && !o.yes {
+		return nil, invalidf("nothing was changed: add --yes to register the webhook without a prompt")
+	}
+	res, err := sv.Register(ctx, s, plan, v)
+	if err != nil {
+		return nil, failure(err)
+	}
+	for _, l := range plain.ResultLines(res) {
+		fmt.Fprintln(w, l)
+	}
+	return res, nil
+}
+
+// failure is a failed step told in the admin's words.
+func failure(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	fl := steps.Explain(err)
+	msg := fl.Meaning
+	if fl.Said != "" {
+		msg = "Salesforce answered " + fl.Said + ". " + msg
+	}
+	if fl.Remedy != "" {
+		msg += " " + fl.Remedy
+	}
+	return &explainedError{msg: msg, err: err}
+}
+
+type explainedError struct {
+	msg string
+	err error
+}
+
+func (e *explainedError) Error() string { return e.msg }
+func (e *explainedError) Unwrap() error { return e.err }

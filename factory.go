@@ -1,0 +1,228 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/drsetup/drsetup/debuglog"
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/httpx"
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/sfcheck"
+)
+
+// defaultKeyringTimeout bounds every keyring call; DRSETUP_KEYRING_TIMEOUT
+// (a Go duration, "15s") raises it for keyrings that ask to be unlocked.
+const defaultKeyringTimeout = 5 * time.Second
+
+// services are what a command's run needs from the outside world, built once
+// per run from the global flags. Everything that leaves the machine goes
+// through HTTP; in --demo that client dials the in-process emulator instead.
+type services struct {
+	f *factory
+
+	once     sync.Once
+	err      error
+	redactor *secret.Redactor
+	log      *debuglog.Logger
+	demo     *emulator.Server
+	demoDir  string
+	http     *http.Client
+	store    *profile.Store
+}
+
+// Services returns the run's services, starting them on first use.
+func (f *factory) Services() (*services, error) {
+	if f.svc == nil {
+		f.svc = &services{f: f, redactor: &secret.Redactor{}}
+	}
+	s := f.svc
+	s.once.Do(func() { s.err = s.start() })
+	return s, s.err
+}
+
+func (s *services) start() error {
+	g := s.f.Global
+	if g.debugLog != "" {
+		l, err := debuglog.Open(g.debugLog, s.redactor)
+		if err != nil {
+			return invalidf("%s", err)
+		}
+		s.log = l
+	}
+	var rt http.RoundTripper
+	if g.demo {
+		scenario, err := s.demoScenario()
+		if err != nil {
+			return err
+		}
+		srv, err := emulator.Start(scenario)
+		if err != nil {
+			return fmt.Errorf("cannot start the demo's simulated services: %w", err)
+		}
+		s.demo = srv
+		rt = srv.Transport()
+	} else {
+		rt = httpx.NewTransport()
+	}
+	s.http = httpx.NewClient(s.log.Transport(rt))
+	s.log.Event("start", map[string]any{"demo": g.demo, "profile": g.profile})
+	return nil
+}
+
+// demoScenario is the simulated world of --demo: the built-in one, or the
+// scenario file DRSETUP_DEMO_SCENARIO names (for tests, and for support
+// engineers who want to reproduce a customer's setup on their machine).
+func (s *services) demoScenario() (emulator.Scenario, error) {
+	path := s.f.Getenv("DRSETUP_DEMO_SCENARIO")
+	if path == "" {
+		if s.f.demoDoctor {
+			return emulator.DoctorDemoScenario(), nil
+		}
+		return emulator.DemoScenario(), nil
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return emulator.Scenario{}, invalidf("cannot read the demo scenario DRSETUP_DEMO_SCENARIO=%s: %v", path, err)
+	}
+	defer file.Close()
+	sc, err := emulator.LoadScenario(file)
+	if err != nil {
+		return emulator.Scenario{}, invalidf("the demo scenario %s is not valid: %v", path, err)
+	}
+	return sc, nil
+}
+
+// Close stops the demo and closes the debug log.
+func (s *services) Close() {
+	if s == nil {
+		return
+	}
+	if s.demo != nil {
+		s.demo.Close()
+	}
+	if s.demoDir != "" {
+		os.RemoveAll(s.demoDir)
+	}
+	s.log.Close()
+}
+
+// Demo reports whether the run is against the emulator.
+func (s *services) Demo() bool { return s.demo != nil }
+
+// Log is the debug log (nil when --debug-log was not given; a nil Logger
+// logs nothing).
+func (s *services) Log() *debuglog.Logger { return s.log }
+
+// Redactor holds every secret the run knows, for the debug log and messages.
+func (s *services) Redactor() *secret.Redactor { return s.redactor }
+
+// HTTP is the client every request goes through.
+func (s *services) HTTP() *http.Client { return s.http }
+
+// Salesforce is the Salesforce client.
+func (s *services) Salesforce() *sfcheck.Client {
+	return &sfcheck.Client{HTTP: s.http, AllowAnyHost: s.f.Global.allowAnyHost}
+}
+
+// DigitalRiver builds a Digital River client for a key.
+func (s *services) DigitalRiver() func(key string) (*drapi.Client, error) {
+	return func(key string) (*drapi.Client, error) {
+		s.redactor.Add(key)
+		base := s.f.Global.drAPIURL
+		if s.demo != nil {
+			base = "" // the demo serves api.digitalriver.com itself
+		}
+		return drapi.New(key, drapi.Options{BaseURL: base, HTTPClient: s.http, AllowAnyHost: s.f.Global.allowAnyHost})
+	}
+}
+
+// Store is the profile store: the user's config directory and the OS
+// keyring, or with --demo a throwaway directory and an in-memory keyring, so
+// a demo never reads or writes the real ones.
+func (s *services) Store() (*profile.Store, error) {
+	if s.store != nil {
+		return s.store, nil
+	}
+	if s.demo != nil {
+		dir, err := os.MkdirTemp("", "drsetup-demo-")
+		if err != nil {
+			return nil, fmt.Errorf("cannot make the demo's temporary profile directory: %w", err)
+		}
+		s.demoDir = dir
+		s.store = profile.NewStore(dir, profile.MemoryKeyring())
+		return s.store, nil
+	}
+	dir, err := profile.DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	timeout := defaultKeyringTimeout
+	if v := s.f.Getenv("DRSETUP_KEYRING_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, invalidf("DRSETUP_KEYRING_TIMEOUT=%q is not a duration; use a value like 10s", v)
+		}
+		timeout = d
+	}
+	s.store = profile.NewStore(dir, profile.SystemKeyring(timeout))
+	return s.store, nil
+}
+
+// runSettings are the values of one run and where each came from.
+type runSettings struct {
+	Name       string
+	Profile    *profile.Profile // nil when the profile does not exist
+	ProfileErr error            // the profile file exists but cannot be read
+	KeyringErr error            // the profile's secrets could not be read
+	Settings   profile.Settings
+}
+
+// resolve merges, by precedence, the flags, the DRSETUP_* variables, the
+// saved profile and its keyring secrets, and defaults. A damaged profile or
+// an unreachable keyring is recorded, not fatal: the caller decides.
+func (s *services) resolve(cmd *cobra.Command, v *valueFlags, defaults map[profile.Field]string) (*runSettings, error) {
+	name := s.f.Global.profile
+	if err := profile.ValidName(name); err != nil {
+		return nil, invalidf("%s", err)
+	}
+	rs := &runSettings{Name: name}
+	store, err := s.Store()
+	if err != nil {
+		return nil, err
+	}
+	var sec *profile.Secrets
+	p, err := store.Load(name)
+	switch {
+	case err == nil:
+		rs.Profile = &p
+		secrets, kerr := store.LoadSecrets(name)
+		rs.KeyringErr = kerr
+		sec = &secrets
+	case !errors.Is(err, profile.ErrNotFound):
+		rs.ProfileErr = err
+	}
+	flags := map[profile.Field]string{}
+	if v != nil {
+		for k, val := range v.given(cmd.Flags()) {
+			flags[profile.Field(k)] = val
+		}
+	}
+	rs.Settings = profile.Resolve(profile.Inputs{
+		Flags: flags, Getenv: s.f.Getenv, Profile: rs.Profile, Secrets: sec, Defaults: defaults,
+	})
+	for _, f := range profile.Fields() {
+		if profile.IsSecret(f) {
+			s.redactor.Add(rs.Settings.Get(f))
+		}
+	}
+	return rs, nil
+}
