@@ -75,6 +75,9 @@ func runDoctor(cmd *cobra.Command, f *factory, opts *doctorOptions) error {
 		// `drsetup doctor --demo` works with nothing else given.
 		set.Set(profile.FieldDRAPIKey, emulator.Demo.DRKey, profile.SourceDefault)
 	}
+	if note := unusedValuesNote(set); note != "" {
+		fmt.Fprintln(f.IO.ErrOut, note)
+	}
 	mode := doctor.ModeOf(rs.Profile, set)
 	if mode == doctor.ModeNone && rs.ProfileErr == nil {
 		return usagef("nothing to check: there is no saved profile named %q, and no values were given.\n"+
@@ -152,6 +155,34 @@ func printDoctorReport(io *iostreams.IOStreams, rep *doctor.Report, jsonOut, dar
 	color := io.StdoutColorEnabled()
 	w := theme.Writer(io.Out, theme.Profile(io.Out, os.Environ(), color))
 	return doctorview.Render(w, rep, doctorview.Options{Styles: theme.New(dark, color), Width: io.TerminalWidth()})
+}
+
+// unusedValuesNote names the values given on the command line or in
+// variables that client credentials do not use, which doctor ignores.
+func unusedValuesNote(set profile.Settings) string {
+	if flow, err := sfcheck.ParseFlow(set.Get(profile.FieldAuth)); err != nil || flow != sfcheck.FlowClientCredentials {
+		return ""
+	}
+	var unused []string
+	for _, f := range []profile.Field{profile.FieldUsername, profile.FieldPassword, profile.FieldSecurityToken} {
+		switch set.Source(f) {
+		case profile.SourceFlag:
+			unused = append(unused, "--"+strings.ReplaceAll(string(f), "_", "-"))
+		case profile.SourceEnv:
+			unused = append(unused, profile.EnvVar(f))
+		}
+	}
+	if len(unused) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Note: %s ignored: with client credentials Digital River logs in as the connected app's Run As user.", strings.Join(unused, ", ")+pluralVerb(len(unused)))
+}
+
+func pluralVerb(n int) string {
+	if n == 1 {
+		return " is"
+	}
+	return " are"
 }
 
 // checkDoctorValues refuses, as bad usage, an environment or authentication

@@ -212,6 +212,23 @@ func TestDoctorExitCodes(t *testing.T) {
 	}
 }
 
+func TestDoctorNotesValuesClientCredentialsIgnore(t *testing.T) {
+	w := newCmdWorld(t, cmdScenario())
+	w.saveProfile("default")
+	w.env["DRSETUP_PASSWORD"] = "unused"
+	r := w.exec(tty{}, "doctor", "--auth", "client-credentials", "--username", "someone@acme.example")
+	if !strings.Contains(r.errOut, "Note: --username, DRSETUP_PASSWORD are ignored") {
+		t.Errorf("no note on stderr:\n%s", r.errOut)
+	}
+	if strings.Contains(r.out, "Note:") {
+		t.Error("the note went to stdout")
+	}
+	r = w.exec(tty{}, "doctor", "--username", "someone@acme.example")
+	if strings.Contains(r.errOut, "Note:") {
+		t.Errorf("a note with the password flow:\n%s", r.errOut)
+	}
+}
+
 func TestDoctorDamagedProfileFails(t *testing.T) {
 	w := newCmdWorld(t, cmdScenario())
 	path := w.store.Path("default")
