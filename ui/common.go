@@ -151,7 +151,7 @@ func (c *common) typed() bool {
 // on them for the help line.
 type keyMap struct {
 	Next, Back, BackTab, Quit, Help  key.Binding
-	Up, Down, NextField, Accept      key.Binding
+	Up, NextField, Accept            key.Binding
 	Toggle, All, Recommended         key.Binding
 	Edit, Retry, PageUp, PageDown    key.Binding
 	Confirm, Deny, QuitWelcome, Done key.Binding
@@ -165,7 +165,6 @@ func newKeyMap() keyMap {
 		Quit:        key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "choose")),
-		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓", "down")),
 		NextField:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
 		Accept:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "use the suggestion")),
 		Toggle:      key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),

@@ -137,6 +137,8 @@ func keyMsg(name string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyLeft}
 	case "home":
 		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
 	case "backspace":
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "pgdown":
@@ -157,7 +159,7 @@ func keyMsg(name string) tea.KeyPressMsg {
 
 func TestKeyMsgNamesAreWhatBubbleTeaReports(t *testing.T) {
 	for _, n := range []string{"enter", "esc", "tab", "shift+tab", "space", "up", "down", "left", "home",
-		"backspace", "pgdown", "pgup", "ctrl+c", "ctrl+u", "a", "?", "q"} {
+		"end", "backspace", "pgdown", "pgup", "ctrl+c", "ctrl+u", "a", "?", "q"} {
 		if got := keyMsg(n).String(); got != n {
 			t.Errorf("keyMsg(%q).String() = %q", n, got)
 		}

@@ -127,9 +127,13 @@ func (f *field) render(st *theme.Styles, w int, focused bool) (string, int) {
 	case shown == "" && f.placeholder != "":
 		line += st.Subtle.Render(ansi.Truncate(f.placeholder, vw, "…"))
 	case focused:
-		line += st.Value.Render(ansi.Cut(shown, start, start+vw))
+		// Cut counts whole graphemes; the cursor's column was measured on a
+		// prefix that may split one, so the two can disagree by a column or
+		// two on combining marks. Truncate keeps the line within its width
+		// whatever they say.
+		line += st.Value.Render(ansi.Truncate(ansi.Cut(shown, start, start+vw), vw, ""))
 	default:
 		line += st.Value.Render(ansi.Truncate(shown, vw, "…"))
 	}
-	return line, ansi.StringWidth(prompt) + col - start
+	return line, min(ansi.StringWidth(prompt)+col-start, w)
 }

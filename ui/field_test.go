@@ -123,3 +123,34 @@ func TestSummarySaysWhatWasDoneAndSavedWhere(t *testing.T) {
 		t.Error("a nil result has a summary")
 	}
 }
+
+// FuzzFieldRender pastes anything, moves the cursor, and checks the drawn
+// line fits its width with the cursor inside it.
+func FuzzFieldRender(f *testing.F) {
+	f.Add("https://acme.lightning.force.com", uint8(40), uint8(3), false)
+	f.Add(strings.Repeat("漢字", 80), uint8(20), uint8(7), true)
+	f.Add("tab\there\nline", uint8(10), uint8(0), false)
+	st := theme.New(true, false)
+	f.Fuzz(func(t *testing.T, s string, width, left uint8, secret bool) {
+		w := int(width)%180 + 20
+		fl := newField(profile.FieldClientID, secret, "")
+		fl.focus()
+		fl.update(tea.PasteMsg{Content: s})
+		for range int(left) % 50 {
+			fl.update(tea.KeyPressMsg{Code: tea.KeyLeft})
+			fl.keepCursorInView(w - len(promptIn))
+		}
+		line, x := fl.render(st, w, true)
+		if got := ansi.StringWidth(ansi.Strip(line)); got > w {
+			t.Fatalf("line is %d wide, more than %d: %q", got, w, ansi.Strip(line))
+		}
+		if x < 0 || x > w {
+			t.Fatalf("cursor at %d outside [0, %d]", x, w)
+		}
+		plain := ansi.Strip(line)
+		value := strings.TrimPrefix(strings.TrimPrefix(plain, promptIn), promptScrolled+" ")
+		if secret && strings.Trim(value, "*") != "" {
+			t.Fatalf("a secret is drawn: %q", plain)
+		}
+	})
+}

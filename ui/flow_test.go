@@ -424,3 +424,83 @@ func fromStore(t *testing.T, st *profile.Store, name string) (steps.Setup, *prof
 	set := profile.Resolve(profile.Inputs{Profile: &p, Secrets: &sec})
 	return steps.FromSettings(name, set), &p
 }
+
+func TestFlowLostCreateAnswerIsAdoptedNotRepeated(t *testing.T) {
+	wd := newWorld(t, emulator.DemoScenario())
+	d := newDriver(t, wd.options(steps.Defaults("default")))
+	d.toVerify(demo.MyDomain, demo.ClientSecret, demo.Password)
+	d.keys("enter", "enter")
+	d.typ(demo.DRKey)
+	d.keys("enter", "enter")
+	d.requireScreen(steps.Review)
+	wd.srv.SetFaults(emulator.Faults{DropCreateResponse: 1})
+	d.keys("enter")
+	r := d.w.c.result
+	if r == nil || r.Action != drapi.ActionCreated || !r.Adopted {
+		t.Fatalf("result = %+v, want created and adopted:\n%s", r, d.body())
+	}
+	if n := len(wd.acmeWebhooks()); n != 1 {
+		t.Errorf("acme webhooks = %d, want 1", n)
+	}
+	d.requireBody("found and kept, not created twice")
+}
+
+func TestFlowRegisterFailureIsExplainedAndLeadsBackToTheReview(t *testing.T) {
+	wd := newWorld(t, emulator.DemoScenario())
+	d := newDriver(t, wd.options(steps.Defaults("default")))
+	d.toVerify(demo.MyDomain, demo.ClientSecret, demo.Password)
+	d.keys("enter", "enter")
+	d.typ(demo.DRKey)
+	d.keys("enter", "enter")
+	d.requireScreen(steps.Review)
+	wd.srv.SetFaults(emulator.Faults{RateLimit: map[string]emulator.RateLimitFault{"*": {Count: -1, RetryAfter: 3600}}})
+	d.keys("enter")
+	d.requireScreen(steps.Register)
+	if d.w.c.result != nil {
+		t.Fatal("registered through a rate limit")
+	}
+	d.requireBody("HTTP 429", "Press Enter to go back to the review")
+	if _, err := wd.store.Load("default"); !errors.Is(err, profile.ErrNotFound) {
+		t.Errorf("profile saved although nothing was registered: %v", err)
+	}
+	wd.srv.SetFaults(emulator.Faults{})
+	d.keys("enter")
+	d.requireScreen(steps.Review)
+	d.requireBody("Create a new webhook")
+	d.keys("enter")
+	if d.w.c.result == nil || len(wd.acmeWebhooks()) != 1 {
+		t.Fatalf("not registered on the second try:\n%s", d.body())
+	}
+}
+
+func TestFlowQuittingWhileRegisteringAsksAndSavesNothing(t *testing.T) {
+	wd := newWorld(t, emulator.DemoScenario())
+	d := newDriver(t, wd.options(steps.Defaults("default")))
+	d.toVerify(demo.MyDomain, demo.ClientSecret, demo.Password)
+	d.keys("enter", "enter")
+	d.typ(demo.DRKey)
+	d.keys("enter", "enter")
+	d.requireScreen(steps.Review)
+	_, cmd := d.w.Update(nextMsg{}) // the registration starts, not run yet
+	if !d.w.c.busy() {
+		t.Fatal("registering did not start")
+	}
+	d.keys("ctrl+c")
+	if d.quit || !strings.Contains(d.view(), "while the webhook is being registered") {
+		t.Fatalf("no confirmation while registering:\n%s", d.view())
+	}
+	d.keys("y")
+	if !d.quit {
+		t.Fatal("y did not quit")
+	}
+	d.run(cmd) // the request, cancelled with the wizard
+	if d.w.c.result != nil {
+		t.Error("a result was taken after quitting")
+	}
+	if _, err := wd.store.Load("default"); !errors.Is(err, profile.ErrNotFound) {
+		t.Errorf("profile saved: %v", err)
+	}
+	if n := len(wd.acmeWebhooks()); n != 0 {
+		t.Errorf("acme webhooks = %d after quitting before the request ran", n)
+	}
+}

@@ -32,7 +32,7 @@ func (e *environment) enter() tea.Cmd {
 		{value: string(steps.TokenMyDomain), label: "The org's own My Domain token endpoint",
 			detail: "https://<My Domain>/services/oauth2/token: works for both, and the client credentials flow requires it."},
 	}
-	if s.Token == steps.TokenCustom {
+	if s.Token == steps.TokenCustom || s.TokenEndpoint != "" {
 		e.choice.options = append(e.choice.options, option{value: string(steps.TokenCustom),
 			label: "The token endpoint given with --token-endpoint", detail: s.TokenEndpoint})
 	}

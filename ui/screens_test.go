@@ -621,3 +621,21 @@ func TestCursorSitsOnTheFocusedField(t *testing.T) {
 		t.Error("a cursor is shown on a screen without text fields")
 	}
 }
+
+func TestEnvironmentKeepsOfferingAGivenTokenEndpoint(t *testing.T) {
+	s := steps.Defaults("default")
+	s.Token, s.TokenEndpoint = steps.TokenCustom, "https://acme.my.salesforce.com/services/oauth2/token"
+	d := newDriver(t, WizardOptions{Initial: s})
+	d.keys("enter")
+	d.requireBody("--token-endpoint", s.TokenEndpoint)
+	if got := d.w.c.setup.TokenURL(); got != s.TokenEndpoint {
+		t.Fatalf("token URL = %q", got)
+	}
+	d.keys("home", "enter", "esc")
+	d.requireScreen(steps.Environment)
+	d.requireBody("--token-endpoint")
+	d.keys("end")
+	if got := d.w.c.setup.TokenURL(); got != s.TokenEndpoint {
+		t.Errorf("choosing the given endpoint again: token URL = %q", got)
+	}
+}
