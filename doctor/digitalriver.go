@@ -11,6 +11,7 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
 )
@@ -100,7 +101,7 @@ func (r *run) checkKey(ctx context.Context) ([]drapi.Webhook, bool) {
 			}
 			all = append(all, w)
 		}
-		sum := fmt.Sprintf("The %s key %s works: it sees %d webhook%s.", c.Mode(), maskKey(key), len(all), plural(len(all)))
+		sum := fmt.Sprintf("The %s key %s works: it sees %d webhook%s.", c.Mode(), secret.Mask(key), len(all), plural(len(all)))
 		var warns, remedies []string
 		if p := r.o.Saved; p != nil && p.DRMode != "" && p.DRMode != string(c.Mode()) {
 			warns = append(warns, fmt.Sprintf("Profile %q was set up with a %s key: test and live keys see different webhooks.", r.o.Profile, p.DRMode))
@@ -710,7 +711,7 @@ func (r *run) replay(ctx context.Context, group int, w drapi.Webhook) {
 		cr.MyDomain = a.MyDomain.URL()
 	}
 	r.check(ctx, CheckDRLoginReplay, group, w.ID, func(cctx context.Context) Result {
-		s, err, sharedWith := r.logins.login(cctx, ctx, cr, "webhook "+w.ID)
+		s, sharedWith, err := r.logins.login(cctx, ctx, cr, "webhook "+w.ID)
 		note := ""
 		switch {
 		case sharedWith == string(CheckSFLogin):

@@ -70,9 +70,6 @@ var webhookChecks = []ID{
 	CheckWebhookEvents, CheckWebhookDuplicates, CheckDRLoginReplay,
 }
 
-// IDs returns every check id, in report order.
-func IDs() []ID { return append([]ID(nil), checkOrder...) }
-
 // Title is a check's name in a checklist.
 func (id ID) Title() string {
 	switch id {

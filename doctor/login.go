@@ -41,7 +41,7 @@ func newLogins(sf *sfcheck.Client, timeout time.Duration) *logins {
 // client's own timeout and by base, so one caller's timeout does not cancel
 // it for the others. who names the caller; sharedWith is who made the
 // attempt when it was an earlier caller, "" otherwise.
-func (l *logins) login(ctx, base context.Context, cr sfcheck.Credentials, who string) (s *sfcheck.Session, err error, sharedWith string) {
+func (l *logins) login(ctx, base context.Context, cr sfcheck.Credentials, who string) (s *sfcheck.Session, sharedWith string, err error) {
 	key := credentialKey(cr)
 	l.mu.Lock()
 	c, ok := l.calls[key]
@@ -61,9 +61,9 @@ func (l *logins) login(ctx, base context.Context, cr sfcheck.Credentials, who st
 
 	select {
 	case <-c.done:
-		return c.session, c.err, sharedWith
+		return c.session, sharedWith, c.err
 	case <-ctx.Done():
-		return nil, l.waitError(ctx, cr), sharedWith
+		return nil, sharedWith, l.waitError(ctx, cr)
 	}
 }
 

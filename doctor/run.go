@@ -156,9 +156,8 @@ type ranked struct {
 // loginOutcome is what sf_login found, for checks that word their finding by
 // it.
 type loginOutcome struct {
-	attempted bool
-	ok        bool
-	session   *sfcheck.Session
+	ok      bool
+	session *sfcheck.Session
 }
 
 func newRun(o Options) *run {

@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/drsetup/drsetup/profile"
-	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
 )
@@ -332,8 +331,8 @@ func (r *run) checkLogin(ctx context.Context, tokenOK bool, onSession func(*sfch
 	r.check(ctx, CheckSFLogin, 0, "", func(cctx context.Context) Result {
 		cr := r.setup.Credentials()
 		cr.MyDomain = r.setup.MyDomain
-		s, err, _ := r.logins.login(cctx, ctx, cr, string(CheckSFLogin))
-		r.sfOutcome.set(loginOutcome{attempted: true, ok: err == nil, session: s})
+		s, _, err := r.logins.login(cctx, ctx, cr, string(CheckSFLogin))
+		r.sfOutcome.set(loginOutcome{ok: err == nil, session: s})
 		if err != nil {
 			sum, remedy := explainLogin(err)
 			if w := sfcheck.PasswordWarning(r.setup.Password.Reveal()); w != "" && r.setup.Auth == sfcheck.FlowPassword {
@@ -559,6 +558,3 @@ func joinAnd(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
-
-// maskKey shows which Digital River key was used without showing it.
-func maskKey(key string) string { return secret.Mask(key) }
