@@ -639,3 +639,9 @@ func TestEnvironmentKeepsOfferingAGivenTokenEndpoint(t *testing.T) {
 		t.Errorf("choosing the given endpoint again: token URL = %q", got)
 	}
 }
+
+func TestLineFeedWorksAsEnter(t *testing.T) {
+	d := newDriver(t, WizardOptions{})
+	d.send(tea.KeyPressMsg{Code: 'j', Mod: tea.ModCtrl})
+	d.requireScreen(steps.Environment)
+}

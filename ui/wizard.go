@@ -228,6 +228,11 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // current screen.
 func (w *wizard) key(k tea.KeyPressMsg) tea.Cmd {
 	c := w.c
+	if k.String() == "ctrl+j" {
+		// A line feed: what Enter sends through some consoles and what
+		// keys typed before the terminal went raw arrive as.
+		k = tea.KeyPressMsg{Code: tea.KeyEnter}
+	}
 	s := k.String()
 	switch {
 	case w.confirm:
