@@ -219,6 +219,7 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if c.busy() || w.confirm || c.result != nil {
 			return w, nil
 		}
+		w.scrolled = false
 		return w, w.screen().update(msg)
 	}
 	return w, nil
