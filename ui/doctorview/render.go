@@ -139,11 +139,21 @@ func PathLines(paths []doctor.Path, st *theme.Styles, width int) []string {
 		}
 		return h.Host
 	}
+	short := func(h doctor.Hop) string {
+		switch h.Kind {
+		case doctor.HopToken:
+			return "token"
+		case doctor.HopApex:
+			return "Apex"
+		}
+		return h.Name()
+	}
 	forms := []func(doctor.Hop) string{
 		func(h doctor.Hop) string { return label(h, true) },
 		func(h doctor.Hop) string { return label(h, false) },
 		func(h doctor.Hop) string { return h.Name() },
-		func(doctor.Hop) string { return "" },
+		short,
+		func(doctor.Hop) string { return "" }, // marks alone, under a legend
 	}
 	draw := func(p doctor.Path, form func(doctor.Hop) string) (plain, styled string) {
 		if withID {
@@ -165,6 +175,9 @@ func PathLines(paths []doctor.Path, st *theme.Styles, width int) []string {
 	}
 	for i, form := range forms {
 		var lines []string
+		if i == len(forms)-1 {
+			lines = append(lines, st.Subtle.Render("Digital River → token → Apex endpoint"))
+		}
 		fits := true
 		for _, p := range paths {
 			plain, styled := draw(p, form)

@@ -114,10 +114,12 @@ func TestPathLinesPickOneFormThatFits(t *testing.T) {
 		{[]doctor.Path{p}, 200, []string{"✓ Digital River → ✗ token endpoint login.salesforce.com → - Apex endpoint wayne--uat.sandbox.my.salesforce.com"}},
 		{[]doctor.Path{p}, 90, []string{"✓ Digital River → ✗ login.salesforce.com → - wayne--uat.sandbox.my.salesforce.com"}},
 		{[]doctor.Path{p}, 60, []string{"✓ Digital River → ✗ token endpoint → - Apex endpoint"}},
-		{[]doctor.Path{p}, 20, []string{"✓ → ✗ → -"}},
+		{[]doctor.Path{p}, 40, []string{"✓ Digital River → ✗ token → - Apex"}},
+		{[]doctor.Path{p}, 20, []string{"Digital River → token → Apex endpoint", "✓ → ✗ → -"}},
 		// One form for every line, so they align, though the second
 		// would fit a longer one.
 		{two, 80, []string{"0b7c3a52  ✓ Digital River → ✗ token endpoint → - Apex endpoint", "99999999  ✓ Digital River → ✗ token endpoint → - Apex endpoint"}},
+		{two, 60, []string{"0b7c3a52  ✓ Digital River → ✗ token → - Apex", "99999999  ✓ Digital River → ✗ token → - Apex"}},
 	} {
 		got := PathLines(c.paths, st, c.width)
 		for i := range got {
