@@ -377,7 +377,10 @@ func Diff(current Webhook, desired Spec) []Change {
 			out = append(out, Change{Field: field, From: from, To: to})
 		}
 	}
-	if !SameAddress(current.Address, d.Address) {
+	// Matching forgives a missing trailing slash (SameAddress), but the
+	// webhook should carry the address exactly as wanted: Salesforce can
+	// answer 404 to a path without it.
+	if !SameAddress(current.Address, d.Address) || strings.HasSuffix(current.Address, "/") != strings.HasSuffix(d.Address, "/") {
 		out = append(out, Change{Field: "address", From: current.Address, To: d.Address})
 	}
 	if !sameSet(current.Types, d.Types) {

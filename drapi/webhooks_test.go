@@ -324,7 +324,7 @@ func TestDiff(t *testing.T) {
 		OAuth: &OAuth{TokenEndPoint: "https://login.salesforce.com/services/oauth2/token", UserName: "u@acme.com",
 			Password: "old-passTOKEN", ClientID: "cid", ClientSecret: "old-secret", GrantType: "password"},
 	}
-	desired := Spec{Address: strings.TrimSuffix(endpoint, "/"), Types: []string{"order.accepted", "order.complete", "order.accepted"}, Enabled: true,
+	desired := Spec{Address: strings.ToUpper(endpoint[:12]) + endpoint[12:], Types: []string{"order.accepted", "order.complete", "order.accepted"}, Enabled: true,
 		OAuth: &OAuth{TokenEndPoint: "https://login.salesforce.com/services/oauth2/token", UserName: "u@acme.com",
 			Password: "old-passTOKEN", ClientID: "cid", ClientSecret: "old-secret"}}
 	if got := Diff(current, desired); len(got) != 0 {

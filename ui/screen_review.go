@@ -145,28 +145,7 @@ func planView(c *common, w int, p drapi.Plan) string {
 		}
 		lines = append(lines, wrap(st.Text, w, "Press Enter to update it."))
 	}
-	if s := slashWarning(p); s != "" {
-		lines = append(lines, hang(st.Warn, w, theme.MarkWarn+" ", s))
-	}
 	return strings.Join(lines, "\n")
-}
-
-// slashWarning flags a webhook whose address differs from the Endpoint URL
-// only by its trailing slash. drapi compares addresses without it, so the
-// plan leaves such an address as it is, yet Salesforce can answer 404 to
-// it: the admin has to correct it by hand.
-func slashWarning(p drapi.Plan) string {
-	if p.Target == nil || p.Target.Address == p.Desired.Address ||
-		strings.TrimSuffix(p.Target.Address, "/") != strings.TrimSuffix(p.Desired.Address, "/") {
-		return ""
-	}
-	for _, ch := range p.Changes {
-		if ch.Field == "address" {
-			return ""
-		}
-	}
-	return fmt.Sprintf("Webhook %s's address, %s, lacks the trailing slash of the Endpoint URL; Salesforce can answer 404 without it, and registering here does not change it. Correct it to %s in the Digital River Dashboard (Developers → Webhooks).",
-		p.Target.ID, p.Target.Address, p.Desired.Address)
 }
 
 // changeText is one change in words: "address A → B"; event types as what
