@@ -129,8 +129,7 @@ func (e *Error) Explanation() string {
 	case KindNetwork, KindTimeout, KindCancelled:
 		var ne *httpx.NetError
 		if errors.As(e.Err, &ne) {
-			s := ne.Error()
-			return strings.ToUpper(s[:1]) + s[1:] + "."
+			return ne.Error() + "."
 		}
 		return fmt.Sprintf("Could not reach %s.", e.hostName())
 	}

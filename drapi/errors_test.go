@@ -136,7 +136,7 @@ func TestNetworkErrors(t *testing.T) {
 	if e.Attempts != DefaultMaxAttempts || sleeps != DefaultMaxAttempts-1 {
 		t.Errorf("%d tries and %d waits; a refused GET is retried up to the limit", e.Attempts, sleeps)
 	}
-	if !strings.HasPrefix(err.Error(), "127.0.0.1") || !strings.Contains(err.Error(), "refused the connection") {
+	if !strings.HasPrefix(err.Error(), "The connection to 127.0.0.1") || !strings.Contains(err.Error(), "was refused") {
 		t.Errorf("message %q should say in words that the connection was refused", err)
 	}
 }

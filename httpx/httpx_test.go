@@ -154,7 +154,7 @@ func TestClassifyNetError(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	if e := do(ctx, "http://"+silent.Addr().String()); e.Kind != NetTimeout || !strings.Contains(e.Error(), "did not answer in time") {
+	if e := do(ctx, "http://"+silent.Addr().String()); e.Kind != NetTimeout || !strings.Contains(e.Error(), "No answer came from") {
 		t.Errorf("silent server: kind %v, %q", e.Kind, e)
 	}
 	cctx, ccancel := context.WithCancel(context.Background())

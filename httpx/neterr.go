@@ -39,21 +39,21 @@ func (e *NetError) Unwrap() error { return e.Err }
 func (e *NetError) Error() string {
 	switch e.Kind {
 	case NetCancelled:
-		return fmt.Sprintf("the request to %s was cancelled", e.Host)
+		return fmt.Sprintf("The request to %s was cancelled", e.Host)
 	case NetTimeout:
-		return fmt.Sprintf("%s did not answer in time; check your network connection, and if you are behind a corporate proxy set HTTPS_PROXY", e.Host)
+		return fmt.Sprintf("No answer came from %s in time; check your network connection, and if you are behind a corporate proxy set HTTPS_PROXY", e.Host)
 	case NetDNS:
-		return fmt.Sprintf("the host name %s could not be found; check it is spelled correctly and that this machine can resolve it (VPN, DNS or proxy settings)", e.Host)
+		return fmt.Sprintf("The host name %s could not be found; check it is spelled correctly and that this machine can resolve it (VPN, DNS or proxy settings)", e.Host)
 	case NetRefused:
-		return fmt.Sprintf("%s refused the connection; check the address, and if you are behind a corporate proxy set HTTPS_PROXY", e.Host)
+		return fmt.Sprintf("The connection to %s was refused; check the address, and if you are behind a corporate proxy set HTTPS_PROXY", e.Host)
 	case NetReset:
-		return fmt.Sprintf("the connection to %s dropped before an answer came back; try again, and check any proxy or firewall between this machine and %s", e.Host, e.Host)
+		return fmt.Sprintf("The connection to %s dropped before an answer came back; try again, and check any proxy or firewall between this machine and %s", e.Host, e.Host)
 	case NetTLS:
-		return fmt.Sprintf("the secure connection to %s failed: its certificate is not trusted by this machine. A corporate proxy that inspects HTTPS needs its certificate authority installed, or named in SSL_CERT_FILE", e.Host)
+		return fmt.Sprintf("The secure connection to %s failed: its certificate is not trusted by this machine. A corporate proxy that inspects HTTPS needs its certificate authority installed, or named in SSL_CERT_FILE", e.Host)
 	case NetProxy:
-		return fmt.Sprintf("the proxy refused the connection to %s; check HTTPS_PROXY and NO_PROXY, or ask your network team whether %s is allowed", e.Host, e.Host)
+		return fmt.Sprintf("The proxy refused the connection to %s; check HTTPS_PROXY and NO_PROXY, or ask your network team whether %s is allowed", e.Host, e.Host)
 	}
-	return fmt.Sprintf("could not reach %s; check your network connection and proxy settings (HTTPS_PROXY)", e.Host)
+	return fmt.Sprintf("Could not reach %s; check your network connection and proxy settings (HTTPS_PROXY)", e.Host)
 }
 
 // Temporary reports whether trying again may help.
