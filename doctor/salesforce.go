@@ -146,14 +146,13 @@ func (r *run) neededSecrets() []profile.Field {
 	return append(fs, profile.FieldDRAPIKey)
 }
 
-// splitKeyringError cuts a KeyringError's text, "<what failed>: <why>;
-// <remedy>. <how drsetup carries on>", into a finding and a remedy.
+// splitKeyringError cuts a keyring failure into a finding and a remedy.
 func splitKeyringError(err error) (summary, remedy string) {
-	text := err.Error()
-	if i := strings.Index(text, "; "); i > 0 {
-		return fullStop(steps.Sentence(text[:i])), steps.Sentence(text[i+2:])
+	var ke *profile.KeyringError
+	if errors.As(err, &ke) {
+		return fullStop(steps.Sentence(ke.Problem())), steps.Sentence(ke.Remedy())
 	}
-	return fullStop(steps.Sentence(text)), ""
+	return fullStop(steps.Sentence(err.Error())), ""
 }
 
 // fullStop ends a sentence with a full stop, also after a parenthesis.

@@ -51,31 +51,47 @@ type KeyringError struct {
 func (e *KeyringError) Unwrap() error { return e.Err }
 
 func (e *KeyringError) Error() string {
-	var head, carryOn string
-	const envVars = "DRSETUP_CLIENT_SECRET, DRSETUP_PASSWORD, DRSETUP_SECURITY_TOKEN and DRSETUP_DR_API_KEY"
+	return e.Problem() + "; " + e.Remedy()
+}
+
+// Problem says what failed and why: "could not save secrets in the keyring:
+// the keyring is locked".
+func (e *KeyringError) Problem() string {
+	var head string
 	switch e.Op {
 	case OpSet:
 		head = "could not save secrets in the keyring"
-		carryOn = "drsetup goes on without saving secrets; next time set " + envVars + " or answer the prompts"
 	case OpDelete:
 		head = "could not delete secrets from the keyring"
-		carryOn = fmt.Sprintf("The secrets stay in the keyring under the service %q; run \"drsetup profiles delete\" again once the keyring works, or remove them by hand", KeyringService)
 	case OpGet:
 		head = "could not read saved secrets from the keyring"
-		carryOn = "Meanwhile, set " + envVars + " or answer the prompts"
 	default:
 		head = "could not reach the keyring"
-		carryOn = "Meanwhile, set " + envVars + " or answer the prompts"
 	}
 	reason := e.Reason
 	if reason == "" {
 		reason = defaultReason(e.Kind)
 	}
+	return head + ": " + reason
+}
+
+// Remedy says what to do on this OS, and how drsetup carries on meanwhile.
+func (e *KeyringError) Remedy() string {
+	const envVars = "DRSETUP_CLIENT_SECRET, DRSETUP_PASSWORD, DRSETUP_SECURITY_TOKEN and DRSETUP_DR_API_KEY"
+	var carryOn string
+	switch e.Op {
+	case OpSet:
+		carryOn = "drsetup goes on without saving secrets; next time set " + envVars + " or answer the prompts"
+	case OpDelete:
+		carryOn = fmt.Sprintf("The secrets stay in the keyring under the service %q; run \"drsetup profiles delete\" again once the keyring works, or remove them by hand", KeyringService)
+	default:
+		carryOn = "Meanwhile, set " + envVars + " or answer the prompts"
+	}
 	goos := e.goos
 	if goos == "" {
 		goos = runtime.GOOS
 	}
-	return fmt.Sprintf("%s: %s; %s. %s", head, reason, remedy(goos, e.Kind), carryOn)
+	return fmt.Sprintf("%s. %s", remedy(goos, e.Kind), carryOn)
 }
 
 func defaultReason(k KeyringErrorKind) string {
