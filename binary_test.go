@@ -410,3 +410,42 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("version output %q", c.stdout.String())
 	}
 }
+
+// On a real terminal the hidden secret prompts read the terminal themselves;
+// nothing else may be reading stdin meanwhile, or the prompt waits for a line
+// that was already taken. util-linux's script gives the run a terminal.
+func TestAccessibleModeOnATerminal(t *testing.T) {
+	script, err := exec.LookPath("script")
+	if err != nil || runtime.GOOS != "linux" {
+		t.Skip("needs util-linux script(1) to run drsetup on a pseudo-terminal")
+	}
+	d := emulator.Demo
+	c := newCLI(t)
+	c.stdin = strings.NewReader(strings.Join([]string{
+		"1", d.MyDomain, "1", d.ClientID, d.ClientSecret, d.Username, d.Password, d.SecurityToken, d.DRKey, "", "y",
+	}, "\n") + "\n")
+	c.run2(script, "-qec", binary+" --demo --accessible", "/dev/null").want(0)
+	if !strings.Contains(c.stdout.String(), "Created webhook") {
+		t.Fatalf("output:\n%s", c.stdout.String())
+	}
+}
+
+// run2 runs another program (a wrapper around the binary) like run does.
+func (c *cli) run2(name string, args ...string) *cli {
+	c.t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = c.env, c.stdin, &c.stdout, &c.stderr
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		c.t.Fatalf("%s did not finish: a prompt is waiting for input it will never get\n%s", name, c.stdout.String())
+	}
+	c.code = cmd.ProcessState.ExitCode()
+	return c
+}

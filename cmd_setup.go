@@ -165,7 +165,7 @@ func wizard(ctx context.Context, f *factory, svc *services, sv *steps.Services, 
 		return nil, err
 	}
 	fmt.Fprintln(theme.Writer(f.IO.ErrOut, theme.Profile(f.IO.ErrOut, nil, f.IO.ColorEnabled())),
-		ui.Summary(res, theme.New(true, f.IO.ColorEnabled())))
+		ui.Summary(res, theme.New(true, f.IO.ColorEnabled()), f.IO.TerminalWidth()-1))
 	return res, nil
 }
 

@@ -106,20 +106,20 @@ func TestSummarySaysWhatWasDoneAndSavedWhere(t *testing.T) {
 			if tt.change != nil {
 				tt.change(r)
 			}
-			got := squeeze(Summary(r, nil))
+			got := squeeze(Summary(r, nil, 0))
 			for _, w := range tt.want {
 				if !strings.Contains(got, squeeze(w)) {
-					t.Errorf("summary lacks %q:\n%s", w, Summary(r, nil))
+					t.Errorf("summary lacks %q:\n%s", w, Summary(r, nil, 0))
 				}
 			}
 			for _, n := range tt.not {
 				if strings.Contains(got, squeeze(n)) {
-					t.Errorf("summary has %q:\n%s", n, Summary(r, nil))
+					t.Errorf("summary has %q:\n%s", n, Summary(r, nil, 0))
 				}
 			}
 		})
 	}
-	if Summary(nil, nil) != "" {
+	if Summary(nil, nil, 0) != "" {
 		t.Error("a nil result has a summary")
 	}
 }

@@ -51,8 +51,12 @@ func (e *InputEndedError) Error() string {
 }
 
 type run struct {
-	o     Options
-	ctx   context.Context
+	o   Options
+	ctx context.Context
+	// The line reader reads a line only when asked, so that nothing else
+	// is reading stdin while ReadSecret reads a hidden line from the
+	// terminal itself.
+	ask1  chan struct{}
 	lines chan lineOrErr
 	s     steps.Setup
 	// verified is the Salesforce check's result for the credentials in
@@ -68,12 +72,17 @@ type lineOrErr struct {
 
 // Run asks the questions and registers the webhook.
 func Run(ctx context.Context, o Options) (*steps.Result, error) {
-	r := &run{o: o, ctx: ctx, s: o.Initial, lines: make(chan lineOrErr)}
-	// Lines are read on their own goroutine so a signal can end a run that
-	// is waiting for an answer.
+	r := &run{o: o, ctx: ctx, s: o.Initial, ask1: make(chan struct{}), lines: make(chan lineOrErr)}
+	// Lines are read on their own goroutine so that a signal can end a run
+	// that is waiting for an answer.
 	go func() {
 		br := bufio.NewReader(o.In)
 		for {
+			select {
+			case <-r.ask1:
+			case <-ctx.Done():
+				return
+			}
 			l, err := br.ReadString('\n')
 			msg := lineOrErr{line: strings.TrimRight(l, "\r\n")}
 			if l == "" && err != nil {
@@ -82,10 +91,6 @@ func Run(ctx context.Context, o Options) (*steps.Result, error) {
 			select {
 			case r.lines <- msg:
 			case <-ctx.Done():
-				return
-			}
-			if msg.err != nil {
-				close(r.lines)
 				return
 			}
 		}
@@ -102,8 +107,14 @@ func (r *run) ask(question string) (string, error) {
 	case <-r.ctx.Done():
 		r.say("")
 		return "", ErrCancelled
-	case l, ok := <-r.lines:
-		if !ok || l.err != nil {
+	case r.ask1 <- struct{}{}:
+	}
+	select {
+	case <-r.ctx.Done():
+		r.say("")
+		return "", ErrCancelled
+	case l := <-r.lines:
+		if l.err != nil {
 			r.say("")
 			return "", &InputEndedError{Question: question}
 		}
