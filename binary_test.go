@@ -449,3 +449,17 @@ func (c *cli) run2(name string, args ...string) *cli {
 	c.code = cmd.ProcessState.ExitCode()
 	return c
 }
+
+func TestDemoHelpListsTheValuesAndTraps(t *testing.T) {
+	c := newCLI(t)
+	c.run("--demo", "--help").want(0)
+	for _, want := range []string{emulator.Demo.MyDomain, emulator.Demo.DRKey, emulator.Demo.LightningURL, "Traps to try"} {
+		if !strings.Contains(c.stdout.String(), want) {
+			t.Errorf("drsetup --demo --help lacks %q", want)
+		}
+	}
+	c.run("--help").want(0)
+	if strings.Contains(c.stdout.String(), emulator.Demo.ClientSecret) {
+		t.Error("help without --demo should not list the demo values")
+	}
+}

@@ -37,7 +37,7 @@ On a terminal this is a full-screen wizard; with --accessible (or ACCESSIBLE
 set) plain prompts, one question per line; with --no-input, or when stdin or
 stderr is not a terminal, no prompts: every value comes from flags and
 DRSETUP_* variables (secrets only from variables: DRSETUP_CLIENT_SECRET,
-DRSETUP_PASSWORD, DRSETUP_SECURITY_TOKEN, DRSETUP_DR_API_KEY).` + demoHelp(),
+DRSETUP_PASSWORD, DRSETUP_SECURITY_TOKEN, DRSETUP_DR_API_KEY).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSetup(cmd.Context(), f, cmd, o)
@@ -50,7 +50,8 @@ DRSETUP_PASSWORD, DRSETUP_SECURITY_TOKEN, DRSETUP_DR_API_KEY).` + demoHelp(),
 	return cmd
 }
 
-// demoHelp lists the demo's values and traps for `drsetup --demo --help`.
+// demoHelp lists the demo's values and traps for `drsetup --demo --help`
+// (and every command's help with --demo).
 func demoHelp() string {
 	var b strings.Builder
 	b.WriteString("\n\nWith --demo, type these values (the simulated org and account accept them):\n")

@@ -103,6 +103,14 @@ nothing leaves this machine.`,
 	pf.StringVar(&g.drAPIURL, "dr-api-url", "", "Digital River API base `URL` (env DRSETUP_DR_API_URL; default https://api.digitalriver.com)")
 	pf.BoolVar(&g.allowAnyHost, "allow-any-host", false, "let credentials go to hosts outside the Salesforce and Digital River domains (special clouds, tests)")
 
+	// With --demo, help ends with the demo's values and traps.
+	defaultHelp := root.HelpFunc()
+	root.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		defaultHelp(cmd, args)
+		if demo, _ := cmd.Flags().GetBool("demo"); demo {
+			fmt.Fprintln(cmd.OutOrStdout(), demoHelp())
+		}
+	})
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usagef("%s", err)
 	})
