@@ -376,7 +376,8 @@ func TestNoSecretReachesOutputOrDebugLog(t *testing.T) {
 	if fi, _ := os.Stat(logPath); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
 		t.Errorf("debug log mode %v, want 0600", fi.Mode().Perm())
 	}
-	if !bytes.Contains(setupLog, []byte(`"path":"/services/oauth2/token"`)) || !bytes.Contains(setupLog, []byte(`"path":"/webhooks"`)) {
+	if !bytes.Contains(setupLog, []byte(`"path":"/services/oauth2/token"`)) || !bytes.Contains(setupLog, []byte(`"path":"/webhooks"`)) ||
+		!bytes.Contains(setupLog, []byte(`"kind":"check","status":"pass"`)) || !bytes.Contains(setupLog, []byte(`"id":"register"`)) {
 		t.Fatalf("the debug log lacks the exchanges:\n%s", setupLog)
 	}
 

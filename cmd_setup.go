@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -103,6 +104,7 @@ func runSetup(ctx context.Context, f *factory, cmd *cobra.Command, o *setupOptio
 		return err
 	}
 	sv := &steps.Services{SF: svc.Salesforce(), DR: svc.DigitalRiver(), Store: store, Ephemeral: svc.Demo()}
+	sv.Trace = func(step, status, summary string, d time.Duration) { svc.Log().Check(step, status, summary, d, "") }
 	if svc.Demo() && f.Global.drAPIURL != "" {
 		fmt.Fprintln(f.IO.ErrOut, "Note: --demo ignores --dr-api-url; the simulated Digital River account answers instead.")
 	}

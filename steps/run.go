@@ -39,7 +39,22 @@ type Services struct {
 	Ephemeral bool
 	// OnStage, when set, is told each stage as it starts.
 	OnStage func(Stage)
-	Now     func() time.Time
+	// Trace, when set, is told how each step's work ended: "pass" or
+	// "fail" and what failed (for the debug log).
+	Trace func(step, status, summary string, d time.Duration)
+	Now   func() time.Time
+}
+
+// traced reports the end of a step's work to Trace.
+func (sv *Services) traced(step string, start time.Time, err *error) {
+	if sv.Trace == nil {
+		return
+	}
+	status, summary := "pass", ""
+	if *err != nil {
+		status, summary = "fail", (*err).Error()
+	}
+	sv.Trace(step, status, summary, time.Since(start))
 }
 
 func (sv *Services) stage(s Stage) {
@@ -89,7 +104,8 @@ func (v *Verified) InstanceURL() string {
 // the user's identity, checks the org is the My Domain entered, and probes the
 // Apex endpoint without side effects. A refused login is the
 // *sfcheck.LoginError itself; what is found after a login is in Problems.
-func (sv *Services) VerifySalesforce(ctx context.Context, s Setup) (*Verified, error) {
+func (sv *Services) VerifySalesforce(ctx context.Context, s Setup) (_ *Verified, err error) {
+	defer sv.traced("verify_salesforce", time.Now(), &err)
 	d, err := s.Domain()
 	if err != nil {
 		return nil, err
@@ -147,7 +163,8 @@ type KeyCheck struct {
 
 // CheckKey proves the key works by listing the account's webhooks, and finds
 // the webhook this org already has, under its right address or a wrong one.
-func (sv *Services) CheckKey(ctx context.Context, s Setup) (*KeyCheck, error) {
+func (sv *Services) CheckKey(ctx context.Context, s Setup) (_ *KeyCheck, err error) {
+	defer sv.traced("check_key", time.Now(), &err)
 	sv.stage(StageKey)
 	c, err := sv.DR(strings.TrimSpace(s.DRAPIKey.Reveal()))
 	if err != nil {
@@ -163,7 +180,8 @@ func (sv *Services) CheckKey(ctx context.Context, s Setup) (*KeyCheck, error) {
 // Plan decides what registering does: create the webhook, update this org's
 // existing one (fixing a wrong address), or nothing. Two webhooks for the
 // org are a *drapi.DuplicatesError, and nothing is written.
-func (sv *Services) Plan(ctx context.Context, s Setup) (drapi.Plan, error) {
+func (sv *Services) Plan(ctx context.Context, s Setup) (_ drapi.Plan, err error) {
+	defer sv.traced("plan", time.Now(), &err)
 	sv.stage(StagePlan)
 	c, err := sv.DR(strings.TrimSpace(s.DRAPIKey.Reveal()))
 	if err != nil {
@@ -208,7 +226,8 @@ type Result struct {
 
 // Register carries out the plan, then saves the profile and its secrets:
 // only after the webhook exists, so a cancelled setup saves nothing.
-func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *Verified) (*Result, error) {
+func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *Verified) (_ *Result, err error) {
+	defer sv.traced("register", time.Now(), &err)
 	sv.stage(StageRegister)
 	c, err := sv.DR(strings.TrimSpace(s.DRAPIKey.Reveal()))
 	if err != nil {
