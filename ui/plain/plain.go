@@ -351,13 +351,7 @@ func (r *run) fields(id steps.ID) (steps.ID, error) {
 				return 0, err
 			}
 			ps := steps.CheckField(r.s, f)
-			for _, p := range ps {
-				kind := "Note"
-				if p.Blocking {
-					kind = "Problem"
-				}
-				r.say("%s: %s", kind, p)
-			}
+			r.report(ps)
 			if !steps.Blocking(ps) {
 				break
 			}
@@ -429,6 +423,31 @@ func (r *run) setSecret(f steps.Field, v secret.Value) {
 	}
 }
 
+// report says each problem on a line, as a note or a problem.
+func (r *run) report(ps []steps.Problem) {
+	for _, p := range ps {
+		kind := "Note"
+		if p.Blocking {
+			kind = "Problem"
+		}
+		r.say("%s: %s", kind, p)
+	}
+}
+
+// explain says why a step's work failed, in the service's words first.
+func (r *run) explain(err error) steps.Failure {
+	f := steps.Explain(err)
+	r.say("failed.")
+	if f.Said != "" {
+		r.say("Salesforce answered: %s", f.Said)
+	}
+	r.say("%s", f.Meaning)
+	if f.Remedy != "" {
+		r.say("What to do: %s", f.Remedy)
+	}
+	return f
+}
+
 // progress prints a stage as a line of its own, then "done" or the failure.
 func (r *run) progress() func(steps.Stage) {
 	return func(s steps.Stage) { r.say("%s…", s) }
@@ -484,15 +503,7 @@ func (r *run) verify() (steps.ID, error) {
 
 // failed explains a failed check and asks what to change.
 func (r *run) failed(err error, at steps.ID) (steps.ID, error) {
-	f := steps.Explain(err)
-	r.say("failed.")
-	if f.Said != "" {
-		r.say("Salesforce answered: %s", f.Said)
-	}
-	r.say("%s", f.Meaning)
-	if f.Remedy != "" {
-		r.say("What to do: %s", f.Remedy)
-	}
+	f := r.explain(err)
 	return r.fixStep(f.Field, at, nil)
 }
 
@@ -530,13 +541,7 @@ func (r *run) key() (steps.ID, error) {
 			return 0, err
 		}
 		ps := steps.Check(r.s, steps.DRKey)
-		for _, p := range ps {
-			kind := "Note"
-			if p.Blocking {
-				kind = "Problem"
-			}
-			r.say("%s: %s", kind, p)
-		}
+		r.report(ps)
 		if !steps.Blocking(ps) {
 			break
 		}
@@ -586,13 +591,7 @@ func (r *run) events() (steps.ID, error) {
 			r.s.Events = ev
 		}
 		ps := steps.Check(r.s, steps.Events)
-		for _, p := range ps {
-			kind := "Note"
-			if p.Blocking {
-				kind = "Problem"
-			}
-			r.say("%s: %s", kind, p)
-		}
+		r.report(ps)
 		if !steps.Blocking(ps) {
 			return steps.Review, nil
 		}
@@ -609,12 +608,7 @@ func (r *run) review() (*steps.Result, error) {
 			return nil, ErrCancelled
 		}
 		if err != nil {
-			f := steps.Explain(err)
-			r.say("failed.")
-			r.say("%s", f.Meaning)
-			if f.Remedy != "" {
-				r.say("What to do: %s", f.Remedy)
-			}
+			r.explain(err)
 			again, err := r.yesNo("Look again?", true)
 			if err != nil {
 				return nil, err
@@ -644,12 +638,7 @@ func (r *run) review() (*steps.Result, error) {
 			return nil, ErrCancelled
 		}
 		if err != nil {
-			f := steps.Explain(err)
-			r.say("failed.")
-			r.say("%s", f.Meaning)
-			if f.Remedy != "" {
-				r.say("What to do: %s", f.Remedy)
-			}
+			r.explain(err)
 			return nil, err
 		}
 		r.say("done.")
