@@ -172,7 +172,10 @@ func (lc loginContext) network(ctx context.Context, err error) *LoginError {
 	default:
 		e.Meaning = capitalize(ne.Error()) + "."
 	}
-	if lc.op == OpLogin && lc.cr.Flow == FlowPassword && e.Kind != KindCancelled {
+	// Only a login that may have reached Salesforce can show in its Login
+	// History: not one whose host was not found, refused, or not trusted.
+	sent := ne.Kind != httpx.NetDNS && ne.Kind != httpx.NetRefused && ne.Kind != httpx.NetTLS && ne.Kind != httpx.NetProxy
+	if lc.op == OpLogin && lc.cr.Flow == FlowPassword && e.Kind != KindCancelled && sent {
 		e.Remedy = fmt.Sprintf("The login was sent once and not repeated; if it reached Salesforce, it is listed in Setup → Users → %s → Login History.", lc.user())
 	}
 	return e
