@@ -210,11 +210,9 @@ func (s *services) resolve(cmd *cobra.Command, v *valueFlags, defaults map[profi
 	case !errors.Is(err, profile.ErrNotFound):
 		rs.ProfileErr = err
 	}
-	flags := map[profile.Field]string{}
+	var flags map[profile.Field]string
 	if v != nil {
-		for k, val := range v.given(cmd.Flags()) {
-			flags[profile.Field(k)] = val
-		}
+		flags = v.given(cmd.Flags())
 	}
 	rs.Settings = profile.Resolve(profile.Inputs{
 		Flags: flags, Getenv: s.f.Getenv, Profile: rs.Profile, Secrets: sec, Defaults: defaults,

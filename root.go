@@ -159,15 +159,16 @@ func (v *valueFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&v.events, "events", "", "comma-separated event `LIST` (default: the eight the app supports)")
 }
 
-// given returns the values whose flags were set, keyed by field name.
-func (v *valueFlags) given(fs *pflag.FlagSet) map[string]string {
-	m := map[string]string{}
-	for name, val := range map[string]string{
-		"environment": v.environment, "token-endpoint": v.tokenEndpoint, "my-domain": v.myDomain,
-		"auth": v.auth, "client-id": v.clientID, "username": v.username, "events": v.events,
+// given returns the values whose flags were set.
+func (v *valueFlags) given(fs *pflag.FlagSet) map[profile.Field]string {
+	m := map[profile.Field]string{}
+	for f, val := range map[profile.Field]string{
+		profile.FieldEnvironment: v.environment, profile.FieldTokenEndpoint: v.tokenEndpoint,
+		profile.FieldMyDomain: v.myDomain, profile.FieldAuth: v.auth, profile.FieldClientID: v.clientID,
+		profile.FieldUsername: v.username, profile.FieldEvents: v.events,
 	} {
-		if fs.Changed(name) {
-			m[strings.ReplaceAll(name, "-", "_")] = val
+		if fs.Changed(strings.ReplaceAll(string(f), "_", "-")) {
+			m[f] = val
 		}
 	}
 	return m
