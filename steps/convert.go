@@ -72,8 +72,8 @@ func (s Setup) domainTokenIs(url string) bool {
 	return err == nil && strings.EqualFold(d.TokenEndpoint(), url)
 }
 
-// Profile is what the profile file keeps of the setup after a registration:
-// no secret.
+// ProfileAfter is what the profile file keeps of the setup after a
+// registration (of the webhook webhookID, with a key of mode): no secret.
 func (s Setup) ProfileAfter(prev profile.Profile, webhookID string, mode drapi.Mode, now time.Time) profile.Profile {
 	p := prev
 	p.Name = s.Profile
