@@ -294,3 +294,13 @@ func (s Setup) Secrets() profile.Secrets {
 	}
 	return sec
 }
+
+// Redact registers every secret of s with r, so a debug log or an error text
+// never carries them.
+func (s Setup) Redact(r *secret.Redactor) {
+	if r == nil {
+		return
+	}
+	r.Add(s.ClientSecret.Reveal(), s.Password.Reveal(), s.SecurityToken.Reveal(), s.DRAPIKey.Reveal(),
+		s.Password.Reveal()+s.SecurityToken.Reveal())
+}
