@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -167,7 +168,7 @@ func wizard(ctx context.Context, f *factory, svc *services, sv *steps.Services, 
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintln(theme.Writer(f.IO.ErrOut, theme.Profile(f.IO.ErrOut, nil, f.IO.ColorEnabled())),
+	fmt.Fprintln(theme.Writer(f.IO.ErrOut, theme.Profile(f.IO.ErrOut, os.Environ(), f.IO.ColorEnabled())),
 		ui.Summary(res, theme.New(true, f.IO.ColorEnabled()), f.IO.TerminalWidth()-1))
 	return res, nil
 }
