@@ -76,7 +76,7 @@ func (r *register) view() body {
 	b := newBuilder()
 	switch {
 	case c.result != nil:
-		b.add(summary(c.result, st, w))
+		b.add(Summary(c.result, st, w))
 	case c.busy():
 		b.add(c.spinnerLine())
 	case r.err != nil:

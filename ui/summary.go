@@ -15,13 +15,9 @@ import (
 // Summary is the done screen's content as text: the webhook and what was
 // done to it, the org, what was saved where (or why not), and `drsetup
 // doctor` for later. main prints it on stderr once the full-screen view has
-// closed, so it stays in the terminal's scrollback, wrapped to width columns
+// closed, so it stays in the terminal's scrollback, wrapped to w columns
 // (0: not wrapped). st may be nil (no styling).
-func Summary(r *steps.Result, st *theme.Styles, width int) string { return summary(r, st, width) }
-
-// summary is Summary wrapped to w columns (0: not wrapped), for the done
-// screen.
-func summary(r *steps.Result, st *theme.Styles, w int) string {
+func Summary(r *steps.Result, st *theme.Styles, w int) string {
 	if st == nil {
 		st = theme.New(true, false)
 	}
