@@ -384,9 +384,8 @@ func (r *run) oauthResult(ctx context.Context, w drapi.Webhook, a sfcheck.Endpoi
 		diffs, unknown := r.compareStored(w)
 		notCompared = unknown
 		if len(diffs) > 0 {
-			out, ok := r.sfOutcome.wait(ctx)
-			profileWorks := ok && out.ok
-			fails = append(fails, r.describeDiffs(diffs, profileWorks))
+			s, _ := r.sfSession.wait(ctx)
+			fails = append(fails, r.describeDiffs(diffs, s != nil))
 		}
 	}
 
@@ -761,8 +760,7 @@ func (r *run) staleLogin(ctx context.Context, w drapi.Webhook, err error, shared
 	if r.mode == ModeKeyOnly || sharedWith != "" || !errors.As(err, &le) || le.Code == "" {
 		return Result{}, false
 	}
-	out, ok := r.sfOutcome.wait(ctx)
-	if !ok || !out.ok {
+	if s, _ := r.sfSession.wait(ctx); s == nil {
 		return Result{}, false
 	}
 	diffs, _ := r.compareStored(w)

@@ -19,8 +19,8 @@ func (r *run) buildPaths(checks []Result) []Path {
 		hosts := [3]string{dr, hostOf(r.setup.TokenURL()), ""}
 		if d, _ := r.domain.wait(context.Background()); d != nil {
 			hosts[2] = d.Host
-		} else if out, _ := r.sfOutcome.wait(context.Background()); out.session != nil {
-			hosts[2] = hostOf(out.session.InstanceURL)
+		} else if s, _ := r.sfSession.wait(context.Background()); s != nil {
+			hosts[2] = hostOf(s.InstanceURL)
 		}
 		return []Path{pathOf("", hosts, checks)}
 	}

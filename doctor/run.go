@@ -135,7 +135,7 @@ type run struct {
 
 	// Set once by the Salesforce chain, read by the webhook checks.
 	domain    future[*sfcheck.MyDomain] // nil when the My Domain is missing or invalid
-	sfOutcome future[loginOutcome]
+	sfSession future[*sfcheck.Session]  // sf_login's session; nil when it did not log in
 
 	mu       sync.Mutex
 	results  []ranked
@@ -153,13 +153,6 @@ type ranked struct {
 	Result
 }
 
-// loginOutcome is what sf_login found, for checks that word their finding by
-// it.
-type loginOutcome struct {
-	ok      bool
-	session *sfcheck.Session
-}
-
 func newRun(o Options) *run {
 	r := &run{
 		o:         o,
@@ -168,7 +161,7 @@ func newRun(o Options) *run {
 		timeout:   o.CheckTimeout,
 		red:       &secret.Redactor{},
 		domain:    newFuture[*sfcheck.MyDomain](),
-		sfOutcome: newFuture[loginOutcome](),
+		sfSession: newFuture[*sfcheck.Session](),
 	}
 	if r.now == nil {
 		r.now = time.Now

@@ -168,7 +168,7 @@ func fullStop(s string) string {
 func (r *run) salesforce(ctx context.Context) {
 	// Whatever happens below, the webhook checks waiting on these go on.
 	defer r.domain.set(nil)
-	defer r.sfOutcome.set(loginOutcome{})
+	defer r.sfSession.set(nil)
 
 	if r.mode == ModeKeyOnly || r.mode == ModeNone {
 		why := "No Salesforce values were given (profile, flags or DRSETUP_* variables)."
@@ -331,7 +331,7 @@ func (r *run) checkLogin(ctx context.Context, tokenOK bool, onSession func(*sfch
 		cr := r.setup.Credentials()
 		cr.MyDomain = r.setup.MyDomain
 		s, _, err := r.logins.login(cctx, ctx, cr, string(CheckSFLogin))
-		r.sfOutcome.set(loginOutcome{ok: err == nil, session: s})
+		r.sfSession.set(s)
 		if err != nil {
 			sum, remedy := explainLogin(err)
 			if w := sfcheck.PasswordWarning(r.setup.Password.Reveal()); w != "" && r.setup.Auth == sfcheck.FlowPassword {
