@@ -30,6 +30,16 @@ type pathPlan struct {
 	hosts     [3]string
 }
 
+// pathPlanOf is w's path: Digital River (its host is filled in with the
+// report), the token endpoint stored in w, and w's address.
+func pathPlanOf(w drapi.Webhook) pathPlan {
+	p := pathPlan{webhookID: w.ID, hosts: [3]string{"", hostOf(w.Address), hostOf(w.Address)}}
+	if w.OAuth != nil {
+		p.hosts[1] = hostOf(w.OAuth.TokenEndPoint)
+	}
+	return p
+}
+
 // digitalRiver is the Digital River chain: the key and its webhooks, then
 // every check of each webhook examined, the webhooks concurrently.
 func (r *run) digitalRiver(ctx context.Context) {
@@ -56,6 +66,9 @@ func (r *run) digitalRiver(ctx context.Context) {
 		group := i + 1
 		r.mu.Lock()
 		r.webhooks = append(r.webhooks, Webhook{ID: w.ID, Address: w.Address})
+		if r.mode == ModeKeyOnly {
+			r.paths = append(r.paths, pathPlanOf(w))
+		}
 		r.mu.Unlock()
 		wg.Go(func() { r.webhookSettings(ctx, group, w, all) })
 		wg.Go(func() { r.replay(ctx, group, w) })
@@ -678,15 +691,6 @@ func times(n int) string {
 // and probes the webhook's address with the token it gets.
 func (r *run) replay(ctx context.Context, group int, w drapi.Webhook) {
 	a := sfcheck.AnalyzeEndpoint(w.Address)
-	if r.mode == ModeKeyOnly {
-		plan := pathPlan{webhookID: w.ID, hosts: [3]string{"", hostOf(w.Address), hostOf(w.Address)}}
-		if w.OAuth != nil {
-			plan.hosts[1] = hostOf(w.OAuth.TokenEndPoint)
-		}
-		r.mu.Lock()
-		r.paths = append(r.paths, plan)
-		r.mu.Unlock()
-	}
 	if strings.ToUpper(w.TransportType) != drapi.TransportOAuth || w.OAuth == nil {
 		r.skip(CheckDRLoginReplay, group, w.ID, "Not replayed: Digital River holds no OAuth login for this webhook (see webhook_transport).")
 		return

@@ -443,6 +443,19 @@ func TestPathMarksTheBrokenHop(t *testing.T) {
 	}
 }
 
+func TestPathsFollowTheWebhooksExamined(t *testing.T) {
+	w := start(t, manyOrgs(6), nil)
+	rep := diagnose(t, w.options(nil, nil, map[string]string{"DRSETUP_DR_API_KEY": liveKey}))
+	if len(rep.Paths) != len(rep.Webhooks) || len(rep.Webhooks) != 6 {
+		t.Fatalf("%d paths for %d webhooks, want 6 each", len(rep.Paths), len(rep.Webhooks))
+	}
+	for i, p := range rep.Paths {
+		if p.WebhookID != rep.Webhooks[i].ID || p.Hops[2].Host != hostOf(rep.Webhooks[i].Address) {
+			t.Errorf("path %d is webhook %s to %s, want %s to %s", i, p.WebhookID, p.Hops[2].Host, rep.Webhooks[i].ID, hostOf(rep.Webhooks[i].Address))
+		}
+	}
+}
+
 func TestRetirementWarningFollowsTheDate(t *testing.T) {
 	w := start(t, healthyScenario(), nil)
 	p, sec := healthyProfile()

@@ -27,13 +27,8 @@ func (r *run) buildPaths(checks []Result) []Path {
 	if len(r.paths) == 0 {
 		return []Path{pathOf("", [3]string{dr}, checks)}
 	}
-	plans := slices.Clone(r.paths)
-	order := func(id string) int {
-		return slices.IndexFunc(r.webhooks, func(w Webhook) bool { return w.ID == id })
-	}
-	slices.SortFunc(plans, func(a, b pathPlan) int { return order(a.webhookID) - order(b.webhookID) })
 	var out []Path
-	for _, p := range plans {
+	for _, p := range r.paths {
 		p.hosts[0] = dr
 		var mine []Result
 		for _, c := range checks {
@@ -41,8 +36,7 @@ func (r *run) buildPaths(checks []Result) []Path {
 				mine = append(mine, c)
 			}
 		}
-		path := pathOf(p.webhookID, p.hosts, mine)
-		out = append(out, path)
+		out = append(out, pathOf(p.webhookID, p.hosts, mine))
 	}
 	return out
 }

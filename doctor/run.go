@@ -140,7 +140,7 @@ type run struct {
 	mu       sync.Mutex
 	results  []ranked
 	webhooks []Webhook
-	paths    []pathPlan // key-only mode: one per webhook
+	paths    []pathPlan // key-only mode: one per webhook, in the order of webhooks
 	drHost   string
 
 	progress sync.Mutex
