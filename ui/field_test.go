@@ -154,3 +154,33 @@ func FuzzFieldRender(f *testing.F) {
 		}
 	})
 }
+
+func TestSummaryWrapsLikeTheScreensKeepingHostsWhole(t *testing.T) {
+	const host = "https://acme--uat.sandbox.my.salesforce.com"
+	const id = "0b7c3a52-1111-4000-8000-000000000001"
+	r := &steps.Result{Profile: "default", Action: drapi.ActionCreated, ProfilePath: "/cfg/drsetup/profiles/default.json", SecretsSaved: true}
+	r.Webhook = drapi.Webhook{ID: id, Address: host + "/services/apexrest/digitalriverv3/webhooks/",
+		Types: drapi.AppEvents, Enabled: true, TransportType: "OAUTH"}
+	r.Salesforce.OrgID, r.Salesforce.UserID, r.Salesforce.InstanceURL = "00Dxx0000000001", "005xx0000000001", host
+	for _, width := range []int{50, 60, 80} {
+		out := ansi.Strip(Summary(r, theme.New(true, true), width))
+		// Words that fit a line are never broken, at a hyphen least of all.
+		whole := []string{id}
+		if width >= 60 {
+			whole = append(whole, host)
+		}
+		for _, w := range whole {
+			if !strings.Contains(out, w) {
+				t.Errorf("width %d: %q was broken:\n%s", width, w, out)
+			}
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if w := ansi.StringWidth(line); w > width {
+				t.Errorf("width %d: line of %d columns: %q", width, w, line)
+			}
+			if strings.HasSuffix(line, " ") {
+				t.Errorf("width %d: line padded with spaces: %q", width, line)
+			}
+		}
+	}
+}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/profile"
@@ -25,18 +25,26 @@ func Summary(r *steps.Result, st *theme.Styles, w int) string {
 		return ""
 	}
 	var b strings.Builder
-	line := func(s string) {
-		if w > 0 {
-			s = lipgloss.NewStyle().Width(w).Render(s)
+	// fit wraps as every screen does (wrapLines): never at a hyphen, so a
+	// sandbox host stays whole to copy, and without padding lines to w.
+	fit := func(s string, width int) []string {
+		if w <= 0 {
+			return []string{s}
 		}
-		b.WriteString(s + "\n")
+		return wrapLines(s, width)
+	}
+	line := func(s string) {
+		b.WriteString(strings.Join(fit(s, w), "\n") + "\n")
 	}
 	row := func(label, value string) {
 		lbl := "  " + st.Label.Render(fmt.Sprintf("%-13s", label)) + " "
-		if w > 0 {
-			value = lipgloss.NewStyle().Width(max(w-lipgloss.Width(lbl), 10)).Render(value)
+		lw := ansi.StringWidth(lbl)
+		for i, l := range fit(value, max(w-lw, 10)) {
+			if i > 0 {
+				lbl = strings.Repeat(" ", lw)
+			}
+			b.WriteString(lbl + l + "\n")
 		}
-		b.WriteString(lipgloss.JoinHorizontal(lipgloss.Top, lbl, value) + "\n")
 	}
 
 	line(st.Pass.Render(theme.MarkPass+" "+actionTitle(r)) + " " + st.Code.Render(r.Webhook.ID))
