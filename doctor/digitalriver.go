@@ -587,10 +587,7 @@ func (r *run) eventsResult(w drapi.Webhook) Result {
 		want = r.setup.Events
 	}
 	var missing, leftOut, extra []string
-	for _, e := range drapi.AppEvents {
-		if slices.Contains(w.Types, e) {
-			continue
-		}
+	for _, e := range drapi.MissingAppEvents(w.Types) {
 		if slices.Contains(want, e) {
 			missing = append(missing, e)
 		} else {
