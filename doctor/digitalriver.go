@@ -776,13 +776,9 @@ func (r *run) staleLogin(ctx context.Context, w drapi.Webhook, err error, shared
 	if r.mode == ModeValues {
 		whose = "the one given"
 	}
-	verb := "is"
-	if len(names) > 1 {
-		verb = "are"
-	}
 	return Result{Status: Fail, Hop: HopToken,
 		Summary: fmt.Sprintf("Salesforce refused the login stored in this webhook (%s: %s), while %s works (sf_login): the stored %s %s out of date (see webhook_oauth).",
-			le.Code, le.Description, whose, joinAnd(names), verb),
+			le.Code, le.Description, whose, joinAnd(names), isAre(len(names))),
 		Remedy: fmt.Sprintf("Run drsetup setup%s to store the working login in the webhook. Until then every delivery fails, and each refused login counts towards locking the user out.", r.setupArgs()),
 	}, true
 }

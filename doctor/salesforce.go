@@ -380,16 +380,9 @@ func (r *run) missingForLogin() []string {
 		}
 	}
 	if len(m) > 0 {
-		m[len(m)-1] += pluralIs(len(m))
+		m[len(m)-1] += " " + isAre(len(m))
 	}
 	return m
-}
-
-func pluralIs(n int) string {
-	if n == 1 {
-		return " is"
-	}
-	return " are"
 }
 
 func (r *run) whereSecrets() string {
