@@ -16,6 +16,7 @@ import (
 	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
+	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/ui/doctorview"
 	"github.com/drsetup/drsetup/ui/theme"
 )
@@ -167,7 +168,7 @@ func unusedValuesNote(set profile.Settings) string {
 	for _, f := range []profile.Field{profile.FieldUsername, profile.FieldPassword, profile.FieldSecurityToken} {
 		switch set.Source(f) {
 		case profile.SourceFlag:
-			unused = append(unused, "--"+strings.ReplaceAll(string(f), "_", "-"))
+			unused = append(unused, steps.Flag(f))
 		case profile.SourceEnv:
 			unused = append(unused, profile.EnvVar(f))
 		}
