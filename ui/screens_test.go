@@ -341,6 +341,33 @@ func TestDRKeyKindIsCheckedAsTyped(t *testing.T) {
 	}
 }
 
+func TestDRKeyRefusedByDigitalRiverIsExplainedWithItsRequestID(t *testing.T) {
+	wd := newWorld(t, emulator.DemoScenario())
+	d := newDriver(t, wd.options(steps.Defaults("default")))
+	d.toVerify(demo.MyDomain, demo.ClientSecret, demo.Password)
+	d.keys("enter", "enter")
+	d.requireScreen(steps.DRKey)
+	d.typ("sk_test_" + strings.Repeat("0", 32)) // well formed, unknown to the account
+	d.keys("enter")
+	d.requireScreen(steps.DRKey)
+	d.requireBody("✗ Digital River did not accept the API key", "Digital River request id")
+	if strings.Contains(d.body(), "sk_test_0000") {
+		t.Fatalf("the key is on screen:\n%s", d.body())
+	}
+	d.keys("backspace")
+	if strings.Contains(d.body(), "did not accept") {
+		t.Errorf("the failure stays after the key was edited:\n%s", d.body())
+	}
+
+	_, cmd := d.w.Update(keyMsg("enter")) // a second check, not run yet
+	if cmd == nil || !d.w.c.busy() {
+		t.Fatal("Enter did not check the key")
+	}
+	d.keys("esc")
+	d.requireScreen(steps.DRKey)
+	d.requireBody("Cancelled; the key was not checked.")
+}
+
 func TestEventsKeys(t *testing.T) {
 	d := newDriver(t, WizardOptions{})
 	d.send(gotoMsg{to: steps.Events})
