@@ -292,7 +292,7 @@ func (v *verify) viewFailed(b *builder, w int) {
 	b.markFocus()
 	le := v.loginErr
 	if le == nil {
-		b.add(hang(st.Error, w, theme.MarkFail+" ", sentence(v.err)))
+		b.add(hang(st.Error, w, theme.MarkFail+" ", steps.Sentence(v.err.Error())))
 		b.add(wrap(st.Text, w, "Press Enter to try again."))
 		return
 	}
