@@ -81,7 +81,7 @@ func runDoctor(cmd *cobra.Command, f *factory, opts *doctorOptions) error {
 	}
 	mode := doctor.ModeOf(rs.Profile, set)
 	if mode == doctor.ModeNone && rs.ProfileErr == nil {
-		return usagef("nothing to check: there is no saved profile named %q, and no values were given.\n"+
+		return invalidf("nothing to check: there is no saved profile named %q, and no values were given.\n"+
 			"Run \"drsetup setup\" to make one; or give the setup's values (--my-domain, --client-id, --username,\n"+
 			"DRSETUP_CLIENT_SECRET, DRSETUP_PASSWORD, DRSETUP_DR_API_KEY, …); or only DRSETUP_DR_API_KEY to check the key's webhooks", rs.Name)
 	}
@@ -186,7 +186,7 @@ func pluralVerb(n int) string {
 	return " are"
 }
 
-// checkDoctorValues refuses, as bad usage, an environment or authentication
+// checkDoctorValues refuses, as invalid input, an environment or authentication
 // method given on the command line or in a variable that is none of the
 // known ones, and unknown event types: a support engineer's typo should not
 // read as a broken setup. Values from a saved profile are checked as
@@ -224,7 +224,7 @@ func checkDoctorValues(fs *pflag.FlagSet, v *valueFlags, getenv func(string) str
 		}
 	}
 	if len(bad) > 0 {
-		return usagef("%s", strings.Join(bad, "\n"))
+		return invalidf("%s", strings.Join(bad, "\n"))
 	}
 	return nil
 }

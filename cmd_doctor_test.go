@@ -151,9 +151,13 @@ func (w *cmdWorld) exec(term tty, args ...string) cmdRun {
 	err := root.ExecuteContext(ctx)
 	svc.Close()
 	code := exitCode(ctx, err)
+	// As run prints it.
 	var se *silentError
 	if err != nil && !errors.As(err, &se) {
 		fmt.Fprintf(ios.ErrOut, "drsetup: %s\n", err)
+		if ue := (*usageError)(nil); errors.As(err, &ue) && ue.help {
+			fmt.Fprintln(ios.ErrOut, helpHint)
+		}
 	}
 	r := cmdRun{code: code, out: out.String(), errOut: errOut.String()}
 	if logPath != "" {
@@ -162,6 +166,10 @@ func (w *cmdWorld) exec(term tty, args ...string) cmdRun {
 	}
 	return r
 }
+
+// helpHint follows only a mistake in the command line itself; a message
+// that says what to do stands alone.
+const helpHint = "Run 'drsetup --help' for usage."
 
 func (r cmdRun) want(t *testing.T, code int) cmdRun {
 	t.Helper()
@@ -180,6 +188,7 @@ func TestDoctorExitCodes(t *testing.T) {
 		args     []string
 		want     int
 		stderr   string // in stderr
+		help     bool   // followed by the pointer to --help
 	}{
 		{name: "healthy profile: warnings only", scenario: cmdScenario, profile: true, args: []string{"doctor"}, want: 0},
 		{name: "stale password at Digital River", scenario: staleScenario, profile: true, args: []string{"doctor"}, want: 1},
@@ -189,8 +198,8 @@ func TestDoctorExitCodes(t *testing.T) {
 		{name: "bad environment flag", scenario: cmdScenario, profile: true, args: []string{"doctor", "--environment", "staging"}, want: 2, stderr: "--environment"},
 		{name: "bad auth variable", scenario: cmdScenario, profile: true, env: map[string]string{"DRSETUP_AUTH": "oauth"}, args: []string{"doctor"}, want: 2, stderr: "DRSETUP_AUTH"},
 		{name: "unknown event type", scenario: cmdScenario, profile: true, args: []string{"doctor", "--events", "order.accepted,order.shipped"}, want: 2, stderr: "order.shipped"},
-		{name: "an argument", scenario: cmdScenario, profile: true, args: []string{"doctor", "now"}, want: 2},
-		{name: "a secret as a flag", scenario: cmdScenario, profile: true, args: []string{"doctor", "--password", "x"}, want: 2},
+		{name: "an argument", scenario: cmdScenario, profile: true, args: []string{"doctor", "now"}, want: 2, help: true},
+		{name: "a secret as a flag", scenario: cmdScenario, profile: true, args: []string{"doctor", "--password", "x"}, want: 2, help: true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := newCmdWorld(t, c.scenario())
@@ -207,6 +216,9 @@ func TestDoctorExitCodes(t *testing.T) {
 			}
 			if c.want == 2 && r.out != "" {
 				t.Errorf("usage error with a result on stdout: %q", r.out)
+			}
+			if got := strings.Contains(r.errOut, helpHint); got != c.help {
+				t.Errorf("pointer to --help %v, want %v:\n%s", got, c.help, r.errOut)
 			}
 		})
 	}

@@ -84,7 +84,7 @@ func runProfilesList(f *factory) error {
 
 func runProfilesDelete(f *factory, name string) error {
 	if err := profile.ValidName(name); err != nil {
-		return usagef("%s", err)
+		return invalidf("%s", err)
 	}
 	svc, err := f.Services()
 	if err != nil {

@@ -79,7 +79,7 @@ func TestProfilesDelete(t *testing.T) {
 		t.Errorf("deleting it again: %s", r.errOut)
 	}
 	r = w.exec(tty{}, "profiles", "delete", "../etc").want(t, 2)
-	if !strings.Contains(r.errOut, "profile name") {
+	if !strings.Contains(r.errOut, "profile name") || strings.Contains(r.errOut, helpHint) {
 		t.Errorf("a bad name: %s", r.errOut)
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "keep.json")); err != nil {

@@ -90,13 +90,13 @@ func runWebhooksList(cmd *cobra.Command, f *factory, jsonOut bool) error {
 		if rs.KeyringErr != nil {
 			msg += "; the profile's key could not be read: " + rs.KeyringErr.Error()
 		}
-		return usagef("%s", msg)
+		return invalidf("%s", msg)
 	}
 	c, err := svc.DigitalRiver()(key)
 	if err != nil {
 		var ke *drapi.KeyError
 		if errors.As(err, &ke) {
-			return usagef("%s", err)
+			return invalidf("%s", err)
 		}
 		return err
 	}

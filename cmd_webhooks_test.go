@@ -87,6 +87,9 @@ func TestWebhooksListErrors(t *testing.T) {
 			if !strings.Contains(r.errOut, c.stderr) || r.out != "" {
 				t.Errorf("stdout %q, stderr %q; want %q on stderr only", r.out, r.errOut, c.stderr)
 			}
+			if strings.Contains(r.errOut, helpHint) {
+				t.Errorf("a message that says what to do points at --help: %s", r.errOut)
+			}
 			if c.key != "" && strings.Contains(r.errOut, c.key) {
 				t.Errorf("the key is in the message: %s", r.errOut)
 			}
