@@ -24,17 +24,24 @@ type choice struct {
 // move handles the list's keys; it reports whether the highlight moved.
 func (ch *choice) move(k tea.KeyPressMsg) bool {
 	prev := ch.cursor
+	ch.cursor = moveCursor(k, ch.cursor, len(ch.options))
+	return ch.cursor != prev
+}
+
+// moveCursor is where a list's keys take its cursor in a list of n rows:
+// the same keys in every list (options, event types).
+func moveCursor(k tea.KeyPressMsg, cursor, n int) int {
 	switch k.String() {
 	case "up", "k":
-		ch.cursor = max(ch.cursor-1, 0)
+		return max(cursor-1, 0)
 	case "down", "j", "tab":
-		ch.cursor = min(ch.cursor+1, len(ch.options)-1)
+		return min(cursor+1, n-1)
 	case "home", "g":
-		ch.cursor = 0
+		return 0
 	case "end", "G":
-		ch.cursor = len(ch.options) - 1
+		return n - 1
 	}
-	return ch.cursor != prev
+	return cursor
 }
 
 func (ch *choice) selected() string {

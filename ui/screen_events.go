@@ -66,14 +66,6 @@ func (e *events) update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	switch k.String() {
-	case "up", "k":
-		e.cursor = max(e.cursor-1, 0)
-	case "down", "j", "tab":
-		e.cursor = min(e.cursor+1, len(e.list)-1)
-	case "home", "g":
-		e.cursor = 0
-	case "end", "G":
-		e.cursor = len(e.list) - 1
 	case "space", "x":
 		ev := e.list[e.cursor]
 		e.selected[ev] = !e.selected[ev]
@@ -99,6 +91,8 @@ func (e *events) update(msg tea.Msg) tea.Cmd {
 		return goNext
 	case "shift+tab":
 		return goBack
+	default:
+		e.cursor = moveCursor(k, e.cursor, len(e.list))
 	}
 	return nil
 }

@@ -406,7 +406,15 @@ func TestEventsKeys(t *testing.T) {
 	if !slices.Contains(ev(), "order.created") {
 		t.Fatalf("order.created not added: %v", ev())
 	}
-	d.keys("enter")
+	d.keys("end", "space")
+	if last := d.w.screens[steps.Events].(*events).list; !slices.Contains(ev(), last[len(last)-1]) {
+		t.Fatalf("end did not reach the last event: %v", ev())
+	}
+	d.keys("G", "space", "home", "k", "space")
+	if slices.Contains(ev(), drapi.AppEvents[0]) {
+		t.Fatalf("home did not reach the first event: %v", ev())
+	}
+	d.keys("g", "space", "enter")
 	d.requireScreen(steps.Review)
 }
 
