@@ -105,10 +105,12 @@ func runProfilesDelete(f *factory, name string) error {
 	switch {
 	case errors.Is(err, profile.ErrNotFound):
 		return err
+	case errors.As(err, &ke) && !hadFile:
+		// Without a file the name may be a typo: say so first, since the
+		// keyring cannot tell whether it held anything under that name.
+		return errors.Join(loadErr, err)
 	case errors.As(err, &ke):
-		if hadFile {
-			fmt.Fprintf(f.IO.ErrOut, "Removed the profile file %s.\n", path)
-		}
+		fmt.Fprintf(f.IO.ErrOut, "Removed the profile file %s.\n", path)
 		return err
 	case err != nil:
 		return err

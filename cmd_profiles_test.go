@@ -86,3 +86,40 @@ func TestProfilesDelete(t *testing.T) {
 		t.Errorf("the other profile is gone: %v", err)
 	}
 }
+
+// lockedKeyring refuses every call, as a locked keyring does.
+type lockedKeyring struct{}
+
+func (lockedKeyring) Get(user string) (string, error) { return "", lockedErr(profile.OpGet, user) }
+func (lockedKeyring) Set(user, _ string) error        { return lockedErr(profile.OpSet, user) }
+func (lockedKeyring) Delete(user string) error        { return lockedErr(profile.OpDelete, user) }
+
+func lockedErr(op, user string) error {
+	return &profile.KeyringError{Kind: profile.KindLocked, Op: op, User: user}
+}
+
+func TestProfilesDeleteWithTheKeyringLocked(t *testing.T) {
+	w := newCmdWorld(t, cmdScenario())
+	w.saveProfile("default")
+	path := w.store.Path("default")
+	w.store = profile.NewStore(filepath.Dir(filepath.Dir(path)), lockedKeyring{})
+
+	// A name with no file: the name is what the user must hear about.
+	r := w.exec(tty{}, "profiles", "delete", "dfault").want(t, 1)
+	for _, s := range []string{`no saved profile named "dfault"`, "the keyring is locked"} {
+		if !strings.Contains(r.errOut, s) {
+			t.Errorf("deleting an unknown name does not say %q:\n%s", s, r.errOut)
+		}
+	}
+
+	// A profile with its file: the file goes, the secrets are said to stay.
+	r = w.exec(tty{}, "profiles", "delete", "default").want(t, 1)
+	for _, s := range []string{"Removed the profile file " + path, "the keyring is locked", "The secrets stay in the keyring"} {
+		if !strings.Contains(r.errOut, s) {
+			t.Errorf("the message does not say %q:\n%s", s, r.errOut)
+		}
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the profile file is still there: %v", err)
+	}
+}
