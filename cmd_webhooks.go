@@ -100,6 +100,10 @@ func runWebhooksList(cmd *cobra.Command, f *factory, jsonOut bool) error {
 		}
 		return err
 	}
+	if f.IO.IsStderrTTY() {
+		// Every page is read, with retries: say what the wait is for.
+		fmt.Fprintf(f.IO.ErrOut, "Listing the webhooks of the %s key %s…\n", c.Mode(), secret.Mask(key))
+	}
 	var rows []webhookRow
 	for w, err := range c.Webhooks.All(cmd.Context()) {
 		if err != nil {
@@ -119,9 +123,6 @@ func runWebhooksList(cmd *cobra.Command, f *factory, jsonOut bool) error {
 	if len(rows) == 0 {
 		fmt.Fprintf(f.IO.ErrOut, "The %s key %s sees no webhooks. Test and live keys see different ones.\n", c.Mode(), secret.Mask(key))
 		return nil
-	}
-	if f.IO.IsStderrTTY() {
-		fmt.Fprintf(f.IO.ErrOut, "Webhooks of the %s key %s:\n", c.Mode(), secret.Mask(key))
 	}
 	return writeWebhookTable(f.IO.Out, rows)
 }

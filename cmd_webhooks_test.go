@@ -30,6 +30,18 @@ func TestWebhooksListTable(t *testing.T) {
 			t.Errorf("row %d: %q, want %q", i+1, got, want)
 		}
 	}
+	if r.errOut != "" {
+		t.Errorf("stderr not empty when not a terminal: %q", r.errOut)
+	}
+
+	// On a terminal, stderr says what the wait is for; stdout is the same.
+	rt := w.exec(tty{stderr: true}, "webhooks", "list").want(t, 0)
+	if !strings.Contains(rt.errOut, "Listing the webhooks of the live key sk_live_********") || strings.Contains(rt.errOut, tKey) {
+		t.Errorf("stderr on a terminal: %q", rt.errOut)
+	}
+	if rt.out != r.out {
+		t.Errorf("stdout differs with stderr on a terminal:\n%s", rt.out)
+	}
 }
 
 func TestWebhooksListJSON(t *testing.T) {
