@@ -473,6 +473,36 @@ func TestVerifyRefusesToLogInWithAnEarlierBlockingProblem(t *testing.T) {
 	d.requireScreen(steps.MyDomain)
 }
 
+func TestVerifyHoldsWhileTheValuesStayAndLapsesWhenOneChanges(t *testing.T) {
+	wd := newWorld(t, emulator.DemoScenario())
+	d := newDriver(t, wd.options(steps.Defaults("default")))
+	d.toVerify(demo.MyDomain, demo.ClientSecret, demo.Password)
+	d.keys("enter")
+	d.requireBody("Salesforce accepted the login.")
+
+	// Back to the user and forward again, nothing changed: still verified,
+	// without a second login.
+	d.keys("shift+tab")
+	d.requireScreen(steps.User)
+	d.keys("enter") // the focus stayed on the last field
+	d.requireScreen(steps.VerifySalesforce)
+	d.requireBody("Salesforce accepted the login.")
+	if n := wd.srv.LoginAttempts(demo.Username); n != 1 {
+		t.Fatalf("logins = %d, want 1", n)
+	}
+
+	// A changed password no longer counts as verified, and arriving does
+	// not log in with it.
+	d.keys("shift+tab", "up")
+	d.typ("x")
+	d.keys("enter", "enter")
+	d.requireScreen(steps.VerifySalesforce)
+	d.requireBody("The values changed since Salesforce accepted them", "Press Enter to log in.")
+	if d.w.c.verifiedNow() || wd.srv.LoginAttempts(demo.Username) != 1 {
+		t.Fatalf("verified = %v, logins = %d after the password changed", d.w.c.verifiedNow(), wd.srv.LoginAttempts(demo.Username))
+	}
+}
+
 func TestEscCancelsTheRequestAndItsLateAnswerIsIgnored(t *testing.T) {
 	wd := newWorld(t, emulator.DemoScenario())
 	d := newDriver(t, wd.options(steps.Defaults("default")))
