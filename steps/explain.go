@@ -41,7 +41,12 @@ func Explain(err error) Failure {
 		}
 		return f
 	case errors.As(err, &de):
-		return Failure{Meaning: Sentence(de.Explanation()), Remedy: Sentence(de.Remedy()), Field: drField(de)}
+		f := Failure{Meaning: Sentence(de.Explanation()), Remedy: Sentence(de.Remedy()), Field: drField(de)}
+		if de.RequestID != "" {
+			// Digital River support finds the request by this id.
+			f.Remedy = strings.TrimSpace(f.Remedy + " (Digital River request id " + de.RequestID + ")")
+		}
+		return f
 	case errors.As(err, &ke):
 		return Failure{Meaning: Sentence(ke.Error()), Field: profile.FieldDRAPIKey}
 	case errors.As(err, &dd):

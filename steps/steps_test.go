@@ -460,3 +460,10 @@ func TestExplainCapitalisesAndSeparatesParts(t *testing.T) {
 		t.Fatal("Sentence")
 	}
 }
+
+func TestExplainKeepsDigitalRiversRequestID(t *testing.T) {
+	f := Explain(&drapi.Error{Status: 401, Kind: drapi.KindUnauthorized, RequestID: "req-42"})
+	if !strings.Contains(f.Remedy, "Digital River request id req-42") || f.Field != profile.FieldDRAPIKey {
+		t.Fatalf("failure %+v", f)
+	}
+}
