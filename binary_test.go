@@ -464,3 +464,12 @@ func TestDemoHelpListsTheValuesAndTraps(t *testing.T) {
 		t.Error("help without --demo should not list the demo values")
 	}
 }
+
+func TestAnUntrustedDigitalRiverURLIsInvalidInput(t *testing.T) {
+	c := newCLI(t).setenv("DRSETUP_DR_API_KEY=sk_test_abcdefgh12", "DRSETUP_DR_API_URL=https://dr.evil.example")
+	c.run("webhooks", "list").want(2)
+	if !strings.Contains(c.stderr.String(), "--dr-api-url") || !strings.Contains(c.stderr.String(), "--allow-any-host") {
+		t.Fatalf("stderr: %s", c.stderr.String())
+	}
+	c.run("--dr-api-url", "http://api.digitalriver.com", "doctor").want(2)
+}

@@ -58,6 +58,13 @@ func (s *services) start() error {
 		}
 		s.log = l
 	}
+	// A Digital River URL that may not receive the key is bad input, said
+	// once here rather than as a failure of each request.
+	if g.drAPIURL != "" && !g.demo {
+		if _, err := httpx.CheckCredentialURL(g.drAPIURL, drapi.IsDigitalRiverHost, g.allowAnyHost); err != nil {
+			return invalidf("the Digital River API URL (--dr-api-url or DRSETUP_DR_API_URL): %s", err)
+		}
+	}
 	var rt http.RoundTripper
 	if g.demo {
 		scenario, err := s.demoScenario()
