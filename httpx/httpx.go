@@ -154,16 +154,20 @@ func CheckCredentialURL(raw string, trusted func(host string) bool, allowAnyHost
 	}
 	u.User = nil
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	// A refusal repeats the address without its query or fragment, which
+	// could hold a key or a token someone pasted.
+	shown := *u
+	shown.RawQuery, shown.Fragment, shown.RawFragment = "", "", ""
 	if u.Scheme == "http" {
 		if allowAnyHost && IsLoopback(host) {
 			return u, nil
 		}
-		return nil, &HostError{URL: u.String(), Reason: fmt.Sprintf("%s uses plain http://, which would send credentials unencrypted; use https://", u.String())}
+		return nil, &HostError{URL: shown.String(), Reason: fmt.Sprintf("%s uses plain http://, which would send credentials unencrypted; use https://", shown.String())}
 	}
 	if allowAnyHost || trusted(host) {
 		return u, nil
 	}
-	return nil, &HostError{URL: u.String(), Reason: fmt.Sprintf("%s is not a Salesforce or Digital River host, so drsetup will not send credentials to it; pass --allow-any-host if this host is really meant (a special Salesforce cloud or a test server)", host)}
+	return nil, &HostError{URL: shown.String(), Reason: fmt.Sprintf("%s is not a Salesforce or Digital River host, so drsetup will not send credentials to it; pass --allow-any-host if this host is really meant (a special Salesforce cloud or a test server)", host)}
 }
 
 // IsLoopback reports whether host names this machine.

@@ -99,6 +99,38 @@ func TestCheckCredentialURLNeverEchoesUserinfo(t *testing.T) {
 	}
 }
 
+func TestCheckCredentialURLNeverEchoesQueryOrFragment(t *testing.T) {
+	for _, raw := range []string{
+		"http://api.digitalriver.com/?key=sk_test_hunter2",
+		"http://api.digitalriver.com/#access_token=hunter2",
+		"https://evil.example.com/token?client_secret=hunter2",
+	} {
+		_, err := CheckCredentialURL(raw, func(string) bool { return false }, false)
+		var he *HostError
+		if !errors.As(err, &he) {
+			t.Fatalf("CheckCredentialURL(%q) = %v, want a *HostError", raw, err)
+		}
+		if strings.Contains(he.Error(), "hunter2") || strings.Contains(he.URL, "hunter2") {
+			t.Errorf("CheckCredentialURL(%q): error %q (URL %q) repeats the secret", raw, he, he.URL)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	cases := map[string]string{
+		"https://acme.my.salesforce.com/services/oauth2/token": "https://acme.my.salesforce.com/services/oauth2/token",
+		"https://admin:hunter2@acme.example.com/x":             "https://acme.example.com/x",
+		"https://acme.example.com/x?password=hunter2":          "https://acme.example.com/x",
+		"acme.example.com/x?password=hunter2":                  "acme.example.com/x",
+		"%zz?password=hunter2":                                 "%zz…",
+	}
+	for in, want := range cases {
+		if got := Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestAttemptRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	if Attempt(ctx) != 0 {
