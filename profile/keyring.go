@@ -29,18 +29,6 @@ type Keyring interface {
 	Delete(user string) error
 }
 
-// SystemKeyringName names the OS keyring SystemKeyring uses, for messages such
-// as "secrets saved in the macOS Keychain".
-func SystemKeyringName() string {
-	switch runtime.GOOS {
-	case "darwin":
-		return "the macOS Keychain"
-	case "windows":
-		return "Windows Credential Manager"
-	}
-	return "the Secret Service keyring (GNOME Keyring, KWallet or KeePassXC)"
-}
-
 // SystemKeyring returns the OS keyring (Secret Service, macOS Keychain,
 // Windows Credential Manager) with every call bounded by timeout (zero means
 // DefaultKeyringTimeout). Failures are *KeyringError; a missing entry is

@@ -145,16 +145,6 @@ func (s *Settings) Set(f Field, v string, src Source) {
 // Secret is a secret field's value as a secret.Value.
 func (s Settings) Secret(f Field) secret.Value { return secret.Value(s.Get(f)) }
 
-// Secrets gathers the secret fields, to save them with Store.SaveSecrets.
-func (s Settings) Secrets() Secrets {
-	return Secrets{
-		ClientSecret:  s.Secret(FieldClientSecret),
-		Password:      s.Secret(FieldPassword),
-		SecurityToken: s.Secret(FieldSecurityToken),
-		DRAPIKey:      s.Secret(FieldDRAPIKey),
-	}
-}
-
 // Events is the events setting as a list.
 func (s Settings) Events() []string { return splitEvents(s.Get(FieldEvents)) }
 

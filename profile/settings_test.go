@@ -117,9 +117,6 @@ func TestResolveReadsEveryFieldFromTheProfile(t *testing.T) {
 			t.Errorf("%s = %q, want %q", f, s.Get(f), v)
 		}
 	}
-	if s.Secrets() != sec {
-		t.Errorf("Secrets() = %#v", s.Secrets())
-	}
 	if got := s.Events(); len(got) != 2 || got[0] != "order.accepted" {
 		t.Errorf("Events() = %v", got)
 	}
