@@ -16,7 +16,8 @@ const Masked = "********"
 
 // Value is a secret string. Its value comes out only through Reveal; every
 // other way of printing it (fmt verbs, slog, encoding/json, text marshalling)
-// shows Masked.
+// shows Masked. One exception is outside its reach: encoding/json writes a
+// map key of a string type as it is, so never key a map by a Value.
 type Value string
 
 // Reveal returns the secret itself, for the one place that must send it.

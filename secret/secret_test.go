@@ -26,6 +26,8 @@ func TestValueNeverPrints(t *testing.T) {
 	outs = append(outs, fmt.Sprint(v), fmt.Sprintln(h), v.String())
 	j, _ := json.Marshal(h)
 	outs = append(outs, string(j))
+	txt, _ := v.MarshalText()
+	outs = append(outs, string(txt))
 	var buf bytes.Buffer
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "pw", v, "h", h)
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("x", "pw", v)
