@@ -32,14 +32,26 @@ func NewTransport() *http.Transport {
 			Timeout:   10 * time.Second,
 			KeepAlive: 30 * time.Second,
 		}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          10,
-		IdleConnTimeout:       60 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 30 * time.Second,
-		ExpectContinueTimeout: time.Second,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           10,
+		IdleConnTimeout:        60 * time.Second,
+		TLSHandshakeTimeout:    10 * time.Second,
+		ResponseHeaderTimeout:  30 * time.Second,
+		ExpectContinueTimeout:  time.Second,
+		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12},
+		OnProxyConnectResponse: proxyRefusal,
 	}
+}
+
+// proxyRefusal marks a proxy's refusal of a CONNECT (403 for a host it
+// blocks, 407 when it wants a login) as a proxy failure, as net/http already
+// marks one that cannot be dialled. Without it the refusal is a bare error
+// ("Forbidden") that reads like any network failure.
+func proxyRefusal(_ context.Context, _ *url.URL, _ *http.Request, resp *http.Response) error {
+	if resp.StatusCode == http.StatusOK {
+		return nil
+	}
+	return &net.OpError{Op: "proxyconnect", Net: "tcp", Err: errors.New(resp.Status)}
 }
 
 // NewClient wraps rt in an http.Client that never follows redirects: a

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -205,6 +206,38 @@ func TestClassifyNetError(t *testing.T) {
 	}
 	if e := do(context.Background(), "https://no-such-host.invalid/"); e.Kind != NetDNS {
 		t.Errorf("unknown host: kind %v, %q", e.Kind, e)
+	}
+}
+
+func TestProxyFailuresAreToldAsSuch(t *testing.T) {
+	closed, _ := net.Listen("tcp", "127.0.0.1:0")
+	refusedAddr := closed.Addr().String()
+	closed.Close()
+	// A proxy that blocks the host, as corporate proxies answer CONNECT.
+	blocking := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "blocked by policy", http.StatusForbidden)
+	}))
+	defer blocking.Close()
+
+	for name, proxy := range map[string]string{
+		"nothing listens at the proxy": "http://" + refusedAddr,
+		"the proxy refuses CONNECT":    blocking.URL,
+	} {
+		t.Run(name, func(t *testing.T) {
+			tr := NewTransport()
+			pu, _ := url.Parse(proxy)
+			tr.Proxy = http.ProxyURL(pu)
+			req, _ := http.NewRequest("GET", "https://api.digitalriver.com/webhooks", nil)
+			resp, err := NewClient(tr).Do(req)
+			if err == nil {
+				resp.Body.Close()
+				t.Fatal("the request went through the proxy")
+			}
+			e := ClassifyNetError(context.Background(), "api.digitalriver.com", err)
+			if e.Kind != NetProxy || e.Temporary() || !strings.Contains(e.Error(), "proxy refused the connection to api.digitalriver.com") {
+				t.Errorf("kind %v, temporary %v, %q; want a proxy refusal that is not retried", e.Kind, e.Temporary(), e)
+			}
+		})
 	}
 }
 

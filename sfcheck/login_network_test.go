@@ -3,8 +3,13 @@ package sfcheck
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/drsetup/drsetup/httpx"
 )
 
 // A login whose host was not found never reached Salesforce, so the remedy
@@ -20,6 +25,26 @@ func TestLoginToAnUnknownHostDoesNotPointAtLoginHistory(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	if !strings.Contains(le.Meaning, "could not be found") || strings.Contains(le.Remedy, "Login History") {
+		t.Fatalf("meaning %q, remedy %q", le.Meaning, le.Remedy)
+	}
+}
+
+// A proxy that refuses the CONNECT sent nothing on to Salesforce either.
+func TestLoginThroughARefusingProxyDoesNotPointAtLoginHistory(t *testing.T) {
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "blocked by policy", http.StatusForbidden)
+	}))
+	defer proxy.Close()
+	tr := httpx.NewTransport()
+	pu, _ := url.Parse(proxy.URL)
+	tr.Proxy = http.ProxyURL(pu)
+	c := &Client{HTTP: httpx.NewClient(tr)}
+	_, err := c.Login(context.Background(), passwordCreds(ProductionTokenURL))
+	var le *LoginError
+	if !errors.As(err, &le) || le.Kind != KindNetwork {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(le.Meaning, "proxy refused") || strings.Contains(le.Remedy, "Login History") {
 		t.Fatalf("meaning %q, remedy %q", le.Meaning, le.Remedy)
 	}
 }
