@@ -163,7 +163,7 @@ func TestFaultRateLimit(t *testing.T) {
 func TestFaultServerErrors(t *testing.T) {
 	s := testScenario()
 	s.Faults.ServerErrors = map[string]StatusFault{drHost: {Count: 1, Status: 503}, loginHost: {Count: 1, Status: 500}}
-	_, c := startServer(t, s)
+	srv, c := startServer(t, s)
 
 	resp, body, err := send(t, t.Context(), c, "GET", "https://api.digitalriver.com/webhooks", "", "Authorization", "Bearer "+testKey)
 	if err != nil || resp.StatusCode != 503 {
@@ -181,6 +181,9 @@ func TestFaultServerErrors(t *testing.T) {
 	resp, _, _ = send(t, t.Context(), c, "POST", "https://login.salesforce.com/services/oauth2/token", form, "Content-Type", "application/x-www-form-urlencoded")
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("after the fault: %d", resp.StatusCode)
+	}
+	if got := srv.Received(); got[0].Fault != FaultServerError || got[1].Fault != FaultServerError || got[2].Fault != "" {
+		t.Errorf("recorded faults %q, %q, %q; want the two 5xx answers marked %q", got[0].Fault, got[1].Fault, got[2].Fault, FaultServerError)
 	}
 }
 
