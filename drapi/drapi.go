@@ -51,8 +51,6 @@ type Options struct {
 	RetryBudget time.Duration
 	// MaxBody bounds every response body; default httpx.DefaultMaxBody.
 	MaxBody int64
-	// UserAgent is sent on every request; default "drsetup".
-	UserAgent string
 }
 
 // Client talks to the Digital River API with one secret key. It is safe for
@@ -60,15 +58,14 @@ type Options struct {
 type Client struct {
 	Webhooks *WebhooksService
 
-	key       string
-	mode      Mode
-	base      *url.URL
-	http      *http.Client
-	timeout   time.Duration
-	attempts  int
-	budget    time.Duration
-	maxBody   int64
-	userAgent string
+	key      string
+	mode     Mode
+	base     *url.URL
+	http     *http.Client
+	timeout  time.Duration
+	attempts int
+	budget   time.Duration
+	maxBody  int64
 
 	// sleep waits between tries; tests replace it so they never wait for real.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -97,17 +94,16 @@ func New(key string, o Options) (*Client, error) {
 	base.Fragment = ""
 
 	c := &Client{
-		key:       key,
-		mode:      mode,
-		base:      base,
-		http:      o.HTTPClient,
-		timeout:   o.RequestTimeout,
-		attempts:  o.MaxAttempts,
-		budget:    o.RetryBudget,
-		maxBody:   o.MaxBody,
-		userAgent: o.UserAgent,
-		sleep:     sleepContext,
-		jitter:    randomJitter,
+		key:      key,
+		mode:     mode,
+		base:     base,
+		http:     o.HTTPClient,
+		timeout:  o.RequestTimeout,
+		attempts: o.MaxAttempts,
+		budget:   o.RetryBudget,
+		maxBody:  o.MaxBody,
+		sleep:    sleepContext,
+		jitter:   randomJitter,
 	}
 	if c.http == nil {
 		c.http = httpx.NewClient(nil)
@@ -123,9 +119,6 @@ func New(key string, o Options) (*Client, error) {
 	}
 	if c.maxBody <= 0 {
 		c.maxBody = httpx.DefaultMaxBody
-	}
-	if c.userAgent == "" {
-		c.userAgent = "drsetup"
 	}
 	c.Webhooks = &WebhooksService{client: c}
 	return c, nil

@@ -94,7 +94,7 @@ func (c *Client) try(ctx context.Context, r *request, n int) (*response, *Error)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.key)
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("User-Agent", "drsetup")
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
