@@ -391,13 +391,28 @@ func TestLoginUnusableAnswers(t *testing.T) {
 }
 
 func TestLoginSilentServerTimesOut(t *testing.T) {
-	release := make(chan struct{})
-	c, n := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
+	release, arrived := make(chan struct{}), make(chan struct{})
+	var logins atomic.Int32
+	c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/services/oauth2/token" {
+			return // the warm-up below
+		}
+		if logins.Add(1) == 1 {
+			close(arrived)
+		}
 		silent(r, release)
 	})
 	t.Cleanup(func() { close(release) }) // runs before the server's Close
-	c.Timeout = 50 * time.Millisecond
-	_, err := c.Login(context.Background(), passwordCreds(ProductionTokenURL))
+	// Open the connection first, so the login's short timeout is spent
+	// waiting for the answer and not on a TLS handshake slowed by -race.
+	resp, err := c.HTTP.Get("https://login.salesforce.com/warm-up")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	c.Timeout = 200 * time.Millisecond
+	_, err = c.Login(context.Background(), passwordCreds(ProductionTokenURL))
 	var le *LoginError
 	if !errors.As(err, &le) || le.Kind != KindTimeout {
 		t.Fatalf("Login = %v, want a timeout LoginError", err)
@@ -415,8 +430,14 @@ func TestLoginSilentServerTimesOut(t *testing.T) {
 	if strings.Contains(msg, "context deadline exceeded") {
 		t.Errorf("error %q is a raw Go error", msg)
 	}
-	if n.Load() != 1 {
-		t.Errorf("server got %d requests, want 1", n.Load())
+	// The server may see the request only after the client gave up on it.
+	select {
+	case <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the login never reached the server")
+	}
+	if logins.Load() != 1 {
+		t.Errorf("server got %d login requests, want 1", logins.Load())
 	}
 }
 
@@ -594,11 +615,14 @@ func TestCheckInstance(t *testing.T) {
 }
 
 // silent plays a server that never answers. It reads the body first: only
-// then does net/http notice the client hanging up.
+// then does net/http notice the client hanging up. When the client gives up
+// it aborts rather than returns: returning would send an empty 200, which can
+// reach the client before its own timeout or cancel does.
 func silent(r *http.Request, release <-chan struct{}) {
 	io.Copy(io.Discard, r.Body)
 	select {
 	case <-r.Context().Done():
+		panic(http.ErrAbortHandler)
 	case <-release:
 	}
 }
