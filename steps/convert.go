@@ -73,8 +73,9 @@ func (s Setup) domainTokenIs(url string) bool {
 }
 
 // ProfileAfter is what the profile file keeps of the setup after a
-// registration (of the webhook webhookID, with a key of mode): no secret.
-func (s Setup) ProfileAfter(prev profile.Profile, webhookID string, mode drapi.Mode, now time.Time) profile.Profile {
+// registration (of the webhook webhookID, with a key of mode, for the org
+// orgID): no secret.
+func (s Setup) ProfileAfter(prev profile.Profile, webhookID string, mode drapi.Mode, orgID string, now time.Time) profile.Profile {
 	p := prev
 	p.Name = s.Profile
 	p.Environment = string(s.Env())
@@ -93,6 +94,11 @@ func (s Setup) ProfileAfter(prev profile.Profile, webhookID string, mode drapi.M
 	p.Events = slices.Clone(s.Events)
 	p.DRMode = string(mode)
 	p.WebhookID = webhookID
+	if orgID != "" {
+		// Doctor compares it with the org a later login reaches, which
+		// catches a refreshed sandbox.
+		p.OrgID = orgID
+	}
 	p.LastSetup = now.UTC()
 	return p
 }

@@ -252,7 +252,7 @@ func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *V
 		r.ProfileErr = err
 		return r, nil
 	}
-	p := s.ProfileAfter(prev, res.Webhook.ID, c.Mode(), sv.now())
+	p := s.ProfileAfter(prev, res.Webhook.ID, c.Mode(), v.OrgID(), sv.now())
 	if err := sv.Store.Save(p); err != nil {
 		r.ProfileErr = err
 		return r, nil

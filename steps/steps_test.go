@@ -265,7 +265,7 @@ func TestHappyPathCreatesOneWebhookAndSavesAfterwards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.WebhookID != res.Webhook.ID || p.MyDomain != demo.MyDomain || p.DRMode != "test" {
+	if p.WebhookID != res.Webhook.ID || p.MyDomain != demo.MyDomain || p.DRMode != "test" || p.OrgID == "" || p.OrgID != res.Salesforce.OrgID {
 		t.Fatalf("saved profile %+v", p)
 	}
 	sec, err := w.store.LoadSecrets("default")
