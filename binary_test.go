@@ -405,10 +405,14 @@ func TestUsageErrorsExit2(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	c := newCLI(t)
-	c.run("version").want(0)
-	if !strings.HasPrefix(c.stdout.String(), "drsetup ") || !strings.Contains(c.stdout.String(), runtime.Version()) {
-		t.Fatalf("version output %q", c.stdout.String())
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		c := newCLI(t)
+		c.run(args...).want(0)
+		out := c.stdout.String()
+		first, _, _ := strings.Cut(out, "\n")
+		if !strings.HasPrefix(first, "drsetup ") || strings.Count(first, " ") != 1 || !strings.Contains(out, "commit: ") || !strings.Contains(out, runtime.Version()) || !strings.Contains(out, runtime.GOOS+"/"+runtime.GOARCH) {
+			t.Fatalf("%v: output %q", args, out)
+		}
 	}
 }
 

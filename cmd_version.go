@@ -2,33 +2,33 @@ package main
 
 import (
 	"fmt"
-	"runtime"
-	"runtime/debug"
+	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/drsetup/drsetup/buildinfo"
 )
-
-// version is set at release time with -ldflags "-X main.version=…".
-var version = ""
-
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
 
 func newVersionCmd(f *factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the drsetup version",
-		Args:  cobra.NoArgs,
+		Short: "Print the drsetup version, commit and build",
+		Long: `version prints "drsetup VERSION" on its first line, then the commit it was
+built from, the build date where known, and the Go version with the OS and
+architecture. "drsetup --version" prints the same.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := fmt.Fprintf(f.IO.Out, "drsetup %s (%s, %s/%s)\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			return err
+			return writeVersion(f.IO.Out, buildinfo.Get())
 		},
 	}
+}
+
+// writeVersion is the contract's version text: "drsetup VERSION" first.
+func writeVersion(w io.Writer, in buildinfo.Info) error {
+	date := in.Date
+	if date == "" {
+		date = "unknown"
+	}
+	_, err := fmt.Fprintf(w, "drsetup %s\ncommit: %s\nbuilt: %s\ngo: %s %s/%s\n", in.Version, in.ShortCommit(), date, in.Go, in.OS, in.Arch)
+	return err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/drsetup/drsetup/buildinfo"
 	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
 )
@@ -70,6 +71,7 @@ func run(ctx context.Context, args []string, io *iostreams.IOStreams, getenv fun
 func newRootCmd(f *factory) *cobra.Command {
 	g := &f.Global
 	setup := newSetupCmd(f)
+	var showVersion bool
 	root := &cobra.Command{
 		Use:   "drsetup",
 		Short: "Connect a Salesforce org's Digital River Lightning app to Digital River webhooks",
@@ -90,9 +92,16 @@ nothing leaves this machine.`,
 			return f.resolveGlobal(cmd)
 		},
 		// `drsetup` alone is `drsetup setup`, with setup's flags.
-		RunE: setup.RunE,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if showVersion {
+				return writeVersion(f.IO.Out, buildinfo.Get())
+			}
+			return setup.RunE(cmd, args)
+		},
 	}
 	root.Flags().AddFlagSet(setup.LocalFlags())
+	// --version prints what `drsetup version` prints.
+	root.Flags().BoolVar(&showVersion, "version", false, "print the drsetup version, commit and build (as drsetup version does)")
 	root.CompletionOptions.HiddenDefaultCmd = true
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.profile, "profile", "", "saved profile `NAME` to use (env DRSETUP_PROFILE; default \"default\")")

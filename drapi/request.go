@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drsetup/drsetup/buildinfo"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
 )
@@ -94,7 +95,7 @@ func (c *Client) try(ctx context.Context, r *request, n int) (*response, *Error)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.key)
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "drsetup")
+	req.Header.Set("User-Agent", buildinfo.Get().UserAgent())
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

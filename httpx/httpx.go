@@ -16,6 +16,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/drsetup/drsetup/buildinfo"
 )
 
 // DefaultMaxBody bounds every response body drsetup reads. A page of 100
@@ -63,12 +65,25 @@ func NewClient(rt http.RoundTripper) *http.Client {
 		rt = NewTransport()
 	}
 	return &http.Client{
-		Transport: rt,
+		Transport: userAgent{rt},
 		Timeout:   2 * time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
 	}
+}
+
+// userAgent names drsetup and its version on every request that does not
+// name itself, so a proxy log or a Salesforce Login History entry says which
+// drsetup sent it.
+type userAgent struct{ next http.RoundTripper }
+
+func (u userAgent) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("User-Agent") == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("User-Agent", buildinfo.Get().UserAgent())
+	}
+	return u.next.RoundTrip(req)
 }
 
 // ErrBodyTooLarge is returned by ReadBody when a body exceeds its limit.

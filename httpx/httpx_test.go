@@ -10,9 +10,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/drsetup/drsetup/buildinfo"
 )
 
 func TestReadBodyStopsAtLimit(t *testing.T) {
@@ -265,5 +268,32 @@ func TestTransportKeepsProxyFromEnvironment(t *testing.T) {
 	tr := NewTransport()
 	if tr.Proxy == nil || reflect.ValueOf(tr.Proxy).Pointer() != reflect.ValueOf(http.ProxyFromEnvironment).Pointer() {
 		t.Fatal("the transport must use http.ProxyFromEnvironment so HTTPS_PROXY and NO_PROXY work")
+	}
+}
+
+func TestClientNamesDrsetupAndItsVersionAsUserAgent(t *testing.T) {
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("User-Agent"))
+	}))
+	defer srv.Close()
+	c := NewClient(srv.Client().Transport)
+	for _, ua := range []string{"", "custom/1"} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+		if ua != "" {
+			req.Header.Set("User-Agent", ua)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	want := buildinfo.Get().UserAgent()
+	if len(got) != 2 || got[0] != want || got[1] != "custom/1" {
+		t.Fatalf("User-Agent headers %q, want [%q custom/1]", got, want)
+	}
+	if !strings.HasPrefix(want, "drsetup/") || !strings.Contains(want, runtime.GOOS) {
+		t.Fatalf("user agent %q does not name drsetup and the OS", want)
 	}
 }
