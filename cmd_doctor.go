@@ -6,17 +6,16 @@ import (
 	"os"
 	"strings"
 
+	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/steps"
+
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/drsetup/drsetup/doctor"
-	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
 	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
-	"github.com/drsetup/drsetup/sfcheck"
-	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/ui/doctorview"
 	"github.com/drsetup/drsetup/ui/theme"
 )
@@ -54,29 +53,29 @@ Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed,
 			return runDoctor(cmd, f, opts)
 		},
 	}
-	opts.values.register(cmd.Flags())
+	opts.values = newValueFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&opts.jsonOut, "json", false, "print the report as JSON on stdout")
 	return cmd
 }
 
 func runDoctor(cmd *cobra.Command, f *factory, opts *doctorOptions) error {
-	if err := checkDoctorValues(cmd.Flags(), &opts.values, f.Getenv); err != nil {
-		return err
-	}
 	svc, err := f.Services()
 	if err != nil {
 		return err
 	}
-	rs, err := svc.resolve(cmd, &opts.values, nil)
+	rs, err := svc.resolve(cmd, opts.values, nil)
 	if err != nil {
 		return err
 	}
 	set := rs.Settings
-	if svc.Demo() && set.Get(profile.FieldDRAPIKey) == "" {
-		// `drsetup doctor --demo` works with nothing else given.
-		set.Set(profile.FieldDRAPIKey, emulator.Demo.DRKey, profile.SourceDefault)
+	if bad := steps.CheckGiven(set); len(bad) > 0 {
+		return invalidf("%s", strings.Join(bad, "\n"))
 	}
-	if note := unusedValuesNote(set); note != "" {
+	if svc.Demo() && set.Get(field.DRAPIKey) == "" {
+		// `drsetup doctor --demo` works with nothing else given.
+		set.Set(field.DRAPIKey, emulator.Demo.DRKey, profile.SourceDefault)
+	}
+	if note := steps.IgnoredNote(set); note != "" {
 		fmt.Fprintln(f.IO.ErrOut, note)
 	}
 	mode := doctor.ModeOf(rs.Profile, set)
@@ -156,75 +155,4 @@ func printDoctorReport(io *iostreams.IOStreams, rep *doctor.Report, jsonOut, dar
 	color := io.StdoutColorEnabled()
 	w := theme.Writer(io.Out, theme.Profile(io.Out, os.Environ(), color))
 	return doctorview.Render(w, rep, doctorview.Options{Styles: theme.New(dark, color), Width: io.TerminalWidth()})
-}
-
-// unusedValuesNote names the values given on the command line or in
-// variables that client credentials do not use, which doctor ignores.
-func unusedValuesNote(set profile.Settings) string {
-	if flow, err := sfcheck.ParseFlow(set.Get(profile.FieldAuth)); err != nil || flow != sfcheck.FlowClientCredentials {
-		return ""
-	}
-	var unused []string
-	for _, f := range []profile.Field{profile.FieldUsername, profile.FieldPassword, profile.FieldSecurityToken} {
-		switch set.Source(f) {
-		case profile.SourceFlag:
-			unused = append(unused, steps.Flag(f))
-		case profile.SourceEnv:
-			unused = append(unused, profile.EnvVar(f))
-		}
-	}
-	if len(unused) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("Note: %s ignored: with client credentials Digital River logs in as the connected app's Run As user.", strings.Join(unused, ", ")+pluralVerb(len(unused)))
-}
-
-func pluralVerb(n int) string {
-	if n == 1 {
-		return " is"
-	}
-	return " are"
-}
-
-// checkDoctorValues refuses, as invalid input, an environment or authentication
-// method given on the command line or in a variable that is none of the
-// known ones, and unknown event types: a support engineer's typo should not
-// read as a broken setup. Values from a saved profile are checked as
-// findings instead.
-func checkDoctorValues(fs *pflag.FlagSet, v *valueFlags, getenv func(string) string) error {
-	value := func(flag string, fl string, field profile.Field) (string, string, bool) {
-		if fs.Changed(flag) {
-			return fl, "--" + flag, true
-		}
-		if e := strings.TrimSpace(getenv(profile.EnvVar(field))); e != "" {
-			return e, profile.EnvVar(field), true
-		}
-		return "", "", false
-	}
-	var bad []string
-	if s, from, ok := value("environment", v.environment, profile.FieldEnvironment); ok {
-		if _, err := sfcheck.ParseEnvironment(s); err != nil {
-			bad = append(bad, fmt.Sprintf("%s: %s", from, err))
-		}
-	}
-	if s, from, ok := value("auth", v.auth, profile.FieldAuth); ok {
-		if _, err := sfcheck.ParseFlow(s); err != nil {
-			bad = append(bad, fmt.Sprintf("%s: %s", from, err))
-		}
-	}
-	if s, from, ok := value("events", v.events, profile.FieldEvents); ok {
-		var unknown []string
-		for _, e := range strings.Split(s, ",") {
-			if e = strings.TrimSpace(e); e != "" && !drapi.IsKnownEvent(e) {
-				unknown = append(unknown, e)
-			}
-		}
-		if len(unknown) > 0 {
-			bad = append(bad, fmt.Sprintf("%s: unknown event type %s; the app handles %s", from, strings.Join(unknown, ", "), strings.Join(drapi.AppEvents, ", ")))
-		}
-	}
-	if len(bad) > 0 {
-		return invalidf("%s", strings.Join(bad, "\n"))
-	}
-	return nil
 }

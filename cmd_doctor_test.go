@@ -16,6 +16,7 @@ import (
 	"github.com/drsetup/drsetup/debuglog"
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
@@ -96,14 +97,14 @@ func newCmdWorld(t *testing.T, sc emulator.Scenario) *cmdWorld {
 func (w *cmdWorld) saveProfile(name string) {
 	w.t.Helper()
 	p := profile.Profile{
-		Name: name, Environment: "production", TokenEndpoint: sfcheck.ProductionTokenURL, MyDomain: "https://" + tHost,
-		Auth: "password", ClientID: tClientID, Username: tUsername, Events: slices.Clone(drapi.AppEvents),
+		Name: name, Values: profile.Values{field.Environment: "production", field.TokenEndpoint: sfcheck.ProductionTokenURL, field.MyDomain: "https://" + tHost,
+			field.Auth: "password", field.ClientID: tClientID, field.Username: tUsername, field.Events: strings.Join(drapi.AppEvents, ",")},
 		DRMode: "live", WebhookID: tHookID, LastSetup: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC),
 	}
 	if err := w.store.Save(p); err != nil {
 		w.t.Fatal(err)
 	}
-	if err := w.store.SaveSecrets(name, profile.Secrets{ClientSecret: tClientSecret, Password: tPassword, SecurityToken: tToken, DRAPIKey: tKey}); err != nil {
+	if err := w.store.SaveSecrets(name, profile.Secrets{field.ClientSecret: tClientSecret, field.Password: tPassword, field.SecurityToken: tToken, field.DRAPIKey: tKey}); err != nil {
 		w.t.Fatal(err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 )
 
@@ -63,7 +64,7 @@ func runProfilesList(f *factory) error {
 			if p.Name == f.Global.profile {
 				current = "*"
 			}
-			org := orDash(profileHost(p.MyDomain))
+			org := orDash(profileHost(p.Get(field.MyDomain)))
 			if p.OrgID != "" {
 				org += " (" + p.OrgID + ")"
 			}
@@ -71,7 +72,7 @@ func runProfilesList(f *factory) error {
 			if !p.LastSetup.IsZero() {
 				last = p.LastSetup.Local().Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\n", current, p.Name, org, orDash(p.Environment), last)
+			fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\n", current, p.Name, org, orDash(p.Get(field.Environment)), last)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -133,17 +134,9 @@ func runProfilesDelete(f *factory, name string) error {
 // secretNames names the secrets present.
 func secretNames(s profile.Secrets) []string {
 	var out []string
-	for _, x := range []struct {
-		name string
-		set  bool
-	}{
-		{"client secret", !s.ClientSecret.IsZero()},
-		{"password", !s.Password.IsZero()},
-		{"security token", !s.SecurityToken.IsZero()},
-		{"Digital River API key", !s.DRAPIKey.IsZero()},
-	} {
-		if x.set {
-			out = append(out, x.name)
+	for _, f := range field.All() {
+		if !s.Get(f).IsZero() {
+			out = append(out, f.Noun())
 		}
 	}
 	return out

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 )
 
@@ -67,10 +68,10 @@ func TestProfilesDelete(t *testing.T) {
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the profile file is still there: %v", err)
 	}
-	if sec, err := w.store.LoadSecrets("default"); err != nil || sec != (profile.Secrets{}) {
+	if sec, err := w.store.LoadSecrets("default"); err != nil || !sec.Empty() {
 		t.Errorf("secrets left in the keyring (%v)", err)
 	}
-	if sec, _ := w.store.LoadSecrets("keep"); sec.Password.IsZero() {
+	if sec, _ := w.store.LoadSecrets("keep"); sec.Get(field.Password).IsZero() {
 		t.Error("deleting one profile removed another's secrets")
 	}
 

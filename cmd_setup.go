@@ -13,8 +13,6 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
-	"github.com/drsetup/drsetup/profile"
-	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/ui"
 	"github.com/drsetup/drsetup/ui/plain"
@@ -45,7 +43,7 @@ DRSETUP_PASSWORD, DRSETUP_SECURITY_TOKEN, DRSETUP_DR_API_KEY).`,
 			return runSetup(cmd.Context(), f, cmd, o)
 		},
 	}
-	o.values.register(cmd.Flags())
+	o.values = newValueFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&o.noInput, "no-input", false, "never prompt: take every value from flags and DRSETUP_* variables")
 	cmd.Flags().BoolVar(&o.yes, "yes", false, "register without asking for confirmation")
 	cmd.Flags().BoolVar(&o.json, "json", false, "print the result as JSON on stdout")
@@ -86,7 +84,7 @@ func runSetup(ctx context.Context, f *factory, cmd *cobra.Command, o *setupOptio
 	if err != nil {
 		return err
 	}
-	rs, err := svc.resolve(cmd, &o.values, nil)
+	rs, err := svc.resolve(cmd, o.values, nil)
 	if err != nil {
 		return err
 	}
@@ -98,7 +96,9 @@ func runSetup(ctx context.Context, f *factory, cmd *cobra.Command, o *setupOptio
 	}
 	s := steps.FromSettings(rs.Name, rs.Settings)
 	s.AllowAnyHost = f.Global.allowAnyHost
-	noteIgnored(f, s, rs.Settings)
+	if note := steps.IgnoredNote(rs.Settings); note != "" {
+		fmt.Fprintln(f.IO.ErrOut, note)
+	}
 
 	store, err := svc.Store()
 	if err != nil {
@@ -133,24 +133,6 @@ func runSetup(ctx context.Context, f *factory, cmd *cobra.Command, o *setupOptio
 		fmt.Fprintln(f.IO.Out, string(b))
 	}
 	return nil
-}
-
-// noteIgnored says which given values the chosen authentication does not use.
-func noteIgnored(f *factory, s steps.Setup, set profile.Settings) {
-	if s.Auth != sfcheck.FlowClientCredentials {
-		return
-	}
-	for _, fl := range []profile.Field{profile.FieldUsername, profile.FieldPassword, profile.FieldSecurityToken} {
-		src := set.Source(fl)
-		if src != profile.SourceFlag && src != profile.SourceEnv {
-			continue
-		}
-		from := profile.EnvVar(fl)
-		if src == profile.SourceFlag {
-			from = steps.Flag(fl)
-		}
-		fmt.Fprintf(f.IO.ErrOut, "Note: %s is ignored: the client credentials flow logs in as the Connected App's Run As user.\n", from)
-	}
 }
 
 func wizard(ctx context.Context, f *factory, svc *services, sv *steps.Services, s steps.Setup, rs *runSettings) (*steps.Result, error) {
@@ -205,7 +187,7 @@ func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Set
 			fmt.Fprintf(w, "Note: %s\n", p)
 			continue
 		}
-		line := fmt.Sprintf("  %s (%s): %s", steps.Label(p.Field), steps.Source(p.Field), p)
+		line := fmt.Sprintf("  %s (%s): %s", p.Field.Label(), p.Field.Where(), p)
 		if p.Suggestion != "" && !strings.Contains(p.String(), p.Suggestion) {
 			line += fmt.Sprintf(" Use %s.", p.Suggestion)
 		}

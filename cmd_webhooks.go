@@ -9,11 +9,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/spf13/cobra"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
-	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 )
 
@@ -81,7 +82,7 @@ func runWebhooksList(cmd *cobra.Command, f *factory, jsonOut bool) error {
 	if err != nil {
 		return err
 	}
-	key := strings.TrimSpace(rs.Settings.Get(profile.FieldDRAPIKey))
+	key := strings.TrimSpace(rs.Settings.Get(field.DRAPIKey))
 	if key == "" && svc.Demo() {
 		key = emulator.Demo.DRKey
 	}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/spf13/cobra"
 
 	"github.com/drsetup/drsetup/debuglog"
@@ -196,7 +198,7 @@ type runSettings struct {
 // resolve merges, by precedence, the flags, the DRSETUP_* variables, the
 // saved profile and its keyring secrets, and defaults. A damaged profile or
 // an unreachable keyring is recorded, not fatal: the caller decides.
-func (s *services) resolve(cmd *cobra.Command, v *valueFlags, defaults map[profile.Field]string) (*runSettings, error) {
+func (s *services) resolve(cmd *cobra.Command, v valueFlags, defaults map[field.Field]string) (*runSettings, error) {
 	name := s.f.Global.profile
 	if err := profile.ValidName(name); err != nil {
 		return nil, invalidf("%s", err)
@@ -217,15 +219,15 @@ func (s *services) resolve(cmd *cobra.Command, v *valueFlags, defaults map[profi
 	case !errors.Is(err, profile.ErrNotFound):
 		rs.ProfileErr = err
 	}
-	var flags map[profile.Field]string
+	var flags map[field.Field]string
 	if v != nil {
 		flags = v.given(cmd.Flags())
 	}
 	rs.Settings = profile.Resolve(profile.Inputs{
 		Flags: flags, Getenv: s.f.Getenv, Profile: rs.Profile, Secrets: sec, Defaults: defaults,
 	})
-	for _, f := range profile.Fields() {
-		if profile.IsSecret(f) {
+	for _, f := range field.All() {
+		if f.Secret() {
 			s.redactor.Add(rs.Settings.Get(f))
 		}
 	}

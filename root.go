@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -151,33 +153,27 @@ func (f *factory) resolveGlobal(cmd *cobra.Command) error {
 	return nil
 }
 
-// valueFlags are the setup values setup and doctor both take as flags.
-// Secrets are deliberately absent: flags land in shell history and the
-// process list.
-type valueFlags struct {
-	environment, tokenEndpoint, myDomain, auth, clientID, username, events string
-}
+// valueFlags are the setup values setup and doctor both take as flags: one
+// per field of the registry that is not a secret. Secrets are deliberately
+// absent: flags land in shell history and the process list.
+type valueFlags map[field.Field]*string
 
-func (v *valueFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&v.environment, "environment", "", "Salesforce environment: production or sandbox")
-	fs.StringVar(&v.tokenEndpoint, "token-endpoint", "", "Salesforce token endpoint `URL` (overrides the one the environment picks)")
-	fs.StringVar(&v.myDomain, "my-domain", "", "the org's My Domain `URL`, e.g. https://acme.my.salesforce.com")
-	fs.StringVar(&v.auth, "auth", "", "how Digital River logs in to Salesforce: password or client-credentials")
-	fs.StringVar(&v.clientID, "client-id", "", "the Connected App's consumer key")
-	fs.StringVar(&v.username, "username", "", "the integration user's username (password authentication)")
-	fs.StringVar(&v.events, "events", "", "comma-separated event `LIST` (default: the eight the app supports)")
+func newValueFlags(fs *pflag.FlagSet) valueFlags {
+	v := valueFlags{}
+	for _, f := range field.All() {
+		if name := f.FlagName(); name != "" {
+			v[f] = fs.String(name, "", f.Usage())
+		}
+	}
+	return v
 }
 
 // given returns the values whose flags were set.
-func (v *valueFlags) given(fs *pflag.FlagSet) map[profile.Field]string {
-	m := map[profile.Field]string{}
-	for f, val := range map[profile.Field]string{
-		profile.FieldEnvironment: v.environment, profile.FieldTokenEndpoint: v.tokenEndpoint,
-		profile.FieldMyDomain: v.myDomain, profile.FieldAuth: v.auth, profile.FieldClientID: v.clientID,
-		profile.FieldUsername: v.username, profile.FieldEvents: v.events,
-	} {
-		if fs.Changed(strings.ReplaceAll(string(f), "_", "-")) {
-			m[f] = val
+func (v valueFlags) given(fs *pflag.FlagSet) map[field.Field]string {
+	m := map[field.Field]string{}
+	for f, val := range v {
+		if fs.Changed(f.FlagName()) {
+			m[f] = *val
 		}
 	}
 	return m

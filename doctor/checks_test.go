@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
 )
@@ -57,8 +58,11 @@ func TestChecks(t *testing.T) {
 		o.TokenEndPoint = "https://" + acmeHost + "/services/oauth2/token"
 	}
 	ccProfile := func(p *profile.Profile, s *profile.Secrets) {
-		p.Auth, p.Username, p.TokenEndpoint = "client-credentials", "", "https://"+acmeHost+"/services/oauth2/token"
-		s.Password, s.SecurityToken = "", ""
+		p.Set(field.Auth, "client-credentials")
+		p.Set(field.Username, "")
+		p.Set(field.TokenEndpoint, "https://"+acmeHost+"/services/oauth2/token")
+		delete(*s, field.Password)
+		delete(*s, field.SecurityToken)
 	}
 
 	cases := []checkCase{
@@ -73,36 +77,38 @@ func TestChecks(t *testing.T) {
 		{name: "secrets in the keyring", id: CheckKeyring, want: Pass, says: []string{"keyring holds"}},
 		{name: "keyring locked", id: CheckKeyring, want: Warn, opts: lockedKeyring, says: []string{"the keyring is locked", "goes on"}},
 		{name: "password missing from the keyring", id: CheckKeyring, want: Warn,
-			setup: func(_ *profile.Profile, s *profile.Secrets) { s.Password = "" }, says: []string{"Missing: Password"}},
+			setup: func(_ *profile.Profile, s *profile.Secrets) { delete(*s, field.Password) }, says: []string{"Missing: Password"}},
 		{name: "no profile, no keyring", id: CheckKeyring, want: Skip, keyOnly: true},
 
 		// my_domain
 		{name: "My Domain", id: CheckMyDomain, want: Pass, says: []string{acmeEndpoint}},
 		{name: "pre-enhanced sandbox My Domain", id: CheckMyDomain, want: Warn,
-			setup: func(p *profile.Profile, _ *profile.Secrets) { p.MyDomain = "https://acme--uat.my.salesforce.com" }, says: []string{"before enhanced domains"}},
+			setup: func(p *profile.Profile, _ *profile.Secrets) {
+				p.Set(field.MyDomain, "https://acme--uat.my.salesforce.com")
+			}, says: []string{"before enhanced domains"}},
 		{name: "Lightning URL as My Domain", id: CheckMyDomain, want: Fail,
 			setup: func(p *profile.Profile, _ *profile.Secrets) {
-				p.MyDomain = "https://acme.lightning.force.com/lightning/page/home"
+				p.Set(field.MyDomain, "https://acme.lightning.force.com/lightning/page/home")
 			},
 			says: []string{"Lightning", "https://acme.my.salesforce.com"}},
-		{name: "no My Domain", id: CheckMyDomain, want: Fail, setup: func(p *profile.Profile, _ *profile.Secrets) { p.MyDomain = "" }},
+		{name: "no My Domain", id: CheckMyDomain, want: Fail, setup: func(p *profile.Profile, _ *profile.Secrets) { p.Set(field.MyDomain, "") }},
 		{name: "key only: no My Domain to check", id: CheckMyDomain, want: Skip, keyOnly: true},
 
 		// token_endpoint
 		{name: "production token endpoint", id: CheckTokenEndpoint, want: Pass, says: []string{sfcheck.ProductionTokenURL}},
 		{name: "token endpoint outside Salesforce", id: CheckTokenEndpoint, want: Warn,
 			setup: func(p *profile.Profile, _ *profile.Secrets) {
-				p.TokenEndpoint = "https://login.example.test/services/oauth2/token"
+				p.Set(field.TokenEndpoint, "https://login.example.test/services/oauth2/token")
 			},
 			opts: func(_ *testing.T, o *Options) { o.AllowAnyHost = true }, says: []string{"--allow-any-host"}},
 		{name: "sandbox sent to login.salesforce.com", id: CheckTokenEndpoint, want: Fail, scenario: sandboxOrg,
 			setup: func(p *profile.Profile, _ *profile.Secrets) {
-				p.MyDomain = "https://acme--uat.sandbox.my.salesforce.com"
+				p.Set(field.MyDomain, "https://acme--uat.sandbox.my.salesforce.com")
 			},
 			says: []string{"sandbox", sfcheck.SandboxTokenURL}},
 		{name: "token endpoint on the Lightning host", id: CheckTokenEndpoint, want: Fail,
 			setup: func(p *profile.Profile, _ *profile.Secrets) {
-				p.TokenEndpoint = "https://acme.lightning.force.com/services/oauth2/token"
+				p.Set(field.TokenEndpoint, "https://acme.lightning.force.com/services/oauth2/token")
 			},
 			says: []string{"https://acme.my.salesforce.com/services/oauth2/token"}},
 
@@ -114,19 +120,21 @@ func TestChecks(t *testing.T) {
 			},
 			says: []string{"could not be read", "Maintenance"}},
 		{name: "wrong password", id: CheckSFLogin, want: Fail,
-			setup: func(_ *profile.Profile, s *profile.Secrets) { s.Password = "Wrong&pass" }, says: []string{"invalid_grant", "Login History"}},
+			setup: func(_ *profile.Profile, s *profile.Secrets) { s.Set(field.Password, "Wrong&pass") }, says: []string{"invalid_grant", "Login History"}},
 		{name: "deactivated user", id: CheckSFLogin, want: Fail,
 			scenario: func(sc *emulator.Scenario) { sc.Orgs[0].Users[0].Active = false }, says: []string{"deactivated"}},
 		{name: "no password to log in with", id: CheckSFLogin, want: Skip,
-			setup: func(_ *profile.Profile, s *profile.Secrets) { s.Password = "" }, says: []string{"the password is not available"}},
+			setup: func(_ *profile.Profile, s *profile.Secrets) { s.Set(field.Password, "") }, says: []string{"the password is not available"}},
 
 		// instance_url
 		{name: "instance is the My Domain", id: CheckInstanceURL, want: Pass},
 		{name: "org ID changed since setup", id: CheckInstanceURL, want: Warn,
 			setup: func(p *profile.Profile, _ *profile.Secrets) { p.OrgID = "00D000000000001AAA" }, says: []string{"00D000000000001AAA", "refreshed"}},
 		{name: "login reaches another org", id: CheckInstanceURL, want: Fail,
-			setup: func(p *profile.Profile, _ *profile.Secrets) { p.MyDomain = "https://initech.my.salesforce.com" },
-			says:  []string{"acme.my.salesforce.com", "initech.my.salesforce.com"}},
+			setup: func(p *profile.Profile, _ *profile.Secrets) {
+				p.Set(field.MyDomain, "https://initech.my.salesforce.com")
+			},
+			says: []string{"acme.my.salesforce.com", "initech.my.salesforce.com"}},
 
 		// apex_endpoint
 		{name: "endpoint answers 405", id: CheckApexEndpoint, want: Pass, says: []string{"405"}},
@@ -149,16 +157,17 @@ func TestChecks(t *testing.T) {
 				sc.DigitalRiver.Keys = append(sc.DigitalRiver.Keys, emulator.Key{Key: "sk_test_doctortestkey0002", CanWebhooks: true})
 			},
 			setup: func(p *profile.Profile, s *profile.Secrets) {
-				p.DRMode, s.DRAPIKey = "test", "sk_test_doctortestkey0002"
+				p.DRMode = "test"
+				s.Set(field.DRAPIKey, "sk_test_doctortestkey0002")
 			},
 			says: []string{"production org"}},
 		{name: "unknown key", id: CheckDRAPIKey, want: Fail,
-			setup: func(_ *profile.Profile, s *profile.Secrets) { s.DRAPIKey = "sk_live_revokedkey0009" }, says: []string{"did not accept the API key", "API keys"}},
+			setup: func(_ *profile.Profile, s *profile.Secrets) { s.Set(field.DRAPIKey, "sk_live_revokedkey0009") }, says: []string{"did not accept the API key", "API keys"}},
 		{name: "public key", id: CheckDRAPIKey, want: Fail,
-			setup: func(_ *profile.Profile, s *profile.Secrets) { s.DRAPIKey = "pk_live_publickey0001" }, says: []string{"public key"}},
+			setup: func(_ *profile.Profile, s *profile.Secrets) { s.Set(field.DRAPIKey, "pk_live_publickey0001") }, says: []string{"public key"}},
 		{name: "restricted key", id: CheckDRAPIKey, want: Fail,
 			scenario: func(sc *emulator.Scenario) { sc.DigitalRiver.Keys[0].CanWebhooks = false }, says: []string{"restricted key"}},
-		{name: "no key", id: CheckDRAPIKey, want: Skip, setup: func(_ *profile.Profile, s *profile.Secrets) { s.DRAPIKey = "" }},
+		{name: "no key", id: CheckDRAPIKey, want: Skip, setup: func(_ *profile.Profile, s *profile.Secrets) { s.Set(field.DRAPIKey, "") }},
 
 		// webhook_exists
 		{name: "the org's webhook", id: CheckWebhookExists, want: Pass, says: []string{hookID}},
@@ -204,7 +213,7 @@ func TestChecks(t *testing.T) {
 		// webhook_oauth
 		{name: "stored login matches the profile", id: CheckWebhookOAuth, want: Pass, says: []string{"compared without being shown"}},
 		{name: "stored password not comparable", id: CheckWebhookOAuth, want: Warn,
-			setup: func(_ *profile.Profile, s *profile.Secrets) { s.Password = "" }, says: []string{"Not compared", "the password"}},
+			setup: func(_ *profile.Profile, s *profile.Secrets) { s.Set(field.Password, "") }, says: []string{"Not compared", "the password"}},
 		{name: "stale password at Digital River", id: CheckWebhookOAuth, want: Fail, scenario: stale,
 			says: []string{"The password stored at Digital River differs from the profile's", "Digital River will fail to log in", "drsetup setup"}},
 		{name: "stored client ID differs", id: CheckWebhookOAuth, want: Fail,
@@ -225,8 +234,10 @@ func TestChecks(t *testing.T) {
 			says: []string{"order.refunded", "emails the admin"}},
 		{name: "events left out as the profile says", id: CheckWebhookEvents, want: Warn,
 			scenario: func(sc *emulator.Scenario) { sc.DigitalRiver.Webhooks[0].Types = sc.DigitalRiver.Webhooks[0].Types[:6] },
-			setup:    func(p *profile.Profile, _ *profile.Secrets) { p.Events = p.Events[:6] },
-			says:     []string{"Left out", "order.invoice.created"}},
+			setup: func(p *profile.Profile, _ *profile.Secrets) {
+				p.Set(field.Events, strings.Join(p.List(field.Events)[:6], ","))
+			},
+			says: []string{"Left out", "order.invoice.created"}},
 		{name: "missing events", id: CheckWebhookEvents, want: Fail,
 			scenario: func(sc *emulator.Scenario) {
 				sc.DigitalRiver.Webhooks[0].Types = []string{"order.accepted", "order.complete", "order.pending_payment", "order.blocked"}

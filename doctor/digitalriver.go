@@ -9,8 +9,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/drapi"
-	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
@@ -84,7 +85,7 @@ func (r *run) skipWebhookChecks(why string) {
 
 // checkKey lists the key's webhooks.
 func (r *run) checkKey(ctx context.Context) ([]drapi.Webhook, bool) {
-	key := strings.TrimSpace(r.o.Settings.Get(profile.FieldDRAPIKey))
+	key := strings.TrimSpace(r.o.Settings.Get(field.DRAPIKey))
 	if key == "" {
 		r.skip(CheckDRAPIKey, 0, "", "Not checked: no Digital River API key was given (DRSETUP_DR_API_KEY, or the profile's keyring entry); the webhook checks need it.")
 		r.skip(CheckWebhookExists, 0, "", "Not checked: no Digital River API key.")
@@ -361,7 +362,7 @@ func (r *run) oauthResult(ctx context.Context, w drapi.Webhook, a sfcheck.Endpoi
 			md = *a.MyDomain
 		}
 		for _, f := range sfcheck.CrossCheck("", norm, md, flow) {
-			if f.Field != sfcheck.FieldTokenEndpoint {
+			if f.Field != field.TokenEndpoint {
 				continue
 			}
 			if f.Blocking {
@@ -455,19 +456,19 @@ type storedDiff struct {
 func (r *run) compareStored(w drapi.Webhook) (diffs []storedDiff, unknown []string) {
 	want := r.setup.Spec().OAuth
 	cur := *w.OAuth
-	has := func(f profile.Field) bool { return given(r.o.Settings, f) }
+	has := func(f field.Field) bool { return given(r.o.Settings, f) }
 
 	// Fields the run has no value for take the stored one, so Diff does not
 	// report them.
-	if !has(profile.FieldTokenEndpoint) && !has(profile.FieldEnvironment) && r.mode == ModeValues {
+	if !has(field.TokenEndpoint) && !has(field.Environment) && r.mode == ModeValues {
 		want.TokenEndPoint = cur.TokenEndPoint
 	} else if sameTokenEndpoint(want.TokenEndPoint, cur.TokenEndPoint) {
 		want.TokenEndPoint = cur.TokenEndPoint
 	}
-	if !has(profile.FieldAuth) && r.mode == ModeValues {
+	if !has(field.Auth) && r.mode == ModeValues {
 		want.GrantType = cur.GrantType
 	}
-	if !has(profile.FieldClientID) {
+	if !has(field.ClientID) {
 		want.ClientID = cur.ClientID
 	}
 	if r.setup.ClientSecret.IsZero() {
@@ -475,7 +476,7 @@ func (r *run) compareStored(w drapi.Webhook) (diffs []storedDiff, unknown []stri
 		unknown = append(unknown, "the client secret")
 	}
 	if want.GrantType != drapi.GrantClientCredentials {
-		if !has(profile.FieldUsername) {
+		if !has(field.Username) {
 			want.UserName = cur.UserName
 		}
 		if r.setup.Password.IsZero() {
@@ -583,7 +584,7 @@ var unhandledOK = []string{"order.created"}
 
 func (r *run) eventsResult(w drapi.Webhook) Result {
 	want := drapi.AppEvents
-	if r.mode != ModeKeyOnly && given(r.o.Settings, profile.FieldEvents) {
+	if r.mode != ModeKeyOnly && given(r.o.Settings, field.Events) {
 		want = r.setup.Events
 	}
 	var missing, leftOut, extra []string

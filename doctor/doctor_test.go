@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/debuglog"
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
@@ -479,14 +481,14 @@ func TestModeOf(t *testing.T) {
 	set := func(kv ...string) profile.Settings {
 		var s profile.Settings
 		for i := 0; i < len(kv); i += 2 {
-			s.Set(profile.Field(kv[i]), kv[i+1], profile.SourceEnv)
+			s.Set(field.Field(kv[i]), kv[i+1], profile.SourceEnv)
 		}
 		return s
 	}
 	defaults := profile.Settings{}
-	defaults.Set(profile.FieldEnvironment, "production", profile.SourceDefault)
+	defaults.Set(field.Environment, "production", profile.SourceDefault)
 	demoKey := profile.Settings{}
-	demoKey.Set(profile.FieldDRAPIKey, "sk_test_demo0000", profile.SourceDefault)
+	demoKey.Set(field.DRAPIKey, "sk_test_demo0000", profile.SourceDefault)
 	for _, c := range []struct {
 		name  string
 		saved *profile.Profile

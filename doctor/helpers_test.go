@@ -13,6 +13,7 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -78,19 +79,21 @@ func healthyScenario() emulator.Scenario {
 
 func healthyProfile() (*profile.Profile, *profile.Secrets) {
 	return &profile.Profile{
-			Name:          "default",
-			Environment:   "production",
-			TokenEndpoint: sfcheck.ProductionTokenURL,
-			MyDomain:      "https://" + acmeHost,
-			Auth:          "password",
-			ClientID:      clientID,
-			Username:      username,
-			Events:        slices.Clone(drapi.AppEvents),
-			DRMode:        "live",
-			WebhookID:     hookID,
-			LastSetup:     time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC),
+			Name: "default",
+			Values: profile.Values{
+				field.Environment:   "production",
+				field.TokenEndpoint: sfcheck.ProductionTokenURL,
+				field.MyDomain:      "https://" + acmeHost,
+				field.Auth:          "password",
+				field.ClientID:      clientID,
+				field.Username:      username,
+				field.Events:        strings.Join(drapi.AppEvents, ","),
+			},
+			DRMode:    "live",
+			WebhookID: hookID,
+			LastSetup: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC),
 		}, &profile.Secrets{
-			ClientSecret: clientSecret, Password: password, SecurityToken: secToken, DRAPIKey: liveKey,
+			field.ClientSecret: clientSecret, field.Password: password, field.SecurityToken: secToken, field.DRAPIKey: liveKey,
 		}
 }
 

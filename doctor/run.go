@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/debuglog"
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/profile"
@@ -70,14 +72,6 @@ type Event struct {
 	Result    Result
 }
 
-// salesforceFields are the values that make a run about a Salesforce setup
-// rather than only a Digital River key.
-var salesforceFields = []profile.Field{
-	profile.FieldEnvironment, profile.FieldTokenEndpoint, profile.FieldMyDomain, profile.FieldAuth,
-	profile.FieldClientID, profile.FieldClientSecret, profile.FieldUsername, profile.FieldPassword,
-	profile.FieldSecurityToken,
-}
-
 // ModeOf says which setup a run checks: the saved profile when there is one;
 // else the values given as flags and variables; else, with only a Digital
 // River key, the key's webhooks; else nothing.
@@ -85,13 +79,13 @@ func ModeOf(saved *profile.Profile, set profile.Settings) Mode {
 	if saved != nil {
 		return ModeProfile
 	}
-	for _, f := range salesforceFields {
+	for _, f := range steps.SalesforceFields() {
 		if given(set, f) {
 			return ModeValues
 		}
 	}
 	// A key counts from any source: --demo supplies its own as a default.
-	if set.Get(profile.FieldDRAPIKey) != "" {
+	if set.Get(field.DRAPIKey) != "" {
 		return ModeKeyOnly
 	}
 	return ModeNone
@@ -99,7 +93,7 @@ func ModeOf(saved *profile.Profile, set profile.Settings) Mode {
 
 // given reports whether f came from the user (a flag, a variable, the profile
 // or the keyring), not from a default.
-func given(set profile.Settings, f profile.Field) bool {
+func given(set profile.Settings, f field.Field) bool {
 	switch set.Source(f) {
 	case profile.SourceUnset, profile.SourceDefault:
 		return false
@@ -177,14 +171,14 @@ func newRun(o Options) *run {
 	r.setup.AllowAnyHost = o.AllowAnyHost
 	// A support engineer on a call may give only the My Domain: the kind of
 	// org it names then picks the token endpoint, not the production default.
-	if !given(o.Settings, profile.FieldEnvironment) && !given(o.Settings, profile.FieldTokenEndpoint) {
+	if !given(o.Settings, field.Environment) && !given(o.Settings, field.TokenEndpoint) {
 		if d, err := r.setup.Domain(); err == nil && d.Sandbox {
 			r.setup.Environment, r.setup.Token = sfcheck.Sandbox, steps.TokenSandbox
 			r.envInferred = true
 		}
 	}
-	for _, f := range profile.Fields() {
-		if profile.IsSecret(f) {
+	for _, f := range field.All() {
+		if f.Secret() {
 			r.learn(o.Settings.Get(f))
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
@@ -59,7 +61,7 @@ func (r *run) profileResult() Result {
 	}
 	// drsetup setup saves these with every registration.
 	var lacks []string
-	for _, x := range []struct{ name, v string }{{"My Domain", p.MyDomain}, {"Client ID", p.ClientID}, {"webhook ID", p.WebhookID}} {
+	for _, x := range []struct{ name, v string }{{"My Domain", p.Get(field.MyDomain)}, {"Client ID", p.Get(field.ClientID)}, {"webhook ID", p.WebhookID}} {
 		if strings.TrimSpace(x.v) == "" {
 			lacks = append(lacks, "the "+x.name)
 		}
@@ -86,12 +88,12 @@ func (r *run) carryOn() string {
 // overridden names the profile's values that flags or variables replace.
 func (r *run) overridden() []string {
 	var out []string
-	for _, f := range profile.Fields() {
+	for _, f := range field.All() {
 		switch r.o.Settings.Source(f) {
 		case profile.SourceFlag:
-			out = append(out, steps.Flag(f))
+			out = append(out, f.Flag())
 		case profile.SourceEnv:
-			out = append(out, profile.EnvVar(f))
+			out = append(out, f.EnvVar())
 		}
 	}
 	return out
@@ -109,11 +111,11 @@ func (r *run) keyringResult() Result {
 	for _, f := range r.neededSecrets() {
 		switch r.o.Settings.Source(f) {
 		case profile.SourceKeyring:
-			stored = append(stored, steps.Label(f))
+			stored = append(stored, f.Label())
 		case profile.SourceEnv:
-			fromEnv = append(fromEnv, profile.EnvVar(f))
+			fromEnv = append(fromEnv, f.EnvVar())
 		default:
-			missing = append(missing, steps.Label(f))
+			missing = append(missing, f.Label())
 		}
 	}
 	var b strings.Builder
@@ -134,16 +136,16 @@ func (r *run) keyringResult() Result {
 }
 
 // neededSecrets are the secrets the profile's setup uses.
-func (r *run) neededSecrets() []profile.Field {
-	fs := []profile.Field{profile.FieldClientSecret}
+func (r *run) neededSecrets() []field.Field {
+	fs := []field.Field{field.ClientSecret}
 	if r.setup.Auth != sfcheck.FlowClientCredentials {
-		fs = append(fs, profile.FieldPassword)
+		fs = append(fs, field.Password)
 		// The security token may rightly be empty (trusted IP ranges).
-		if given(r.o.Settings, profile.FieldSecurityToken) {
-			fs = append(fs, profile.FieldSecurityToken)
+		if given(r.o.Settings, field.SecurityToken) {
+			fs = append(fs, field.SecurityToken)
 		}
 	}
-	return append(fs, profile.FieldDRAPIKey)
+	return append(fs, field.DRAPIKey)
 }
 
 // splitKeyringError cuts a keyring failure into a finding and a remedy.
@@ -211,16 +213,16 @@ func (r *run) checkMyDomain(ctx context.Context) *sfcheck.MyDomain {
 		if raw == "" {
 			return Result{Status: Fail,
 				Summary: "No My Domain URL is set, so the address Digital River must post to cannot be known.",
-				Remedy:  "Setup → My Domain shows it (e.g. https://acme.my.salesforce.com). " + r.useValue(profile.FieldMyDomain, "")}
+				Remedy:  "Setup → My Domain shows it (e.g. https://acme.my.salesforce.com). " + r.useValue(field.MyDomain, "")}
 		}
 		md, err := sfcheck.ParseMyDomain(raw)
 		if err != nil {
 			res := Result{Status: Fail, Summary: steps.Sentence(err.Error())}
 			var de *sfcheck.DomainError
 			if errors.As(err, &de) && de.Corrected != "" {
-				res.Remedy = r.useValue(profile.FieldMyDomain, de.Corrected)
+				res.Remedy = r.useValue(field.MyDomain, de.Corrected)
 			} else {
-				res.Remedy = "Copy the My Domain URL from Setup → My Domain; it ends in .my.salesforce.com. " + r.useValue(profile.FieldMyDomain, "")
+				res.Remedy = "Copy the My Domain URL from Setup → My Domain; it ends in .my.salesforce.com. " + r.useValue(field.MyDomain, "")
 			}
 			return res
 		}
@@ -232,7 +234,7 @@ func (r *run) checkMyDomain(ctx context.Context) *sfcheck.MyDomain {
 		sum := fmt.Sprintf("%s is the My Domain of %s; Digital River must post to %s.", md.URL(), kind, md.EndpointURL())
 		if len(md.Warnings) > 0 {
 			return Result{Status: Warn, Summary: sum + " " + strings.Join(md.Warnings, " "),
-				Remedy: "Compare with the Current My Domain URL in Setup → My Domain. " + r.useValue(profile.FieldMyDomain, "")}
+				Remedy: "Compare with the Current My Domain URL in Setup → My Domain. " + r.useValue(field.MyDomain, "")}
 		}
 		return Result{Status: Pass, Summary: sum}
 	})
@@ -245,17 +247,17 @@ func (r *run) checkTokenEndpoint(ctx context.Context, d *sfcheck.MyDomain) bool 
 		if tok == "" {
 			return Result{Status: Fail,
 				Summary: "The token endpoint is the org's own (its My Domain followed by /services/oauth2/token), and the My Domain is not valid (see my_domain).",
-				Remedy:  "Correct the My Domain first. " + r.useValue(profile.FieldMyDomain, "")}
+				Remedy:  "Correct the My Domain first. " + r.useValue(field.MyDomain, "")}
 		}
 		norm, kind, err := sfcheck.CheckTokenEndpoint(tok, r.o.AllowAnyHost)
 		if err != nil {
 			res := Result{Status: Fail, Summary: steps.Sentence(err.Error())}
 			var te *sfcheck.TokenEndpointError
 			if errors.As(err, &te) && te.Corrected != "" {
-				res.Remedy = r.useValue(profile.FieldTokenEndpoint, te.Corrected)
+				res.Remedy = r.useValue(field.TokenEndpoint, te.Corrected)
 			} else {
 				res.Remedy = fmt.Sprintf("Use %s (production), %s (sandbox) or the org's My Domain followed by /services/oauth2/token. %s",
-					sfcheck.ProductionTokenURL, sfcheck.SandboxTokenURL, r.useValue(profile.FieldTokenEndpoint, ""))
+					sfcheck.ProductionTokenURL, sfcheck.SandboxTokenURL, r.useValue(field.TokenEndpoint, ""))
 			}
 			return res
 		}
@@ -274,7 +276,7 @@ func (r *run) checkTokenEndpoint(ctx context.Context, d *sfcheck.MyDomain) bool 
 				sums = append(sums, f.Message)
 				rem := f.Remedy
 				if f.Suggested != "" {
-					rem += " " + r.useValue(profile.Field(f.Field), f.Suggested)
+					rem += " " + r.useValue(field.Field(f.Field), f.Suggested)
 				}
 				remedies = append(remedies, rem)
 			}
@@ -286,7 +288,7 @@ func (r *run) checkTokenEndpoint(ctx context.Context, d *sfcheck.MyDomain) bool 
 		if kind == sfcheck.TokenOther {
 			return Result{Status: Warn, Summary: sum + " Credentials go to a host drsetup cannot tell is Salesforce's.",
 				Remedy: fmt.Sprintf("Unless the org is on a special Salesforce cloud, use %s, %s or the org's My Domain followed by /services/oauth2/token. %s",
-					sfcheck.ProductionTokenURL, sfcheck.SandboxTokenURL, r.useValue(profile.FieldTokenEndpoint, ""))}
+					sfcheck.ProductionTokenURL, sfcheck.SandboxTokenURL, r.useValue(field.TokenEndpoint, ""))}
 		}
 		if r.envInferred {
 			sum += " No environment was given; the sandbox My Domain picks test.salesforce.com."
@@ -319,7 +321,7 @@ func (r *run) checkLogin(ctx context.Context, tokenOK bool, onSession func(*sfch
 	if r.setup.Auth != sfcheck.FlowPassword && r.setup.Auth != sfcheck.FlowClientCredentials {
 		r.record(CheckSFLogin, 0, "", Result{Status: Fail,
 			Summary: fmt.Sprintf("%q is not an authentication method drsetup knows, so no login was attempted.", string(r.setup.Auth)),
-			Remedy:  r.useValue(profile.FieldAuth, "password") + " (or client-credentials)"})
+			Remedy:  r.useValue(field.Auth, "password") + " (or client-credentials)"})
 		return nil
 	}
 	if missing := r.missingForLogin(); len(missing) > 0 {
@@ -400,7 +402,7 @@ func (r *run) instanceResult(s *sfcheck.Session, d *sfcheck.MyDomain) Result {
 		res := Result{Status: Fail, Summary: steps.Sentence(err.Error())}
 		var ie *sfcheck.InstanceError
 		if errors.As(err, &ie) {
-			res.Remedy = r.useValue(profile.FieldMyDomain, "https://"+ie.InstanceHost)
+			res.Remedy = r.useValue(field.MyDomain, "https://"+ie.InstanceHost)
 			if !ie.SameOrg {
 				res.Remedy = "If " + ie.InstanceHost + " is the org meant: " + res.Remedy + " Otherwise use the integration user and connected app of " + d.Host + "."
 			}
@@ -507,8 +509,8 @@ func explainLogin(err error) (summary, remedy string) {
 
 // useValue says how to put value into f: for a value given on the command
 // line, the flag or variable to change; for the profile's, drsetup setup.
-func (r *run) useValue(f profile.Field, value string) string {
-	flag := steps.Flag(f)
+func (r *run) useValue(f field.Field, value string) string {
+	flag := f.Flag()
 	arg := flag
 	if value != "" {
 		arg += " " + value
@@ -516,9 +518,9 @@ func (r *run) useValue(f profile.Field, value string) string {
 	switch r.o.Settings.Source(f) {
 	case profile.SourceEnv:
 		if value == "" {
-			return "Correct " + profile.EnvVar(f) + "."
+			return "Correct " + f.EnvVar() + "."
 		}
-		return fmt.Sprintf("Set %s=%s.", profile.EnvVar(f), value)
+		return fmt.Sprintf("Set %s=%s.", f.EnvVar(), value)
 	case profile.SourceFlag:
 		if value == "" {
 			return "Correct " + flag + "."
@@ -528,7 +530,7 @@ func (r *run) useValue(f profile.Field, value string) string {
 	if r.mode == ModeProfile {
 		return fmt.Sprintf("Run drsetup setup%s %s to correct the profile and the webhook.", profileArg(r.o.Profile), arg)
 	}
-	return fmt.Sprintf("Give %s (or %s) to check it.", arg, profile.EnvVar(f))
+	return fmt.Sprintf("Give %s (or %s) to check it.", arg, f.EnvVar())
 }
 
 // profileArg is the --profile flag that names the run's profile, "" for the

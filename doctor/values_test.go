@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
 )
@@ -62,7 +64,7 @@ func TestRemedyNamesWhereTheValueCameFrom(t *testing.T) {
 	}{
 		{name: "flag over the profile",
 			in: func(p *profile.Profile, sec *profile.Secrets) profile.Inputs {
-				return profile.Inputs{Flags: map[profile.Field]string{profile.FieldMyDomain: lightning}, Profile: p, Secrets: sec}
+				return profile.Inputs{Flags: map[field.Field]string{field.MyDomain: lightning}, Profile: p, Secrets: sec}
 			},
 			remedy: "Use --my-domain " + corrected + ".", summary: "Given for this run, over the profile's: --my-domain."},
 		{name: "variable over the profile",
@@ -72,7 +74,7 @@ func TestRemedyNamesWhereTheValueCameFrom(t *testing.T) {
 			remedy: "Set DRSETUP_MY_DOMAIN=" + corrected + ".", summary: "Given for this run, over the profile's: DRSETUP_MY_DOMAIN."},
 		{name: "the profile's own",
 			in: func(p *profile.Profile, sec *profile.Secrets) profile.Inputs {
-				p.MyDomain = lightning
+				p.Set(field.MyDomain, lightning)
 				return profile.Inputs{Profile: p, Secrets: sec}
 			},
 			remedy: "Run drsetup setup --my-domain " + corrected + " to correct the profile", noRemedy: "DRSETUP_MY_DOMAIN"},

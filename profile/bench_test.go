@@ -1,6 +1,10 @@
 package profile
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/drsetup/drsetup/field"
+)
 
 // BenchmarkSave is one atomic save: temp file, fsync, rename, directory sync.
 func BenchmarkSave(b *testing.B) {
@@ -29,11 +33,11 @@ func BenchmarkResolve(b *testing.B) {
 	p, sec := sampleProfile("acme"), sampleSecrets()
 	env := map[string]string{"DRSETUP_PASSWORD": "from-env", "DRSETUP_EVENTS": "order.accepted, order.complete"}
 	in := Inputs{
-		Flags:    map[Field]string{FieldMyDomain: "https://acme.my.salesforce.com"},
+		Flags:    map[field.Field]string{field.MyDomain: "https://acme.my.salesforce.com"},
 		Getenv:   func(k string) string { return env[k] },
 		Profile:  &p,
 		Secrets:  &sec,
-		Defaults: map[Field]string{FieldAuth: "password"},
+		Defaults: map[field.Field]string{field.Auth: "password"},
 	}
 	for b.Loop() {
 		_ = Resolve(in)

@@ -33,7 +33,7 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		enc, err := json.Marshal(file{SchemaVersion: SchemaVersion, Profile: p})
+		enc, err := marshalProfile(p)
 		if err != nil {
 			t.Fatalf("a decoded profile does not encode: %v", err)
 		}
@@ -46,8 +46,8 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("LastSetup %v became %v", p.LastSetup, again.LastSetup)
 		}
 		again.LastSetup = p.LastSetup
-		if len(p.Events) == 0 && len(again.Events) == 0 {
-			p.Events, again.Events = nil, nil
+		if len(p.Values) == 0 && len(again.Values) == 0 {
+			p.Values, again.Values = nil, nil
 		}
 		// Invalid UTF-8 comes back as U+FFFD: compare what was encoded.
 		want, _ := json.Marshal(p)

@@ -17,6 +17,8 @@ import (
 
 	dbus "github.com/godbus/dbus/v5"
 	"github.com/zalando/go-keyring"
+
+	"github.com/drsetup/drsetup/field"
 )
 
 // keyringOn is SystemKeyring reading errors as goos reports them, so the
@@ -170,7 +172,7 @@ func TestStoreReportsEveryKeyringFailure(t *testing.T) {
 				{OpSet, s.SaveSecrets("acme", sec)},
 				{OpGet, func() error {
 					got, err := s.LoadSecrets("acme")
-					if got != (Secrets{}) {
+					if !got.Empty() {
 						t.Errorf("LoadSecrets returned %#v from a failing keyring", got)
 					}
 					return err
@@ -191,12 +193,12 @@ func TestStoreReportsEveryKeyringFailure(t *testing.T) {
 func TestKeyringErrorNeverShowsTheSecret(t *testing.T) {
 	sec := sampleSecrets()
 	// A keyring whose error text echoes what it was given.
-	keyring.MockInitWithError(fmt.Errorf("cannot store %q: %s", sec.ClientSecret.Reveal(), sec.ClientSecret.Reveal()))
+	keyring.MockInitWithError(fmt.Errorf("cannot store %q: %s", sec.Get(field.ClientSecret).Reveal(), sec.Get(field.ClientSecret).Reveal()))
 	err := NewStore(t.TempDir(), keyringOn("linux")).SaveSecrets("acme", sec)
 	if err == nil {
 		t.Fatal("SaveSecrets succeeded")
 	}
-	if strings.Contains(err.Error(), sec.ClientSecret.Reveal()) {
+	if strings.Contains(err.Error(), sec.Get(field.ClientSecret).Reveal()) {
 		t.Errorf("error shows the secret: %q", err)
 	}
 	if !strings.Contains(err.Error(), "[redacted]") {

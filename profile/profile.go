@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/secret"
 )
 
@@ -22,43 +23,83 @@ const maxNameLen = 64
 // and kept in lower case, so "Prod" and "prod" are the same profile on every
 // file system and keyring.
 type Profile struct {
-	Name          string    `json:"name"`
-	Environment   string    `json:"environment,omitempty"`   // as --environment takes it
-	TokenEndpoint string    `json:"tokenEndpoint,omitempty"` // Salesforce OAuth token URL
-	MyDomain      string    `json:"myDomain,omitempty"`
-	Auth          string    `json:"auth,omitempty"` // "password" | "client-credentials"
-	ClientID      string    `json:"clientId,omitempty"`
-	Username      string    `json:"username,omitempty"`
-	Events        []string  `json:"events,omitempty"`
-	DRMode        string    `json:"drMode,omitempty"` // "test" | "live", from the key's prefix
-	WebhookID     string    `json:"webhookId,omitempty"`
-	OrgID         string    `json:"orgId,omitempty"` // the Salesforce org the last setup logged in to
-	LastSetup     time.Time `json:"lastSetup,omitzero"`
+	Name string
+	// Values are the setup's non-secret values, by field (a list field such
+	// as the events comma-separated), as --environment, --my-domain and the
+	// other flags take them.
+	Values    Values
+	DRMode    string    // "test" | "live", from the key's prefix
+	WebhookID string    // the webhook the last setup registered
+	OrgID     string    // the Salesforce org the last setup logged in to
+	LastSetup time.Time // zero when never set up
 }
 
-// Secrets are the values of a profile that live only in the keyring.
-type Secrets struct {
-	ClientSecret  secret.Value
-	Password      secret.Value
-	SecurityToken secret.Value
-	DRAPIKey      secret.Value
-}
+// Values are a profile's non-secret setup values, by field. A field that
+// is absent is unset.
+type Values map[field.Field]string
 
-// fields ties each Secrets field to its keyring entry; entries are named by
-// the Field strings, so a keyring browser shows "default/client_secret".
-func (s *Secrets) fields() []struct {
-	field Field
-	value *secret.Value
-} {
-	return []struct {
-		field Field
-		value *secret.Value
-	}{
-		{FieldClientSecret, &s.ClientSecret},
-		{FieldPassword, &s.Password},
-		{FieldSecurityToken, &s.SecurityToken},
-		{FieldDRAPIKey, &s.DRAPIKey},
+// Get is f's saved value, "" when unset. A list field comes back
+// comma-separated.
+func (p Profile) Get(f field.Field) string { return p.Values[f] }
+
+// Set records f's value; "" unsets it. Secrets are never kept in a profile:
+// setting one is ignored.
+func (p *Profile) Set(f field.Field, v string) {
+	if f.Secret() || !f.Valid() {
+		return
 	}
+	if f.List() {
+		v = normalizeEvents(v)
+	}
+	if v == "" {
+		delete(p.Values, f)
+		return
+	}
+	if p.Values == nil {
+		p.Values = Values{}
+	}
+	p.Values[f] = v
+}
+
+// List is a list field's saved value as a list.
+func (p Profile) List(f field.Field) []string { return splitEvents(p.Values[f]) }
+
+// Secrets are the values of a profile that live only in the keyring, by
+// field. A field that is absent has no secret.
+type Secrets map[field.Field]secret.Value
+
+// Get is f's secret, zero when none.
+func (s Secrets) Get(f field.Field) secret.Value { return s[f] }
+
+// Set records f's secret (zero removes it). s must not be nil.
+func (s Secrets) Set(f field.Field, v secret.Value) {
+	if v.IsZero() {
+		delete(s, f)
+		return
+	}
+	s[f] = v
+}
+
+// Empty reports whether no secret is held.
+func (s Secrets) Empty() bool {
+	for _, v := range s {
+		if !v.IsZero() {
+			return false
+		}
+	}
+	return true
+}
+
+// secretFields are the fields kept in the keyring, one entry each, named by
+// the field ("default/client_secret").
+func secretFields() []field.Field {
+	var out []field.Field
+	for _, f := range field.All() {
+		if f.Secret() {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // NameError says which rule a profile name breaks.

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/secret"
 )
 
@@ -143,10 +145,10 @@ func privateDirs(t *testing.T) (home, config string) {
 // and D-Bus-significant characters, non-ASCII, and a long one.
 func awkwardSecrets() Secrets {
 	return Secrets{
-		ClientSecret:  secret.Value("C1ient'S3cret\"$(rm -rf)`;|&<>\\ " + strings.Repeat("x", 2000)),
-		Password:      " pässwörd with spaces ",
-		SecurityToken: "Tok3n/+=\t\x01end",
-		DRAPIKey:      "sk_test_51HcRealLookingKey0123456789abcdefABCDEF",
+		field.ClientSecret:  secret.Value("C1ient'S3cret\"$(rm -rf)`;|&<>\\ " + strings.Repeat("x", 2000)),
+		field.Password:      " pässwörd with spaces ",
+		field.SecurityToken: "Tok3n/+=\t\x01end",
+		field.DRAPIKey:      "sk_test_51HcRealLookingKey0123456789abcdefABCDEF",
 	}
 }
 
@@ -181,13 +183,13 @@ func TestSecretServiceRoundTripOfEverySecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != want {
+	if !maps.Equal(got, want) {
 		t.Errorf("secrets changed on the way through the keyring:\n got %q\nwant %q",
-			[]string{got.ClientSecret.Reveal(), got.Password.Reveal(), got.SecurityToken.Reveal(), got.DRAPIKey.Reveal()},
-			[]string{want.ClientSecret.Reveal(), want.Password.Reveal(), want.SecurityToken.Reveal(), want.DRAPIKey.Reveal()})
+			[]string{got.Get(field.ClientSecret).Reveal(), got.Get(field.Password).Reveal(), got.Get(field.SecurityToken).Reveal(), got.Get(field.DRAPIKey).Reveal()},
+			[]string{want.Get(field.ClientSecret).Reveal(), want.Get(field.Password).Reveal(), want.Get(field.SecurityToken).Reveal(), want.Get(field.DRAPIKey).Reveal()})
 	}
 	// Filed where the documentation says: service drsetup, "<profile>/<field>".
-	if v, err := keyring.Get("drsetup", name+"/security_token"); err != nil || v != want.SecurityToken.Reveal() {
+	if v, err := keyring.Get("drsetup", name+"/security_token"); err != nil || v != want.Get(field.SecurityToken).Reveal() {
 		t.Errorf("entry drsetup %s/security_token = %q, %v", name, v, err)
 	}
 
@@ -198,7 +200,7 @@ func TestSecretServiceRoundTripOfEverySecret(t *testing.T) {
 	assertNoSecretInFiles(t, want, scanned...)
 
 	// Client credentials: the password and token entries go.
-	cc := Secrets{ClientSecret: "n3w-" + want.ClientSecret, DRAPIKey: want.DRAPIKey}
+	cc := Secrets{field.ClientSecret: "n3w-" + want.Get(field.ClientSecret), field.DRAPIKey: want.Get(field.DRAPIKey)}
 	if err := s.SaveSecrets(name, cc); err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +209,7 @@ func TestSecretServiceRoundTripOfEverySecret(t *testing.T) {
 			t.Errorf("entry %s/%s after switching to client credentials: %v", name, f, err)
 		}
 	}
-	if got, err := s.LoadSecrets(name); err != nil || got != cc {
+	if got, err := s.LoadSecrets(name); err != nil || !maps.Equal(got, cc) {
 		t.Errorf("LoadSecrets after the switch = %v, %v", got, err)
 	}
 }
@@ -242,7 +244,7 @@ func TestSecretServiceDeleteRemovesEverything(t *testing.T) {
 	if _, err := s.Load(name); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Load after Delete = %v", err)
 	}
-	if sec, err := s.LoadSecrets(name); err != nil || sec != (Secrets{}) {
+	if sec, err := s.LoadSecrets(name); err != nil || !sec.Empty() {
 		t.Errorf("LoadSecrets after Delete = %v, %v", sec, err)
 	}
 	if err := s.Delete(name); !errors.Is(err, ErrNotFound) {
@@ -295,7 +297,7 @@ func TestNoSessionBusIsReportedAtOnceNotAHang(t *testing.T) {
 				t.Errorf("%s: %q does not mention %q", c.op, msg, want)
 			}
 		}
-		if strings.Contains(msg, sec.ClientSecret.Reveal()) {
+		if strings.Contains(msg, sec.Get(field.ClientSecret).Reveal()) {
 			t.Errorf("%s: error shows a secret", c.op)
 		}
 	}

@@ -6,63 +6,9 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/secret"
 )
-
-// Field names one setting. The strings are sfcheck.Field's, and the suffixes
-// of the DRSETUP_* variables.
-type Field string
-
-const (
-	FieldEnvironment   Field = "environment"
-	FieldTokenEndpoint Field = "token_endpoint"
-	FieldMyDomain      Field = "my_domain"
-	FieldAuth          Field = "auth"
-	FieldClientID      Field = "client_id"
-	FieldClientSecret  Field = "client_secret"
-	FieldUsername      Field = "username"
-	FieldPassword      Field = "password"
-	FieldSecurityToken Field = "security_token"
-	FieldDRAPIKey      Field = "dr_api_key"
-	FieldEvents        Field = "events"
-)
-
-// allFields is every Field, in the order of the setup flow.
-var allFields = [...]Field{
-	FieldEnvironment, FieldTokenEndpoint, FieldMyDomain, FieldAuth, FieldClientID,
-	FieldClientSecret, FieldUsername, FieldPassword, FieldSecurityToken, FieldDRAPIKey, FieldEvents,
-}
-
-// Fields returns every Field, in the order of the setup flow.
-func Fields() []Field { return append([]Field(nil), allFields[:]...) }
-
-func fieldIndex(f Field) (int, bool) {
-	for i, g := range allFields {
-		if g == f {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
-// IsSecret reports whether f is a secret: kept only in the keyring, given
-// only through the environment or a prompt, never a flag.
-func IsSecret(f Field) bool {
-	switch f {
-	case FieldClientSecret, FieldPassword, FieldSecurityToken, FieldDRAPIKey:
-		return true
-	}
-	return false
-}
-
-// EnvVar is the environment variable that sets f, such as DRSETUP_MY_DOMAIN;
-// "" for a name that is not a Field.
-func EnvVar(f Field) string {
-	if _, ok := fieldIndex(f); !ok {
-		return ""
-	}
-	return "DRSETUP_" + strings.ToUpper(string(f))
-}
 
 // Source says where a setting's value came from.
 type Source string
@@ -108,50 +54,50 @@ func (s Setting) LogValue() slog.Value { return slog.StringValue(s.String()) }
 // Get returns secrets themselves; every printed, logged or JSON form of
 // Settings masks them.
 type Settings struct {
-	vals [len(allFields)]Setting
+	vals [field.Count]Setting
 }
 
 // Get is f's value ("" when unset). For a secret field this is the secret
 // itself: prefer Secret, which cannot be printed by accident.
-func (s Settings) Get(f Field) string { return s.Setting(f).Value }
+func (s Settings) Get(f field.Field) string { return s.Setting(f).Value }
 
 // Source is where f's value came from; SourceUnset when nowhere.
-func (s Settings) Source(f Field) Source { return s.Setting(f).Source }
+func (s Settings) Source(f field.Field) Source { return s.Setting(f).Source }
 
 // Setting is f's value and source.
-func (s Settings) Setting(f Field) Setting {
-	i, ok := fieldIndex(f)
+func (s Settings) Setting(f field.Field) Setting {
+	i, ok := f.Index()
 	if !ok {
 		return Setting{}
 	}
 	st := s.vals[i]
-	st.secret = IsSecret(f)
+	st.secret = f.Secret()
 	return st
 }
 
 // Set records f's value and where it came from (a prompt answer, say). Events
 // are normalised as Resolve does. A name that is not a Field is ignored.
-func (s *Settings) Set(f Field, v string, src Source) {
-	i, ok := fieldIndex(f)
+func (s *Settings) Set(f field.Field, v string, src Source) {
+	i, ok := f.Index()
 	if !ok {
 		return
 	}
-	if f == FieldEvents {
+	if f.List() {
 		v = normalizeEvents(v)
 	}
 	s.vals[i] = Setting{Value: v, Source: src}
 }
 
 // Secret is a secret field's value as a secret.Value.
-func (s Settings) Secret(f Field) secret.Value { return secret.Value(s.Get(f)) }
+func (s Settings) Secret(f field.Field) secret.Value { return secret.Value(s.Get(f)) }
 
 // Events is the events setting as a list.
-func (s Settings) Events() []string { return splitEvents(s.Get(FieldEvents)) }
+func (s Settings) Events() []string { return splitEvents(s.Get(field.Events)) }
 
 // String lists the set fields with their sources, secrets masked.
 func (s Settings) String() string {
 	var parts []string
-	for _, f := range allFields {
+	for _, f := range field.All() {
 		if st := s.Setting(f); st.Source != SourceUnset {
 			parts = append(parts, string(f)+"="+st.String())
 		}
@@ -164,7 +110,7 @@ func (s Settings) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
 
 func (s Settings) LogValue() slog.Value {
 	var attrs []slog.Attr
-	for _, f := range allFields {
+	for _, f := range field.All() {
 		if st := s.Setting(f); st.Source != SourceUnset {
 			attrs = append(attrs, slog.String(string(f), st.String()))
 		}
@@ -179,8 +125,8 @@ func (s Settings) MarshalJSON() ([]byte, error) {
 		Value  string `json:"value"`
 		Source Source `json:"source"`
 	}
-	m := map[Field]jsonSetting{}
-	for _, f := range allFields {
+	m := map[field.Field]jsonSetting{}
+	for _, f := range field.All() {
 		st := s.Setting(f)
 		if st.Source == SourceUnset {
 			continue
@@ -197,7 +143,7 @@ func (s Settings) MarshalJSON() ([]byte, error) {
 type Inputs struct {
 	// Flags holds the fields whose flag was given, even as "". Secrets are
 	// never flags: a secret field here is ignored.
-	Flags map[Field]string
+	Flags map[field.Field]string
 	// Getenv reads DRSETUP_* variables (os.Getenv in production); nil reads
 	// none. A variable set to "" counts as unset.
 	Getenv func(string) string
@@ -206,7 +152,7 @@ type Inputs struct {
 	// Secrets are the profile's secrets from the keyring, nil when none.
 	Secrets *Secrets
 	// Defaults fill what nothing else sets.
-	Defaults map[Field]string
+	Defaults map[field.Field]string
 }
 
 // Resolve picks each field's value by precedence: flag, DRSETUP_* variable,
@@ -215,14 +161,14 @@ type Inputs struct {
 // ending, since spaces may belong to a password.
 func Resolve(in Inputs) Settings {
 	var s Settings
-	for _, f := range allFields {
-		if v, ok := in.Flags[f]; ok && !IsSecret(f) {
+	for _, f := range field.All() {
+		if v, ok := in.Flags[f]; ok && !f.Secret() {
 			s.Set(f, strings.TrimSpace(v), SourceFlag)
 			continue
 		}
 		if in.Getenv != nil {
-			if v := in.Getenv(EnvVar(f)); v != "" {
-				if IsSecret(f) {
+			if v := in.Getenv(f.EnvVar()); v != "" {
+				if f.Secret() {
 					v = strings.TrimRight(v, "\r\n")
 				} else {
 					v = strings.TrimSpace(v)
@@ -233,7 +179,7 @@ func Resolve(in Inputs) Settings {
 		}
 		if v := savedValue(in.Profile, in.Secrets, f); v != "" {
 			src := SourceProfile
-			if IsSecret(f) {
+			if f.Secret() {
 				src = SourceKeyring
 			}
 			s.Set(f, v, src)
@@ -247,36 +193,12 @@ func Resolve(in Inputs) Settings {
 }
 
 // savedValue is f's value in a saved profile or its keyring secrets.
-func savedValue(p *Profile, sec *Secrets, f Field) string {
-	if IsSecret(f) {
-		if sec == nil {
-			return ""
-		}
-		for _, sf := range sec.fields() {
-			if sf.field == f {
-				return sf.value.Reveal()
-			}
-		}
-		return ""
-	}
-	if p == nil {
-		return ""
-	}
-	switch f {
-	case FieldEnvironment:
-		return p.Environment
-	case FieldTokenEndpoint:
-		return p.TokenEndpoint
-	case FieldMyDomain:
-		return p.MyDomain
-	case FieldAuth:
-		return p.Auth
-	case FieldClientID:
-		return p.ClientID
-	case FieldUsername:
-		return p.Username
-	case FieldEvents:
-		return strings.Join(p.Events, ",")
+func savedValue(p *Profile, sec *Secrets, f field.Field) string {
+	switch {
+	case f.Secret() && sec != nil:
+		return sec.Get(f).Reveal()
+	case !f.Secret() && p != nil:
+		return p.Get(f)
 	}
 	return ""
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/drsetup/drsetup/field"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -19,58 +21,58 @@ func TestResolvePrecedenceIsFlagEnvProfileDefault(t *testing.T) {
 	cases := []struct {
 		desc     string
 		in       Inputs
-		field    Field
+		field    field.Field
 		want     string
 		wantFrom Source
 	}{
 		{"flag beats everything",
-			Inputs{Flags: map[Field]string{FieldMyDomain: "https://flag.my.salesforce.com"}, Getenv: envOf(map[string]string{"DRSETUP_MY_DOMAIN": "https://env.my.salesforce.com"}), Profile: &p, Defaults: map[Field]string{FieldMyDomain: "https://default"}},
-			FieldMyDomain, "https://flag.my.salesforce.com", SourceFlag},
+			Inputs{Flags: map[field.Field]string{field.MyDomain: "https://flag.my.salesforce.com"}, Getenv: envOf(map[string]string{"DRSETUP_MY_DOMAIN": "https://env.my.salesforce.com"}), Profile: &p, Defaults: map[field.Field]string{field.MyDomain: "https://default"}},
+			field.MyDomain, "https://flag.my.salesforce.com", SourceFlag},
 		{"env beats profile",
 			Inputs{Getenv: envOf(map[string]string{"DRSETUP_MY_DOMAIN": "https://env.my.salesforce.com"}), Profile: &p},
-			FieldMyDomain, "https://env.my.salesforce.com", SourceEnv},
+			field.MyDomain, "https://env.my.salesforce.com", SourceEnv},
 		{"profile beats default",
-			Inputs{Getenv: envOf(nil), Profile: &p, Defaults: map[Field]string{FieldAuth: "client-credentials"}},
-			FieldAuth, "password", SourceProfile},
+			Inputs{Getenv: envOf(nil), Profile: &p, Defaults: map[field.Field]string{field.Auth: "client-credentials"}},
+			field.Auth, "password", SourceProfile},
 		{"default when nothing else",
-			Inputs{Defaults: map[Field]string{FieldAuth: "password"}},
-			FieldAuth, "password", SourceDefault},
+			Inputs{Defaults: map[field.Field]string{field.Auth: "password"}},
+			field.Auth, "password", SourceDefault},
 		{"unset when nowhere",
 			Inputs{Getenv: envOf(nil)},
-			FieldUsername, "", SourceUnset},
+			field.Username, "", SourceUnset},
 		{"a given empty flag still wins",
-			Inputs{Flags: map[Field]string{FieldTokenEndpoint: ""}, Profile: &p},
-			FieldTokenEndpoint, "", SourceFlag},
+			Inputs{Flags: map[field.Field]string{field.TokenEndpoint: ""}, Profile: &p},
+			field.TokenEndpoint, "", SourceFlag},
 		{"an empty variable counts as unset",
 			Inputs{Getenv: envOf(map[string]string{"DRSETUP_USERNAME": ""}), Profile: &p},
-			FieldUsername, p.Username, SourceProfile},
+			field.Username, p.Get(field.Username), SourceProfile},
 		{"an empty profile value falls through to the default",
-			Inputs{Profile: &Profile{Name: "acme"}, Defaults: map[Field]string{FieldEnvironment: "production"}},
-			FieldEnvironment, "production", SourceDefault},
+			Inputs{Profile: &Profile{Name: "acme"}, Defaults: map[field.Field]string{field.Environment: "production"}},
+			field.Environment, "production", SourceDefault},
 		{"non-secret flags and variables are trimmed",
-			Inputs{Flags: map[Field]string{FieldClientID: "  3MVG9abc \n"}},
-			FieldClientID, "3MVG9abc", SourceFlag},
+			Inputs{Flags: map[field.Field]string{field.ClientID: "  3MVG9abc \n"}},
+			field.ClientID, "3MVG9abc", SourceFlag},
 		{"secret from the keyring",
 			Inputs{Getenv: envOf(nil), Profile: &p, Secrets: &sec},
-			FieldClientSecret, sec.ClientSecret.Reveal(), SourceKeyring},
+			field.ClientSecret, sec.Get(field.ClientSecret).Reveal(), SourceKeyring},
 		{"secret variable beats the keyring",
 			Inputs{Getenv: envOf(map[string]string{"DRSETUP_PASSWORD": "from-env"}), Secrets: &sec},
-			FieldPassword, "from-env", SourceEnv},
+			field.Password, "from-env", SourceEnv},
 		{"a secret keeps its spaces, loses a trailing line ending",
 			Inputs{Getenv: envOf(map[string]string{"DRSETUP_PASSWORD": " pass word \r\n"})},
-			FieldPassword, " pass word ", SourceEnv},
+			field.Password, " pass word ", SourceEnv},
 		{"a secret given as a flag is never used",
-			Inputs{Flags: map[Field]string{FieldDRAPIKey: "sk_test_from_flag"}, Secrets: &sec},
-			FieldDRAPIKey, sec.DRAPIKey.Reveal(), SourceKeyring},
+			Inputs{Flags: map[field.Field]string{field.DRAPIKey: "sk_test_from_flag"}, Secrets: &sec},
+			field.DRAPIKey, sec.Get(field.DRAPIKey).Reveal(), SourceKeyring},
 		{"a secret given as a flag alone leaves it unset",
-			Inputs{Flags: map[Field]string{FieldClientSecret: "from-flag"}},
-			FieldClientSecret, "", SourceUnset},
+			Inputs{Flags: map[field.Field]string{field.ClientSecret: "from-flag"}},
+			field.ClientSecret, "", SourceUnset},
 		{"events from the profile",
 			Inputs{Profile: &p},
-			FieldEvents, "order.accepted,order.complete", SourceProfile},
+			field.Events, "order.accepted,order.complete", SourceProfile},
 		{"events from a variable are trimmed and deduplicated",
 			Inputs{Getenv: envOf(map[string]string{"DRSETUP_EVENTS": " order.complete, ,order.accepted,order.complete,"}), Profile: &p},
-			FieldEvents, "order.complete,order.accepted", SourceEnv},
+			field.Events, "order.complete,order.accepted", SourceEnv},
 	}
 	for _, c := range cases {
 		got := Resolve(c.in).Setting(c.field)
@@ -82,11 +84,11 @@ func TestResolvePrecedenceIsFlagEnvProfileDefault(t *testing.T) {
 
 func TestResolveReadsEveryFieldFromItsVariable(t *testing.T) {
 	env := map[string]string{}
-	for _, f := range Fields() {
-		env[EnvVar(f)] = "v-" + string(f)
+	for _, f := range field.All() {
+		env[f.EnvVar()] = "v-" + string(f)
 	}
 	s := Resolve(Inputs{Getenv: envOf(env)})
-	for _, f := range Fields() {
+	for _, f := range field.All() {
 		if s.Get(f) != "v-"+string(f) || s.Source(f) != SourceEnv {
 			t.Errorf("%s = %q from %q", f, s.Get(f), s.Source(f))
 		}
@@ -96,21 +98,21 @@ func TestResolveReadsEveryFieldFromItsVariable(t *testing.T) {
 func TestResolveReadsEveryFieldFromTheProfile(t *testing.T) {
 	p, sec := sampleProfile("acme"), sampleSecrets()
 	s := Resolve(Inputs{Profile: &p, Secrets: &sec})
-	want := map[Field]string{
-		FieldEnvironment:   p.Environment,
-		FieldTokenEndpoint: p.TokenEndpoint,
-		FieldMyDomain:      p.MyDomain,
-		FieldAuth:          p.Auth,
-		FieldClientID:      p.ClientID,
-		FieldUsername:      p.Username,
-		FieldEvents:        strings.Join(p.Events, ","),
-		FieldClientSecret:  sec.ClientSecret.Reveal(),
-		FieldPassword:      sec.Password.Reveal(),
-		FieldSecurityToken: sec.SecurityToken.Reveal(),
-		FieldDRAPIKey:      sec.DRAPIKey.Reveal(),
+	want := map[field.Field]string{
+		field.Environment:   p.Get(field.Environment),
+		field.TokenEndpoint: p.Get(field.TokenEndpoint),
+		field.MyDomain:      p.Get(field.MyDomain),
+		field.Auth:          p.Get(field.Auth),
+		field.ClientID:      p.Get(field.ClientID),
+		field.Username:      p.Get(field.Username),
+		field.Events:        strings.Join(p.List(field.Events), ","),
+		field.ClientSecret:  sec.Get(field.ClientSecret).Reveal(),
+		field.Password:      sec.Get(field.Password).Reveal(),
+		field.SecurityToken: sec.Get(field.SecurityToken).Reveal(),
+		field.DRAPIKey:      sec.Get(field.DRAPIKey).Reveal(),
 	}
-	if len(want) != len(Fields()) {
-		t.Fatalf("the test covers %d fields of %d", len(want), len(Fields()))
+	if len(want) != len(field.All()) {
+		t.Fatalf("the test covers %d fields of %d", len(want), len(field.All()))
 	}
 	for f, v := range want {
 		if s.Get(f) != v {
@@ -122,47 +124,21 @@ func TestResolveReadsEveryFieldFromTheProfile(t *testing.T) {
 	}
 }
 
-func TestEnvVarAndIsSecret(t *testing.T) {
-	want := map[Field]string{
-		FieldEnvironment: "DRSETUP_ENVIRONMENT", FieldTokenEndpoint: "DRSETUP_TOKEN_ENDPOINT", FieldMyDomain: "DRSETUP_MY_DOMAIN",
-		FieldAuth: "DRSETUP_AUTH", FieldClientID: "DRSETUP_CLIENT_ID", FieldUsername: "DRSETUP_USERNAME", FieldEvents: "DRSETUP_EVENTS",
-		FieldClientSecret: "DRSETUP_CLIENT_SECRET", FieldPassword: "DRSETUP_PASSWORD", FieldSecurityToken: "DRSETUP_SECURITY_TOKEN",
-		FieldDRAPIKey: "DRSETUP_DR_API_KEY",
-	}
-	for f, v := range want {
-		if EnvVar(f) != v {
-			t.Errorf("EnvVar(%s) = %q, want %q", f, EnvVar(f), v)
-		}
-	}
-	if EnvVar("profile") != "" {
-		t.Error("EnvVar of a non-field should be empty")
-	}
-	var secrets []string
-	for _, f := range Fields() {
-		if IsSecret(f) {
-			secrets = append(secrets, string(f))
-		}
-	}
-	if strings.Join(secrets, ",") != "client_secret,password,security_token,dr_api_key" {
-		t.Errorf("secret fields = %v", secrets)
-	}
-}
-
 func TestSettingsSetRecordsThePromptAndCopiesAreIndependent(t *testing.T) {
 	var a Settings
-	a.Set(FieldUsername, "admin@acme.com", SourceFlag)
+	a.Set(field.Username, "admin@acme.com", SourceFlag)
 	b := a
-	b.Set(FieldUsername, "other@acme.com", SourcePrompt)
-	b.Set(FieldEvents, "order.accepted,,order.accepted", SourcePrompt)
+	b.Set(field.Username, "other@acme.com", SourcePrompt)
+	b.Set(field.Events, "order.accepted,,order.accepted", SourcePrompt)
 	b.Set("no_such_field", "x", SourcePrompt)
-	if a.Get(FieldUsername) != "admin@acme.com" || a.Source(FieldUsername) != SourceFlag {
+	if a.Get(field.Username) != "admin@acme.com" || a.Source(field.Username) != SourceFlag {
 		t.Errorf("changing a copy changed the original: %v", a)
 	}
-	if b.Get(FieldUsername) != "other@acme.com" || b.Source(FieldUsername) != SourcePrompt {
+	if b.Get(field.Username) != "other@acme.com" || b.Source(field.Username) != SourcePrompt {
 		t.Errorf("Set did not record the prompt: %v", b)
 	}
-	if b.Get(FieldEvents) != "order.accepted" {
-		t.Errorf("events = %q", b.Get(FieldEvents))
+	if b.Get(field.Events) != "order.accepted" {
+		t.Errorf("events = %q", b.Get(field.Events))
 	}
 	if b.Get("no_such_field") != "" || b.Source("no_such_field") != SourceUnset {
 		t.Error("an unknown field should read as unset")
@@ -175,20 +151,20 @@ func TestSettingsNeverPrintASecret(t *testing.T) {
 	s := Resolve(Inputs{Profile: &p, Secrets: &sec})
 	var outs []string
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
-		outs = append(outs, fmt.Sprintf(verb, s), fmt.Sprintf(verb, &s), fmt.Sprintf(verb, s.Setting(FieldPassword)))
+		outs = append(outs, fmt.Sprintf(verb, s), fmt.Sprintf(verb, &s), fmt.Sprintf(verb, s.Setting(field.Password)))
 	}
-	outs = append(outs, fmt.Sprint(s), s.String(), s.Setting(FieldDRAPIKey).String())
+	outs = append(outs, fmt.Sprint(s), s.String(), s.Setting(field.DRAPIKey).String())
 	j, err := json.Marshal(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	outs = append(outs, string(j))
 	var buf bytes.Buffer
-	slog.New(slog.NewJSONHandler(&buf, nil)).Info("run", "settings", s, "pw", s.Setting(FieldPassword))
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("run", "settings", s, "pw", s.Setting(field.Password))
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("run", "settings", s)
 	outs = append(outs, buf.String())
 	for _, o := range outs {
-		for _, v := range []string{sec.ClientSecret.Reveal(), sec.Password.Reveal(), sec.SecurityToken.Reveal(), sec.DRAPIKey.Reveal()} {
+		for _, v := range []string{sec.Get(field.ClientSecret).Reveal(), sec.Get(field.Password).Reveal(), sec.Get(field.SecurityToken).Reveal(), sec.Get(field.DRAPIKey).Reveal()} {
 			if strings.Contains(o, v) {
 				t.Errorf("secret printed in %q", o)
 			}

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/secret"
 )
 
@@ -144,12 +145,6 @@ func (s *Store) Path(name string) string {
 	return filepath.Join(s.profilesDir(), canonical(name)+".json")
 }
 
-// file is the on-disk form: the profile plus the format version.
-type file struct {
-	SchemaVersion int `json:"schemaVersion"`
-	Profile
-}
-
 // Load reads profile name. It returns an error matching ErrNotFound when no
 // such profile is saved, a *FileError when the file cannot be used, and a
 // *NameError for a name no profile can have. A read never changes the file.
@@ -219,11 +214,11 @@ func decode(data []byte) (Profile, *FileError) {
 	case *v < 1:
 		return Profile{}, damaged(fmt.Sprintf("its schemaVersion %d is not one drsetup ever wrote", *v), nil)
 	}
-	var f file
-	if err := json.Unmarshal(data, &f); err != nil {
+	p, err := unmarshalProfile(data)
+	if err != nil {
 		return Profile{}, damaged(jsonReason(err), err)
 	}
-	return f.Profile, nil
+	return p, nil
 }
 
 func jsonReason(err error) string {
@@ -236,9 +231,8 @@ func jsonReason(err error) string {
 	case errors.As(err, &syn):
 		return fmt.Sprintf("it is not valid JSON (%s, at byte %d)", syn.Error(), syn.Offset)
 	case errors.As(err, &typ) && typ.Field != "":
-		// Field is a path through the embedded Profile ("Profile.events").
-		field := typ.Field[strings.LastIndex(typ.Field, ".")+1:]
-		return fmt.Sprintf("its field %q holds a JSON %s where drsetup expects %s", field, typ.Value, typeInWords(typ.Type))
+		key := typ.Field[strings.LastIndex(typ.Field, ".")+1:]
+		return fmt.Sprintf("its field %q holds a JSON %s where drsetup expects %s", key, typ.Value, typeInWords(typ.Type))
 	case errors.As(err, &typ):
 		return fmt.Sprintf("it holds a JSON %s where drsetup expects an object", typ.Value)
 	case errors.As(err, &tpe):
@@ -270,7 +264,7 @@ func (s *Store) Save(p Profile) error {
 	}
 	p.Name = canonical(p.Name)
 	path := s.Path(p.Name)
-	data, err := json.MarshalIndent(file{SchemaVersion: SchemaVersion, Profile: p}, "", "  ")
+	data, err := marshalProfile(p)
 	if err != nil {
 		return fmt.Errorf("encoding profile %q: %w", p.Name, err)
 	}
@@ -405,8 +399,8 @@ func (s *Store) Delete(name string) error {
 	name = canonical(name)
 	found := false
 	var krErr error
-	for _, f := range (&Secrets{}).fields() {
-		err := s.keyring.Delete(entry(name, f.field))
+	for _, f := range secretFields() {
+		err := s.keyring.Delete(entry(name, f))
 		if err == nil {
 			found = true
 			continue
@@ -436,7 +430,7 @@ func (s *Store) Delete(name string) error {
 }
 
 // entry is the keyring user name of one secret of a profile.
-func entry(profile string, f Field) string { return profile + "/" + string(f) }
+func entry(profile string, f field.Field) string { return profile + "/" + string(f) }
 
 // LoadSecrets reads the secrets of profile name from the keyring. Entries
 // that do not exist come back empty. When the keyring fails, the error is
@@ -446,16 +440,16 @@ func (s *Store) LoadSecrets(name string) (Secrets, error) {
 		return Secrets{}, err
 	}
 	name = canonical(name)
-	var sec Secrets
-	for _, f := range sec.fields() {
-		v, err := s.keyring.Get(entry(name, f.field))
-		if errors.Is(err, ErrNoSecret) {
+	sec := Secrets{}
+	for _, f := range secretFields() {
+		v, err := s.keyring.Get(entry(name, f))
+		if errors.Is(err, ErrNoSecret) || (err == nil && v == "") {
 			continue
 		}
 		if err != nil {
 			return sec, err
 		}
-		*f.value = secret.Value(v)
+		sec[f] = secret.Value(v)
 	}
 	return sec, nil
 }
@@ -468,16 +462,16 @@ func (s *Store) SaveSecrets(name string, sec Secrets) error {
 		return err
 	}
 	name = canonical(name)
-	for _, f := range sec.fields() {
-		user := entry(name, f.field)
+	for _, f := range secretFields() {
+		user := entry(name, f)
 		var err error
-		if f.value.IsZero() {
+		if v := sec.Get(f); v.IsZero() {
 			err = s.keyring.Delete(user)
 			if errors.Is(err, ErrNoSecret) {
 				err = nil
 			}
 		} else {
-			err = s.keyring.Set(user, f.value.Reveal())
+			err = s.keyring.Set(user, v.Reveal())
 		}
 		if err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/zalando/go-keyring"
 
 	"github.com/drsetup/drsetup/secret"
@@ -19,27 +22,29 @@ import (
 
 func sampleProfile(name string) Profile {
 	return Profile{
-		Name:          name,
-		Environment:   "sandbox",
-		TokenEndpoint: "https://test.salesforce.com/services/oauth2/token",
-		MyDomain:      "https://acme--uat.sandbox.my.salesforce.com",
-		Auth:          "password",
-		ClientID:      "3MVG9dAEux2v1sLtest.consumer.key",
-		Username:      "integration@acme.com.uat",
-		Events:        []string{"order.accepted", "order.complete"},
-		DRMode:        "test",
-		WebhookID:     "6a1b2c3d-4e5f-4a1b-8c9d-0e1f2a3b4c5d",
-		OrgID:         "00D5g000004AbCdEAK",
-		LastSetup:     time.Date(2026, 3, 30, 14, 5, 9, 0, time.UTC),
+		Name: name,
+		Values: Values{
+			field.Environment:   "sandbox",
+			field.TokenEndpoint: "https://test.salesforce.com/services/oauth2/token",
+			field.MyDomain:      "https://acme--uat.sandbox.my.salesforce.com",
+			field.Auth:          "password",
+			field.ClientID:      "3MVG9dAEux2v1sLtest.consumer.key",
+			field.Username:      "integration@acme.com.uat",
+			field.Events:        "order.accepted,order.complete",
+		},
+		DRMode:    "test",
+		WebhookID: "6a1b2c3d-4e5f-4a1b-8c9d-0e1f2a3b4c5d",
+		OrgID:     "00D5g000004AbCdEAK",
+		LastSetup: time.Date(2026, 3, 30, 14, 5, 9, 0, time.UTC),
 	}
 }
 
 func sampleSecrets() Secrets {
 	return Secrets{
-		ClientSecret:  "C1ientS3cret-9F8E7D6C5B4A",
-		Password:      "p@ss w0rd with spaces & \"quotes\"",
-		SecurityToken: "TokEn1234567890abcdef",
-		DRAPIKey:      "sk_test_0123456789abcdef0123456789abcdef",
+		field.ClientSecret:  "C1ientS3cret-9F8E7D6C5B4A",
+		field.Password:      "p@ss w0rd with spaces & \"quotes\"",
+		field.SecurityToken: "TokEn1234567890abcdef",
+		field.DRAPIKey:      "sk_test_0123456789abcdef0123456789abcdef",
 	}
 }
 
@@ -64,8 +69,8 @@ func TestSaveWritesTheDocumentedFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := sampleProfile("acme-sandbox")
-	p.Events = []string{"order.accepted", "order.cancelled", "order.complete", "order.pending_payment",
-		"order.review_opened", "order.blocked", "order.credit_memo.created", "order.invoice.created"}
+	p.Set(field.Events, strings.Join([]string{"order.accepted", "order.cancelled", "order.complete", "order.pending_payment",
+		"order.review_opened", "order.blocked", "order.credit_memo.created", "order.invoice.created"}, ","))
 	s := NewStore(t.TempDir(), MemoryKeyring())
 	if err := s.Save(p); err != nil {
 		t.Fatal(err)
@@ -93,7 +98,7 @@ func TestLoadReadsASchemaVersion1File(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.MyDomain != "https://acme--uat.sandbox.my.salesforce.com" || len(p.Events) != 8 || p.DRMode != "test" ||
+	if p.Get(field.MyDomain) != "https://acme--uat.sandbox.my.salesforce.com" || len(p.List(field.Events)) != 8 || p.DRMode != "test" ||
 		!p.LastSetup.Equal(time.Date(2026, 3, 30, 14, 5, 9, 0, time.UTC)) {
 		t.Errorf("Load = %+v", p)
 	}
@@ -106,8 +111,8 @@ func TestLoadIgnoresFieldsItDoesNotKnow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.MyDomain != "https://acme.my.salesforce.com" {
-		t.Errorf("MyDomain = %q", p.MyDomain)
+	if p.Get(field.MyDomain) != "https://acme.my.salesforce.com" {
+		t.Errorf("MyDomain = %q", p.Get(field.MyDomain))
 	}
 }
 
@@ -217,7 +222,7 @@ func TestNamesAreCaseInsensitive(t *testing.T) {
 		t.Errorf("Name = %q, want the canonical %q", p.Name, "acme")
 	}
 	sec, err := s.LoadSecrets("acme")
-	if err != nil || sec != sampleSecrets() {
+	if err != nil || !maps.Equal(sec, sampleSecrets()) {
 		t.Errorf("LoadSecrets = %v, %v", sec, err)
 	}
 	if _, err := kr.Get("acme/client_secret"); err != nil {
@@ -407,10 +412,10 @@ func TestSecretsRoundTripAndNeverReachAFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != sampleSecrets() {
+	if !maps.Equal(got, sampleSecrets()) {
 		t.Errorf("LoadSecrets = %#v", got)
 	}
-	if v, err := keyring.Get(KeyringService, "acme/dr_api_key"); err != nil || v != sampleSecrets().DRAPIKey.Reveal() {
+	if v, err := keyring.Get(KeyringService, "acme/dr_api_key"); err != nil || v != sampleSecrets().Get(field.DRAPIKey).Reveal() {
 		t.Errorf("go-keyring entry drsetup/acme/dr_api_key = %q, %v", v, err)
 	}
 	assertNoSecretInFiles(t, sampleSecrets(), home, config)
@@ -419,7 +424,7 @@ func TestSecretsRoundTripAndNeverReachAFile(t *testing.T) {
 func TestLoadSecretsOfAnUnknownProfileIsEmpty(t *testing.T) {
 	keyring.MockInit()
 	sec, err := NewStore(t.TempDir(), SystemKeyring(0)).LoadSecrets("nobody")
-	if err != nil || sec != (Secrets{}) {
+	if err != nil || !sec.Empty() {
 		t.Errorf("LoadSecrets = %v, %v; want empty and no error", sec, err)
 	}
 }
@@ -431,17 +436,17 @@ func TestSaveSecretsRemovesEntriesOfEmptyFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Switching to client credentials: no password or token any more.
-	cc := Secrets{ClientSecret: "n3w-client-secret", DRAPIKey: sampleSecrets().DRAPIKey}
+	cc := Secrets{field.ClientSecret: "n3w-client-secret", field.DRAPIKey: sampleSecrets().Get(field.DRAPIKey)}
 	if err := s.SaveSecrets("acme", cc); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []Field{FieldPassword, FieldSecurityToken} {
+	for _, f := range []field.Field{field.Password, field.SecurityToken} {
 		if _, err := keyring.Get(KeyringService, "acme/"+string(f)); !errors.Is(err, keyring.ErrNotFound) {
 			t.Errorf("entry %s still in the keyring (err %v)", f, err)
 		}
 	}
 	got, err := s.LoadSecrets("acme")
-	if err != nil || got != cc {
+	if err != nil || !maps.Equal(got, cc) {
 		t.Errorf("LoadSecrets = %#v, %v; want %#v", got, err, cc)
 	}
 }
@@ -463,15 +468,15 @@ func TestDeleteRemovesFileAndEveryKeyringEntry(t *testing.T) {
 	if _, err := os.Stat(s.Path("acme")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("profile file still there: %v", err)
 	}
-	for _, f := range Fields() {
-		if !IsSecret(f) {
+	for _, f := range field.All() {
+		if !f.Secret() {
 			continue
 		}
 		if _, err := keyring.Get(KeyringService, "acme/"+string(f)); !errors.Is(err, keyring.ErrNotFound) {
 			t.Errorf("keyring entry acme/%s survived Delete (err %v)", f, err)
 		}
 	}
-	if sec, err := s.LoadSecrets("other"); err != nil || sec != sampleSecrets() {
+	if sec, err := s.LoadSecrets("other"); err != nil || !maps.Equal(sec, sampleSecrets()) {
 		t.Errorf("the other profile's secrets were touched: %v, %v", sec, err)
 	}
 	if _, err := s.Load("other"); err != nil {
@@ -486,7 +491,7 @@ func TestDeleteOfAProfileWithOnlySecretsOrOnlyAFile(t *testing.T) {
 	keyring.MockInit()
 	s := NewStore(t.TempDir(), SystemKeyring(0))
 	// Secrets left behind by an earlier Delete that could not reach the keyring.
-	if err := s.SaveSecrets("orphan", Secrets{Password: "left-behind"}); err != nil {
+	if err := s.SaveSecrets("orphan", Secrets{field.Password: "left-behind"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Delete("orphan"); err != nil {
@@ -542,8 +547,8 @@ func TestLoadSecretsReturnsWhatWasReadBeforeAFailure(t *testing.T) {
 	if !errors.As(err, &ke) {
 		t.Fatalf("LoadSecrets error = %v, want the *KeyringError", err)
 	}
-	want := Secrets{ClientSecret: "cs-value", Password: "pw-value"}
-	if sec != want {
+	want := Secrets{field.ClientSecret: "cs-value", field.Password: "pw-value"}
+	if !maps.Equal(sec, want) {
 		t.Errorf("LoadSecrets = %#v, want what was read first %#v", sec, want)
 	}
 }
@@ -625,7 +630,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 // one of the secrets.
 func assertNoSecretInFiles(t *testing.T, sec Secrets, roots ...string) {
 	t.Helper()
-	values := []secret.Value{sec.ClientSecret, sec.Password, sec.SecurityToken, sec.DRAPIKey}
+	values := []secret.Value{sec.Get(field.ClientSecret), sec.Get(field.Password), sec.Get(field.SecurityToken), sec.Get(field.DRAPIKey)}
 	files := 0
 	for _, root := range roots {
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {

@@ -14,22 +14,6 @@ import (
 	"github.com/drsetup/drsetup/httpx"
 )
 
-// Field names a wrong input; steps, profile and doctor use the same strings.
-type Field string
-
-const (
-	FieldEnvironment   Field = "environment"
-	FieldTokenEndpoint Field = "token_endpoint"
-	FieldMyDomain      Field = "my_domain"
-	FieldAuth          Field = "auth"
-	FieldClientID      Field = "client_id"
-	FieldClientSecret  Field = "client_secret"
-	FieldUsername      Field = "username"
-	FieldPassword      Field = "password"
-	FieldSecurityToken Field = "security_token"
-	FieldNone          Field = ""
-)
-
 // ApexPath is the path of the Digital River app's webhook listener. The
 // trailing slash is part of it: the guide gives it so, and Apex REST mappings
 // are matched exactly.

@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/drsetup/drsetup/field"
+
 	"golang.org/x/oauth2"
 
 	"github.com/drsetup/drsetup/httpx"
@@ -83,12 +85,12 @@ type LoginError struct {
 	Code        string // Salesforce's "error", as received
 	Description string // Salesforce's "error_description", as received
 	Kind        ErrorKind
-	Host        string // the host asked (or refused)
-	Meaning     string // what it means for the admin
-	Remedy      string // what to do, naming the Salesforce Setup page
-	Field       Field  // the input most likely wrong, for the wizard's jump-back
-	Retryable   bool   // whether trying again can help; never for invalid_grant
-	Err         error  // underlying error (*httpx.NetError, *TokenEndpointError, …)
+	Host        string      // the host asked (or refused)
+	Meaning     string      // what it means for the admin
+	Remedy      string      // what to do, naming the Salesforce Setup page
+	Field       field.Field // the input most likely wrong, for the wizard's jump-back
+	Retryable   bool        // whether trying again can help; never for invalid_grant
+	Err         error       // underlying error (*httpx.NetError, *TokenEndpointError, …)
 }
 
 func (e *LoginError) Error() string {
@@ -183,7 +185,7 @@ func (lc loginContext) network(ctx context.Context, err error) *LoginError {
 
 func (lc loginContext) redirect(status int, location string) *LoginError {
 	e := lc.base(KindRedirect, status)
-	e.Field = FieldTokenEndpoint
+	e.Field = field.TokenEndpoint
 	to := "another address"
 	if u, err := url.Parse(location); err == nil && u.Host != "" {
 		to = u.Hostname()
@@ -191,7 +193,7 @@ func (lc loginContext) redirect(status int, location string) *LoginError {
 	e.Meaning = fmt.Sprintf("%s redirected the request to %s. drsetup does not send credentials on to an address nobody checked, and Digital River will not follow a redirect either.", lc.host, to)
 	e.Remedy = "Use a token endpoint that answers directly: " + ProductionTokenURL + ", " + SandboxTokenURL + ", or the org's My Domain (shown in " + setupMyDomain + ") followed by " + tokenPath + "."
 	if lc.op == OpProbe {
-		e.Field = FieldMyDomain
+		e.Field = field.MyDomain
 		e.Remedy = "Use the My Domain shown in " + setupMyDomain + " in the Endpoint URL."
 	}
 	return e
@@ -226,7 +228,7 @@ func (lc loginContext) unusable(status int, contentType string, body []byte) *Lo
 
 func (lc loginContext) badResponse(what string) *LoginError {
 	e := lc.base(KindBadResponse, 200)
-	e.Field = FieldTokenEndpoint
+	e.Field = field.TokenEndpoint
 	e.Meaning = fmt.Sprintf("%s accepted the login, but its answer cannot be used: %s.", lc.host, what)
 	e.Remedy = "Check that the token endpoint is Salesforce's: " + ProductionTokenURL + ", " + SandboxTokenURL + ", or the org's My Domain (" + setupMyDomain + ") followed by " + tokenPath + "."
 	return e
@@ -245,12 +247,12 @@ func (lc loginContext) salesforce(status int, code, desc string) *LoginError {
 
 	switch strings.ToLower(code) {
 	case "invalid_client_id":
-		e.Kind, e.Field = KindBadClientID, FieldClientID
+		e.Kind, e.Field = KindBadClientID, field.ClientID
 		e.Meaning = "Salesforce does not know this Client ID (consumer key): it is mistyped, or it belongs to a connected app in another org (a sandbox copied before the app was created does not have it)."
 		e.Remedy = "Copy the Consumer Key again from " + setupConsumer + ", in the org you are logging in to." + connectedAppDelay
 		return e
 	case "invalid_client":
-		e.Kind, e.Field = KindBadClientSecret, FieldClientSecret
+		e.Kind, e.Field = KindBadClientSecret, field.ClientSecret
 		e.Meaning = "Salesforce knows the Client ID but not this Client Secret (consumer secret): it is mistyped, or the secret was rotated."
 		e.Remedy = "Copy the Consumer Secret again from " + setupConsumer + "."
 		return e
@@ -267,7 +269,7 @@ func (lc loginContext) salesforce(status int, code, desc string) *LoginError {
 		e.Retryable = true
 		return e
 	case "invalid_request":
-		e.Kind, e.Field = KindInvalidRequest, FieldTokenEndpoint
+		e.Kind, e.Field = KindInvalidRequest, field.TokenEndpoint
 		e.Meaning = "Salesforce refused the request itself (it must be an HTTPS POST). drsetup sends exactly that, so a proxy or a wrong token endpoint changed it."
 		e.Remedy = "Check the token endpoint (" + ProductionTokenURL + ", " + SandboxTokenURL + ", or the org's My Domain from " + setupMyDomain + " followed by " + tokenPath + ") and any proxy that rewrites requests."
 		return e
@@ -279,11 +281,11 @@ func (lc loginContext) salesforce(status int, code, desc string) *LoginError {
 	case "unsupported_grant_type":
 		e.Kind = KindUnsupportedGrant
 		if cc {
-			e.Field = FieldAuth
+			e.Field = field.Auth
 			e.Meaning = "The token endpoint does not accept the client credentials grant."
 			e.Remedy = setupClientCreds + " The grant is served only by the org's own My Domain token endpoint."
 		} else {
-			e.Field = FieldTokenEndpoint
+			e.Field = field.TokenEndpoint
 			e.Meaning = "The token endpoint did not recognise the username-password grant: the address is not a Salesforce token endpoint, or something between this computer and Salesforce changed the request."
 			e.Remedy = "Check the token endpoint (" + ProductionTokenURL + ", " + SandboxTokenURL + ", or the org's My Domain from " + setupMyDomain + " followed by " + tokenPath + ")."
 		}
@@ -304,7 +306,7 @@ func (lc loginContext) salesforce(status int, code, desc string) *LoginError {
 	// invalid_grant: never retried, whatever the description.
 	switch {
 	case strings.Contains(d, "request not supported on this domain"):
-		e.Kind, e.Field = KindWrongDomain, FieldTokenEndpoint
+		e.Kind, e.Field = KindWrongDomain, field.TokenEndpoint
 		e.Meaning = fmt.Sprintf("%s does not serve this grant: the client credentials flow is served only by the org's own My Domain token endpoint.", lc.host)
 		e.Remedy = "Use the org's My Domain token endpoint, https://<My Domain>" + tokenPath + " (the My Domain is shown in " + setupMyDomain + ")."
 		if d, err := ParseMyDomain(lc.cr.MyDomain); err == nil {
@@ -323,7 +325,7 @@ func (lc loginContext) salesforce(status int, code, desc string) *LoginError {
 	case strings.Contains(d, "inactive user") || strings.Contains(d, "user is inactive"):
 		lc.inactiveUser(e, who)
 	case cc:
-		e.Kind, e.Field = KindNoRunAs, FieldAuth
+		e.Kind, e.Field = KindNoRunAs, field.Auth
 		e.Meaning = "Salesforce refused the client credentials grant: the connected app does not have the flow enabled, or has no active Run As user."
 		e.Remedy = setupClientCreds + connectedAppDelay
 	default:
@@ -338,7 +340,7 @@ func (lc loginContext) salesforce(status int, code, desc string) *LoginError {
 
 // authFailure explains Salesforce's catch-all answer for the password flow.
 func (lc loginContext) authFailure(e *LoginError, d string) {
-	e.Kind, e.Field = KindAuthFailure, FieldPassword
+	e.Kind, e.Field = KindAuthFailure, field.Password
 	causes := "Salesforce gives this one answer for many causes: a wrong password; a missing or old security token (a new one is emailed whenever the password changes or the token is reset; none is needed from a trusted IP range); a wrong username; a sandbox user sent to login.salesforce.com; a user locked out after failed logins or with an expired password; the username-password flow blocked in the org (the default for orgs created in Summer '23 or later); or an External Client App, which does not support this flow."
 	if d != "" && d != "authentication failure" {
 		causes = fmt.Sprintf("Salesforce said %q. ", e.Description) + causes
@@ -347,15 +349,15 @@ func (lc loginContext) authFailure(e *LoginError, d string) {
 	if md, err := ParseMyDomain(lc.cr.MyDomain); err == nil {
 		switch {
 		case lc.kind == TokenLogin && md.Sandbox:
-			e.Field = FieldTokenEndpoint
+			e.Field = field.TokenEndpoint
 			first = fmt.Sprintf("Most likely: %s is a sandbox, but the login went to login.salesforce.com, which knows only production users; use %s or %s. ", md.Host, SandboxTokenURL, md.TokenEndpoint())
 		case lc.kind == TokenTest && !md.Sandbox:
-			e.Field = FieldTokenEndpoint
+			e.Field = field.TokenEndpoint
 			first = fmt.Sprintf("Most likely: %s is a production org, but the login went to test.salesforce.com, which knows only sandbox users; use %s or %s. ", md.Host, ProductionTokenURL, md.TokenEndpoint())
 		}
 	}
 	if first == "" && !strings.Contains(lc.cr.Username, "@") {
-		e.Field = FieldUsername
+		e.Field = field.Username
 		first = "Most likely: the username is not a Salesforce username, which looks like an email address (sandbox usernames add .<sandbox name>). "
 	}
 	e.Meaning = first + causes
@@ -370,9 +372,9 @@ func (lc loginContext) loginRate(e *LoginError, who string) {
 
 func (lc loginContext) inactiveUser(e *LoginError, who string) {
 	e.Kind = KindInactiveUser
-	e.Field = FieldUsername
+	e.Field = field.Username
 	if lc.cr.Flow == FlowClientCredentials {
-		e.Field = FieldAuth
+		e.Field = field.Auth
 	}
 	e.Meaning = fmt.Sprintf("%s is deactivated.", capitalize(who))
 	e.Remedy = "Activate the user in Setup → Users → the user → Edit → Active, or choose another integration user."

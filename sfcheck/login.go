@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/drsetup/drsetup/field"
+
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
@@ -82,7 +84,7 @@ func (c *Client) Login(ctx context.Context, cr Credentials) (*Session, error) {
 	endpoint, kind, err := CheckTokenEndpoint(cr.TokenEndpoint, c.AllowAnyHost)
 	if err != nil {
 		return nil, &LoginError{
-			Op: OpLogin, Kind: KindHostRefused, Field: FieldTokenEndpoint, Host: hostOf(cr.TokenEndpoint),
+			Op: OpLogin, Kind: KindHostRefused, Field: field.TokenEndpoint, Host: hostOf(cr.TokenEndpoint),
 			Meaning: err.Error(),
 			Remedy:  "Nothing was sent. Choose Production, Sandbox or the org's own token endpoint (the My Domain shown in Setup → My Domain, followed by " + tokenPath + ").",
 			Err:     err,
@@ -167,7 +169,7 @@ func (cr Credentials) normalized() Credentials {
 // missing reports the first empty value the flow needs, before anything is
 // sent.
 func (cr Credentials) missing() *LoginError {
-	miss := func(f Field, what, where string) *LoginError {
+	miss := func(f field.Field, what, where string) *LoginError {
 		return &LoginError{
 			Op: OpLogin, Kind: KindMissingValue, Field: f,
 			Meaning: fmt.Sprintf("The %s is empty, so no login was attempted.", what),
@@ -177,24 +179,24 @@ func (cr Credentials) missing() *LoginError {
 	switch cr.Flow {
 	case FlowPassword, FlowClientCredentials:
 	default:
-		return &LoginError{Op: OpLogin, Kind: KindMissingValue, Field: FieldAuth,
+		return &LoginError{Op: OpLogin, Kind: KindMissingValue, Field: field.Auth,
 			Meaning: fmt.Sprintf("%q is not an authentication method drsetup knows.", cr.Flow),
 			Remedy:  "Choose username-password or client credentials."}
 	}
 	if cr.ClientID == "" {
-		return miss(FieldClientID, "Client ID (consumer key)", "Copy the Consumer Key from "+setupConsumer+".")
+		return miss(field.ClientID, "Client ID (consumer key)", "Copy the Consumer Key from "+setupConsumer+".")
 	}
 	if cr.Flow == FlowClientCredentials {
 		if cr.ClientSecret.IsZero() {
-			return miss(FieldClientSecret, "Client Secret (consumer secret)", "Copy the Consumer Secret from "+setupConsumer+"; the client credentials flow always needs it.")
+			return miss(field.ClientSecret, "Client Secret (consumer secret)", "Copy the Consumer Secret from "+setupConsumer+"; the client credentials flow always needs it.")
 		}
 		return nil
 	}
 	if cr.Username == "" {
-		return miss(FieldUsername, "username", "Enter the integration user's username, as shown in Setup → Users.")
+		return miss(field.Username, "username", "Enter the integration user's username, as shown in Setup → Users.")
 	}
 	if cr.Password.IsZero() {
-		return miss(FieldPassword, "password", "Enter the integration user's password.")
+		return miss(field.Password, "password", "Enter the integration user's password.")
 	}
 	return nil
 }

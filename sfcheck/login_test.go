@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/httpx"
 )
 
@@ -207,76 +209,76 @@ var loginErrorCases = []struct {
 	status    int
 	body      string
 	kind      ErrorKind
-	field     Field
+	field     field.Field
 	retryable bool
 	mention   []string // each must appear in Meaning or Remedy
 }{
 	{name: "client id", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_client_id", "client identifier invalid"),
-		kind: KindBadClientID, field: FieldClientID, mention: []string{"Manage Consumer Details"}},
+		kind: KindBadClientID, field: field.ClientID, mention: []string{"Manage Consumer Details"}},
 	{name: "client secret", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_client", "invalid client credentials"),
-		kind: KindBadClientSecret, field: FieldClientSecret, mention: []string{"Manage Consumer Details"}},
+		kind: KindBadClientSecret, field: field.ClientSecret, mention: []string{"Manage Consumer Details"}},
 	{name: "authentication failure", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_grant", "authentication failure"),
-		kind: KindAuthFailure, field: FieldPassword, mention: []string{"Login History", "Allow OAuth Username-Password Flows", "security token", "sandbox user", "External Client App"}},
+		kind: KindAuthFailure, field: field.Password, mention: []string{"Login History", "Allow OAuth Username-Password Flows", "security token", "sandbox user", "External Client App"}},
 	{name: "sandbox user at login.salesforce.com", cr: func() Credentials {
 		cr := passwordCreds(ProductionTokenURL)
 		cr.MyDomain = "acme--qa.sandbox.my.salesforce.com"
 		return cr
 	}(), status: 400, body: sfError("invalid_grant", "authentication failure"),
-		kind: KindAuthFailure, field: FieldTokenEndpoint, mention: []string{"is a sandbox", SandboxTokenURL, "Login History"}},
+		kind: KindAuthFailure, field: field.TokenEndpoint, mention: []string{"is a sandbox", SandboxTokenURL, "Login History"}},
 	{name: "production user at test.salesforce.com", cr: func() Credentials {
 		cr := passwordCreds(SandboxTokenURL)
 		cr.MyDomain = "https://acme.my.salesforce.com"
 		return cr
 	}(), status: 400, body: sfError("invalid_grant", "authentication failure"),
-		kind: KindAuthFailure, field: FieldTokenEndpoint, mention: []string{"production org", ProductionTokenURL}},
+		kind: KindAuthFailure, field: field.TokenEndpoint, mention: []string{"production org", ProductionTokenURL}},
 	{name: "username not an email", cr: func() Credentials {
 		cr := passwordCreds(ProductionTokenURL)
 		cr.Username = "integration"
 		return cr
 	}(), status: 400, body: sfError("invalid_grant", "authentication failure"),
-		kind: KindAuthFailure, field: FieldUsername, mention: []string{"email address"}},
+		kind: KindAuthFailure, field: field.Username, mention: []string{"email address"}},
 	{name: "IP restricted", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_grant", "IP restricted or invalid login hours"),
-		kind: KindIPRestricted, field: FieldNone, mention: []string{"Login IP Ranges", "Relax IP restrictions"}},
+		kind: KindIPRestricted, field: field.None, mention: []string{"Login IP Ranges", "Relax IP restrictions"}},
 	{name: "ip restricted, lower case", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_grant", "ip restricted or invalid login hours"),
-		kind: KindIPRestricted, field: FieldNone, mention: []string{"Login Hours"}},
+		kind: KindIPRestricted, field: field.None, mention: []string{"Login Hours"}},
 	{name: "not approved", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_grant", "user hasn't approved this consumer"),
-		kind: KindNotApproved, field: FieldNone, mention: []string{"Manage Profiles", "Permitted Users"}},
+		kind: KindNotApproved, field: field.None, mention: []string{"Manage Profiles", "Permitted Users"}},
 	{name: "login rate", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_grant", "login rate exceeded"),
-		kind: KindLoginRate, field: FieldNone, mention: []string{"3,600", "hour"}},
+		kind: KindLoginRate, field: field.None, mention: []string{"3,600", "hour"}},
 	{name: "inactive user (invalid_grant)", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_grant", "inactive user"),
-		kind: KindInactiveUser, field: FieldUsername, mention: []string{"Setup → Users"}},
+		kind: KindInactiveUser, field: field.Username, mention: []string{"Setup → Users"}},
 	{name: "inactive user", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("inactive_user", "User is inactive"),
-		kind: KindInactiveUser, field: FieldUsername, mention: []string{"Active"}},
+		kind: KindInactiveUser, field: field.Username, mention: []string{"Active"}},
 	{name: "inactive org", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("inactive_org", "Org is locked, closed, or suspended"),
-		kind: KindInactiveOrg, field: FieldNone, mention: []string{"Company Information"}},
+		kind: KindInactiveOrg, field: field.None, mention: []string{"Company Information"}},
 	{name: "rate limit", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("rate_limit_exceeded", "Number of logins exceeded"),
-		kind: KindLoginRate, field: FieldNone, retryable: true, mention: []string{"hour"}},
+		kind: KindLoginRate, field: field.None, retryable: true, mention: []string{"hour"}},
 	{name: "https required", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_request", "HTTPS required"),
-		kind: KindInvalidRequest, field: FieldTokenEndpoint, mention: []string{"proxy"}},
+		kind: KindInvalidRequest, field: field.TokenEndpoint, mention: []string{"proxy"}},
 	{name: "must use post", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_request", "must use HTTP POST"),
-		kind: KindInvalidRequest, field: FieldTokenEndpoint},
+		kind: KindInvalidRequest, field: field.TokenEndpoint},
 	{name: "invalid scope", cr: passwordCreds(ProductionTokenURL), status: 400, body: `{"error":"invalid_scope"}`,
-		kind: KindInvalidScope, field: FieldNone, mention: []string{"Selected OAuth Scopes"}},
+		kind: KindInvalidScope, field: field.None, mention: []string{"Selected OAuth Scopes"}},
 	{name: "unsupported grant", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("unsupported_grant_type", "grant type not supported"),
-		kind: KindUnsupportedGrant, field: FieldTokenEndpoint},
+		kind: KindUnsupportedGrant, field: field.TokenEndpoint},
 	{name: "unknown error", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("unknown_error", "retry your request"),
-		kind: KindUnknownError, field: FieldNone, retryable: true, mention: []string{"Try again"}},
+		kind: KindUnknownError, field: field.None, retryable: true, mention: []string{"Try again"}},
 	{name: "unknown code", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("brand_new_error", "something new"),
-		kind: KindOther, field: FieldNone, mention: []string{"something new", "Login History"}},
+		kind: KindOther, field: field.None, mention: []string{"something new", "Login History"}},
 	{name: "client credentials at login.salesforce.com", cr: func() Credentials {
 		cr := ccCreds(ProductionTokenURL)
 		cr.MyDomain = "acme.my.salesforce.com"
 		return cr
 	}(), status: 400, body: sfError("invalid_grant", "request not supported on this domain"),
-		kind: KindWrongDomain, field: FieldTokenEndpoint, mention: []string{"https://acme.my.salesforce.com/services/oauth2/token"}},
+		kind: KindWrongDomain, field: field.TokenEndpoint, mention: []string{"https://acme.my.salesforce.com/services/oauth2/token"}},
 	{name: "client credentials without run as", cr: ccCreds("https://acme.my.salesforce.com/services/oauth2/token"), status: 400, body: sfError("invalid_grant", "no client credentials user enabled"),
-		kind: KindNoRunAs, field: FieldAuth, mention: []string{"Enable Client Credentials Flow", "Run As"}},
+		kind: KindNoRunAs, field: field.Auth, mention: []string{"Enable Client Credentials Flow", "Run As"}},
 	{name: "client credentials authentication failure", cr: ccCreds("https://acme.my.salesforce.com/services/oauth2/token"), status: 400, body: sfError("invalid_grant", "authentication failure"),
-		kind: KindNoRunAs, field: FieldAuth, mention: []string{"Enable Client Credentials Flow", "Run As"}},
+		kind: KindNoRunAs, field: field.Auth, mention: []string{"Enable Client Credentials Flow", "Run As"}},
 	{name: "client credentials IP restricted", cr: ccCreds("https://acme.my.salesforce.com/services/oauth2/token"), status: 400, body: sfError("invalid_grant", "IP restricted or invalid login hours"),
-		kind: KindIPRestricted, field: FieldNone, mention: []string{"Run As"}},
+		kind: KindIPRestricted, field: field.None, mention: []string{"Run As"}},
 	{name: "client credentials unsupported grant", cr: ccCreds("https://acme.my.salesforce.com/services/oauth2/token"), status: 400, body: sfError("unsupported_grant_type", "grant type not supported"),
-		kind: KindUnsupportedGrant, field: FieldAuth, mention: []string{"Enable Client Credentials Flow"}},
+		kind: KindUnsupportedGrant, field: field.Auth, mention: []string{"Enable Client Credentials Flow"}},
 }
 
 func TestLoginErrorsAreExplainedAndSentOnce(t *testing.T) {
@@ -477,7 +479,7 @@ func TestLoginRefusesUntrustedHostsWithoutSending(t *testing.T) {
 	} {
 		_, err := c.Login(context.Background(), passwordCreds(endpoint))
 		var le *LoginError
-		if !errors.As(err, &le) || le.Kind != KindHostRefused || le.Field != FieldTokenEndpoint {
+		if !errors.As(err, &le) || le.Kind != KindHostRefused || le.Field != field.TokenEndpoint {
 			t.Errorf("Login(%s) = %v, want host_refused", endpoint, err)
 			continue
 		}
@@ -496,13 +498,13 @@ func TestLoginMissingValuesSendNothing(t *testing.T) {
 	})
 	cases := []struct {
 		edit  func(*Credentials)
-		field Field
+		field field.Field
 	}{
-		{func(cr *Credentials) { cr.ClientID = "  " }, FieldClientID},
-		{func(cr *Credentials) { cr.Username = "" }, FieldUsername},
-		{func(cr *Credentials) { cr.Password = "" }, FieldPassword},
-		{func(cr *Credentials) { cr.Flow = FlowClientCredentials; cr.ClientSecret = "" }, FieldClientSecret},
-		{func(cr *Credentials) { cr.Flow = "saml" }, FieldAuth},
+		{func(cr *Credentials) { cr.ClientID = "  " }, field.ClientID},
+		{func(cr *Credentials) { cr.Username = "" }, field.Username},
+		{func(cr *Credentials) { cr.Password = "" }, field.Password},
+		{func(cr *Credentials) { cr.Flow = FlowClientCredentials; cr.ClientSecret = "" }, field.ClientSecret},
+		{func(cr *Credentials) { cr.Flow = "saml" }, field.Auth},
 	}
 	for _, tc := range cases {
 		cr := passwordCreds(ProductionTokenURL)

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
 )
@@ -158,7 +160,7 @@ func (c *Client) get(ctx context.Context, lc loginContext, rawURL string, token 
 	u, err := httpx.CheckCredentialURL(rawURL, IsSalesforceHost, c.AllowAnyHost)
 	if err != nil {
 		e := lc.base(KindHostRefused, 0)
-		e.Field = FieldMyDomain
+		e.Field = field.MyDomain
 		e.Meaning = capitalize(err.Error()) + "."
 		e.Remedy = "Nothing was sent. Use the org's My Domain, as shown in " + setupMyDomain + "."
 		e.Err = err

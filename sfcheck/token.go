@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/httpx"
 )
 
@@ -168,8 +170,8 @@ func domainTokenError(raw string, derr *DomainError) error {
 
 // Finding is a cross-check's verdict on values that are each valid alone.
 type Finding struct {
-	Field     Field  // the value to change
-	Message   string // what is wrong, in the admin's words
+	Field     field.Field // the value to change
+	Message   string      // what is wrong, in the admin's words
 	Remedy    string
 	Blocking  bool   // the login cannot succeed as set up
 	Suggested string // the value to use for Field, when one is known
@@ -217,7 +219,7 @@ func CrossCheck(env Environment, tokenEndpoint string, d MyDomain, flow Flow) []
 
 	if flow == FlowClientCredentials && (kind == TokenLogin || kind == TokenTest) {
 		f := Finding{
-			Field:    FieldTokenEndpoint,
+			Field:    field.TokenEndpoint,
 			Message:  fmt.Sprintf("The client credentials flow is served only by the org's own My Domain token endpoint, not by %s.", host),
 			Remedy:   "Choose the My Domain token endpoint (Setup → My Domain shows the org's My Domain).",
 			Blocking: true,
@@ -241,7 +243,7 @@ func CrossCheck(env Environment, tokenEndpoint string, d MyDomain, flow Flow) []
 			fmt.Sprintf("%s is a production org, but the login goes to %s, which knows only sandbox users.", d.Host, host)))
 	case kind == TokenMyDomain && host != d.Host:
 		out = append(out, Finding{
-			Field:     FieldTokenEndpoint,
+			Field:     field.TokenEndpoint,
 			Message:   fmt.Sprintf("The token endpoint belongs to %s, another org than the My Domain %s: Digital River would get a token that the org does not accept.", host, d.Host),
 			Remedy:    fmt.Sprintf("Use %s as the token endpoint.", d.TokenEndpoint()),
 			Blocking:  true,
@@ -254,7 +256,7 @@ func CrossCheck(env Environment, tokenEndpoint string, d MyDomain, flow Flow) []
 			want = Sandbox
 		}
 		out = append(out, Finding{
-			Field:     FieldEnvironment,
+			Field:     field.Environment,
 			Message:   fmt.Sprintf("The environment is %s, but %s is a %s org. The login uses the My Domain token endpoint and is not affected, but the Digital River key is checked against the environment.", env, d.Host, want),
 			Remedy:    fmt.Sprintf("Choose %s.", want),
 			Suggested: string(want),
@@ -269,7 +271,7 @@ func CrossCheck(env Environment, tokenEndpoint string, d MyDomain, flow Flow) []
 func environmentFinding(derived bool, d MyDomain, want Environment, wantURL, msg string) Finding {
 	if derived {
 		return Finding{
-			Field:     FieldEnvironment,
+			Field:     field.Environment,
 			Message:   msg,
 			Remedy:    fmt.Sprintf("Choose %s (token endpoint %s), or the org's own token endpoint %s.", want, wantURL, d.TokenEndpoint()),
 			Blocking:  true,
@@ -277,7 +279,7 @@ func environmentFinding(derived bool, d MyDomain, want Environment, wantURL, msg
 		}
 	}
 	return Finding{
-		Field:     FieldTokenEndpoint,
+		Field:     field.TokenEndpoint,
 		Message:   msg,
 		Remedy:    fmt.Sprintf("Use %s or the org's own token endpoint %s.", wantURL, d.TokenEndpoint()),
 		Blocking:  true,

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/drsetup/drsetup/field"
 )
 
 func TestTokenEndpointFor(t *testing.T) {
@@ -89,19 +91,19 @@ func TestCrossCheck(t *testing.T) {
 		{name: "my domain endpoint fits", env: Production, endpoint: prod.TokenEndpoint(), d: prod, flow: FlowClientCredentials},
 		{name: "nothing known yet", env: Production, flow: FlowPassword},
 		{name: "sandbox with production", env: Production, d: sbx, flow: FlowPassword,
-			want: []Finding{{Field: FieldEnvironment, Blocking: true, Suggested: "sandbox"}}},
+			want: []Finding{{Field: field.Environment, Blocking: true, Suggested: "sandbox"}}},
 		{name: "production with sandbox", env: Sandbox, d: prod, flow: FlowPassword,
-			want: []Finding{{Field: FieldEnvironment, Blocking: true, Suggested: "production"}}},
+			want: []Finding{{Field: field.Environment, Blocking: true, Suggested: "production"}}},
 		{name: "sandbox with overridden login endpoint", env: Sandbox, endpoint: ProductionTokenURL, d: sbx, flow: FlowPassword,
-			want: []Finding{{Field: FieldTokenEndpoint, Blocking: true, Suggested: sbx.TokenEndpoint()}}},
+			want: []Finding{{Field: field.TokenEndpoint, Blocking: true, Suggested: sbx.TokenEndpoint()}}},
 		{name: "client credentials at login", env: Production, d: prod, flow: FlowClientCredentials,
-			want: []Finding{{Field: FieldTokenEndpoint, Blocking: true, Suggested: prod.TokenEndpoint()}}},
+			want: []Finding{{Field: field.TokenEndpoint, Blocking: true, Suggested: prod.TokenEndpoint()}}},
 		{name: "client credentials at test, my domain unknown", env: Sandbox, flow: FlowClientCredentials,
-			want: []Finding{{Field: FieldTokenEndpoint, Blocking: true}}},
+			want: []Finding{{Field: field.TokenEndpoint, Blocking: true}}},
 		{name: "token endpoint of another org", env: Production, endpoint: other.TokenEndpoint(), d: prod, flow: FlowPassword,
-			want: []Finding{{Field: FieldTokenEndpoint, Blocking: true, Suggested: prod.TokenEndpoint()}}},
+			want: []Finding{{Field: field.TokenEndpoint, Blocking: true, Suggested: prod.TokenEndpoint()}}},
 		{name: "my domain endpoint, environment label wrong", env: Production, endpoint: sbx.TokenEndpoint(), d: sbx, flow: FlowPassword,
-			want: []Finding{{Field: FieldEnvironment, Blocking: false, Suggested: "sandbox"}}},
+			want: []Finding{{Field: field.Environment, Blocking: false, Suggested: "sandbox"}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

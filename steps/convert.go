@@ -1,9 +1,10 @@
 package steps
 
 import (
-	"slices"
 	"strings"
 	"time"
+
+	"github.com/drsetup/drsetup/field"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/profile"
@@ -15,37 +16,14 @@ import (
 // are kept as given, for Validate to name.
 func FromSettings(name string, set profile.Settings) Setup {
 	s := Defaults(name)
-	if v := set.Get(profile.FieldEnvironment); v != "" {
-		if env, err := sfcheck.ParseEnvironment(v); err == nil {
-			s.Environment = env
-		} else {
-			s.Environment = sfcheck.Environment(v)
+	for _, f := range field.All() {
+		// The token endpoint last: whether it is the org's own depends on
+		// the My Domain.
+		if v := set.Get(f); v != "" && f != field.TokenEndpoint {
+			s.SetValue(f, v)
 		}
 	}
-	s.Token = TokenChoice(s.Environment)
-	if s.Environment != sfcheck.Production && s.Environment != sfcheck.Sandbox {
-		s.Token = ""
-	}
-	s.MyDomain = set.Get(profile.FieldMyDomain)
-	if v := set.Get(profile.FieldAuth); v != "" {
-		if f, err := sfcheck.ParseFlow(v); err == nil {
-			s.Auth = f
-		} else {
-			s.Auth = sfcheck.Flow(v)
-		}
-	}
-	if v := strings.TrimSpace(set.Get(profile.FieldTokenEndpoint)); v != "" {
-		s.setTokenURL(v)
-	}
-	s.ClientID = set.Get(profile.FieldClientID)
-	s.ClientSecret = set.Secret(profile.FieldClientSecret)
-	s.Username = set.Get(profile.FieldUsername)
-	s.Password = set.Secret(profile.FieldPassword)
-	s.SecurityToken = set.Secret(profile.FieldSecurityToken)
-	s.DRAPIKey = set.Secret(profile.FieldDRAPIKey)
-	if ev := set.Events(); len(ev) > 0 {
-		s.Events = ev
-	}
+	s.SetValue(field.TokenEndpoint, set.Get(field.TokenEndpoint))
 	return s
 }
 
@@ -78,20 +56,20 @@ func (s Setup) domainTokenIs(url string) bool {
 func (s Setup) ProfileAfter(prev profile.Profile, webhookID string, mode drapi.Mode, orgID string, now time.Time) profile.Profile {
 	p := prev
 	p.Name = s.Profile
-	p.Environment = string(s.Env())
-	p.TokenEndpoint = s.TokenURL()
+	p.Values = nil
+	p.Set(field.Environment, string(s.Env()))
+	p.Set(field.TokenEndpoint, s.TokenURL())
 	if d, err := s.Domain(); err == nil {
-		p.MyDomain = d.URL()
+		p.Set(field.MyDomain, d.URL())
 	} else {
-		p.MyDomain = strings.TrimSpace(s.MyDomain)
+		p.Set(field.MyDomain, strings.TrimSpace(s.MyDomain))
 	}
-	p.Auth = string(s.Auth)
-	p.ClientID = strings.TrimSpace(s.ClientID)
-	p.Username = ""
-	if s.Auth != sfcheck.FlowClientCredentials {
-		p.Username = strings.TrimSpace(s.Username)
+	p.Set(field.Auth, string(s.Auth))
+	p.Set(field.ClientID, strings.TrimSpace(s.ClientID))
+	if s.Uses(field.Username) {
+		p.Set(field.Username, strings.TrimSpace(s.Username))
 	}
-	p.Events = slices.Clone(s.Events)
+	p.Set(field.Events, strings.Join(s.Events, ","))
 	p.DRMode = string(mode)
 	p.WebhookID = webhookID
 	if orgID != "" {

@@ -6,8 +6,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/drapi"
-	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
 )
 
@@ -17,7 +18,7 @@ type Failure struct {
 	Said    string // the service's own words ("invalid_grant: authentication failure"), or ""
 	Meaning string
 	Remedy  string
-	Field   Field // the value most likely wrong, "" when none
+	Field   field.Field // the value most likely wrong, "" when none
 }
 
 // Explain turns an error from Services into a Failure. Every error drsetup's
@@ -32,7 +33,7 @@ func Explain(err error) Failure {
 	)
 	switch {
 	case errors.As(err, &le):
-		f := Failure{Meaning: Sentence(le.Meaning), Remedy: Sentence(le.Remedy), Field: Field(le.Field)}
+		f := Failure{Meaning: Sentence(le.Meaning), Remedy: Sentence(le.Remedy), Field: le.Field}
 		switch {
 		case le.Code != "" && le.Description != "":
 			f.Said = le.Code + ": " + le.Description
@@ -48,17 +49,17 @@ func Explain(err error) Failure {
 		}
 		return f
 	case errors.As(err, &ke):
-		return Failure{Meaning: Sentence(ke.Error()), Field: profile.FieldDRAPIKey}
+		return Failure{Meaning: Sentence(ke.Error()), Field: field.DRAPIKey}
 	case errors.As(err, &dd):
-		return Failure{Meaning: Sentence(dd.Error()), Field: profile.FieldMyDomain}
+		return Failure{Meaning: Sentence(dd.Error()), Field: field.MyDomain}
 	}
 	return Failure{Meaning: Sentence(err.Error())}
 }
 
-func drField(e *drapi.Error) Field {
+func drField(e *drapi.Error) field.Field {
 	switch e.Kind {
 	case drapi.KindUnauthorized, drapi.KindForbidden:
-		return profile.FieldDRAPIKey
+		return field.DRAPIKey
 	}
 	return ""
 }

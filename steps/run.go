@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -117,7 +119,7 @@ func (sv *Services) VerifySalesforce(ctx context.Context, s Setup) (_ *Verified,
 	}
 	v := &Verified{Session: sess}
 	if err := sfcheck.CheckInstance(sess, d); err != nil {
-		p := Problem{Field: profile.FieldMyDomain, Message: err.Error(), Blocking: true}
+		p := Problem{Field: field.MyDomain, Message: err.Error(), Blocking: true}
 		var ie *sfcheck.InstanceError
 		if errors.As(err, &ie) {
 			p.Suggestion = "https://" + ie.InstanceHost
@@ -133,7 +135,7 @@ func (sv *Services) VerifySalesforce(ctx context.Context, s Setup) (_ *Verified,
 	case err != nil:
 		v.Problems = append(v.Problems, Problem{Message: "The login worked, but the user's details could not be read: " + err.Error()})
 	case !id.Active:
-		v.Problems = append(v.Problems, Problem{Field: profile.FieldUsername, Blocking: true,
+		v.Problems = append(v.Problems, Problem{Field: field.Username, Blocking: true,
 			Message: fmt.Sprintf("The user %s is inactive.", id.Username),
 			Remedy:  "Activate the integration user in Setup → Users, or use another user."})
 	default:
@@ -146,9 +148,9 @@ func (sv *Services) VerifySalesforce(ctx context.Context, s Setup) (_ *Verified,
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
 	case err != nil:
-		v.Problems = append(v.Problems, Problem{Field: profile.FieldMyDomain, Message: "The Apex endpoint could not be checked: " + err.Error()})
+		v.Problems = append(v.Problems, Problem{Field: field.MyDomain, Message: "The Apex endpoint could not be checked: " + err.Error()})
 	case !probe.OK:
-		v.Problems = append(v.Problems, Problem{Field: profile.FieldMyDomain, Message: probe.Finding, Remedy: probe.Remedy, Blocking: true})
+		v.Problems = append(v.Problems, Problem{Field: field.MyDomain, Message: probe.Finding, Remedy: probe.Remedy, Blocking: true})
 	}
 	v.Probe = probe
 	return v, nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -51,24 +52,34 @@ func (id ID) Title() string { return titles[id] }
 
 // Field names one value of the setup; the strings are shared with profile and
 // sfcheck.
-type Field = profile.Field
+type Field = field.Field
 
 // Fields of each input step, in the order the screen asks for them.
-var stepFields = map[ID][]Field{
-	Environment:  {profile.FieldEnvironment, profile.FieldTokenEndpoint},
-	MyDomain:     {profile.FieldMyDomain},
-	Auth:         {profile.FieldAuth},
-	ConnectedApp: {profile.FieldClientID, profile.FieldClientSecret},
-	User:         {profile.FieldUsername, profile.FieldPassword, profile.FieldSecurityToken},
-	DRKey:        {profile.FieldDRAPIKey},
-	Events:       {profile.FieldEvents},
+var stepFields = map[ID][]field.Field{
+	Environment:  {field.Environment, field.TokenEndpoint},
+	MyDomain:     {field.MyDomain},
+	Auth:         {field.Auth},
+	ConnectedApp: {field.ClientID, field.ClientSecret},
+	User:         {field.Username, field.Password, field.SecurityToken},
+	DRKey:        {field.DRAPIKey},
+	Events:       {field.Events},
 }
 
 // FieldsOf returns the fields step id asks for.
-func FieldsOf(id ID) []Field { return stepFields[id] }
+func FieldsOf(id ID) []field.Field { return stepFields[id] }
+
+// SalesforceFields are the values the Salesforce steps ask for, those that
+// make a run about a Salesforce setup rather than a Digital River key alone.
+func SalesforceFields() []field.Field {
+	var out []field.Field
+	for _, id := range []ID{Environment, MyDomain, Auth, ConnectedApp, User} {
+		out = append(out, stepFields[id]...)
+	}
+	return out
+}
 
 // StepOf returns the step that asks for f.
-func StepOf(f Field) ID {
+func StepOf(f field.Field) ID {
 	for id, fs := range stepFields {
 		if slices.Contains(fs, f) {
 			return id
@@ -287,12 +298,109 @@ func (s Setup) Spec() drapi.Spec {
 // credentials flow the password and token are left out, so saving removes any
 // stored from an earlier password-flow setup.
 func (s Setup) Secrets() profile.Secrets {
-	sec := profile.Secrets{ClientSecret: s.ClientSecret, DRAPIKey: s.DRAPIKey}
-	if s.Auth != sfcheck.FlowClientCredentials {
-		sec.Password = s.Password
-		sec.SecurityToken = s.SecurityToken
+	sec := profile.Secrets{}
+	for _, f := range field.All() {
+		if f.Secret() && s.Uses(f) && s.Value(f) != "" {
+			sec[f] = secret.Value(s.Value(f))
+		}
 	}
 	return sec
+}
+
+// Value is f's answer as the admin gave it: the environment as chosen, the
+// token endpoint only when one was given as a URL, a secret revealed, the
+// event types comma-separated.
+func (s Setup) Value(f field.Field) string {
+	switch f {
+	case field.Environment:
+		return string(s.Environment)
+	case field.TokenEndpoint:
+		return s.TokenEndpoint
+	case field.MyDomain:
+		return s.MyDomain
+	case field.Auth:
+		return string(s.Auth)
+	case field.ClientID:
+		return s.ClientID
+	case field.ClientSecret:
+		return s.ClientSecret.Reveal()
+	case field.Username:
+		return s.Username
+	case field.Password:
+		return s.Password.Reveal()
+	case field.SecurityToken:
+		return s.SecurityToken.Reveal()
+	case field.DRAPIKey:
+		return s.DRAPIKey.Reveal()
+	case field.Events:
+		return strings.Join(s.Events, ",")
+	}
+	return ""
+}
+
+// SetValue puts v into f as the admin typed it. An environment or method
+// that is none of the known ones is kept as given, for the checks to name;
+// a token endpoint URL is recorded as the choice it amounts to (see
+// FromSettings); event types are split at commas, trimmed and deduplicated.
+func (s *Setup) SetValue(f field.Field, v string) {
+	switch f {
+	case field.Environment:
+		if env, err := sfcheck.ParseEnvironment(v); err == nil {
+			s.Environment = env
+		} else {
+			s.Environment = sfcheck.Environment(v)
+		}
+		switch {
+		case s.Token == TokenMyDomain || s.Token == TokenCustom:
+			// The environment then only says what kind of org it is.
+		case s.Environment == sfcheck.Production || s.Environment == sfcheck.Sandbox:
+			s.Token = TokenChoice(s.Environment)
+		default:
+			s.Token = ""
+		}
+	case field.TokenEndpoint:
+		if v = strings.TrimSpace(v); v != "" {
+			s.setTokenURL(v)
+		}
+	case field.MyDomain:
+		s.MyDomain = v
+	case field.Auth:
+		if fl, err := sfcheck.ParseFlow(v); err == nil {
+			s.Auth = fl
+		} else {
+			s.Auth = sfcheck.Flow(v)
+		}
+	case field.ClientID:
+		s.ClientID = v
+	case field.ClientSecret:
+		s.ClientSecret = secret.Value(v)
+	case field.Username:
+		s.Username = v
+	case field.Password:
+		s.Password = secret.Value(v)
+	case field.SecurityToken:
+		s.SecurityToken = secret.Value(v)
+	case field.DRAPIKey:
+		s.DRAPIKey = secret.Value(v)
+	case field.Events:
+		s.Events = nil
+		for _, e := range strings.Split(v, ",") {
+			if e = strings.TrimSpace(e); e != "" && !slices.Contains(s.Events, e) {
+				s.Events = append(s.Events, e)
+			}
+		}
+	}
+}
+
+// Uses reports whether the chosen authentication uses f: the client
+// credentials flow logs in as the app's Run As user, with no username,
+// password or security token.
+func (s Setup) Uses(f field.Field) bool {
+	switch f {
+	case field.Username, field.Password, field.SecurityToken:
+		return s.Auth != sfcheck.FlowClientCredentials
+	}
+	return f.Valid()
 }
 
 // Redact registers every secret of s with r, so a debug log or an error text

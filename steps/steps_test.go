@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
 	"github.com/drsetup/drsetup/httpx"
@@ -144,7 +146,7 @@ func TestSandboxHostWithProductionIsFlaggedAndFixedByChoosingSandbox(t *testing.
 	s.MyDomain = demo.SandboxMyDomain
 	s.Username = demo.SandboxUsername
 	ps := Check(s, MyDomain)
-	i := slices.IndexFunc(ps, func(p Problem) bool { return p.Target() == profile.FieldEnvironment })
+	i := slices.IndexFunc(ps, func(p Problem) bool { return p.Target() == field.Environment })
 	if i < 0 || !ps[i].Blocking || ps[i].Suggestion != "sandbox" {
 		t.Fatalf("problems = %+v; want a blocking environment finding suggesting sandbox", ps)
 	}
@@ -170,7 +172,7 @@ func TestClientCredentialsUsesTheMyDomainTokenEndpoint(t *testing.T) {
 	if spec.OAuth.GrantType != drapi.GrantClientCredentials || spec.OAuth.UserName != "" || !spec.OAuth.Password.IsZero() {
 		t.Fatalf("client-credentials oauth block = %#v", spec.OAuth)
 	}
-	if sec := s.Secrets(); !sec.Password.IsZero() || !sec.SecurityToken.IsZero() {
+	if sec := s.Secrets(); !sec.Get(field.Password).IsZero() || !sec.Get(field.SecurityToken).IsZero() {
 		t.Fatal("client credentials saves no password or token")
 	}
 }
@@ -200,7 +202,7 @@ func TestValidateListsEveryProblemOnce(t *testing.T) {
 			fields[p.Field] = true
 		}
 	}
-	for _, f := range []Field{profile.FieldMyDomain, profile.FieldClientID, profile.FieldClientSecret, profile.FieldUsername, profile.FieldPassword, profile.FieldDRAPIKey} {
+	for _, f := range []Field{field.MyDomain, field.ClientID, field.ClientSecret, field.Username, field.Password, field.DRAPIKey} {
 		if !fields[f] {
 			t.Errorf("Validate did not report %s: %v", f, ps)
 		}
@@ -213,10 +215,10 @@ func TestValidateListsEveryProblemOnce(t *testing.T) {
 }
 
 func TestSourceNamesFlagAndVariable(t *testing.T) {
-	if got := Source(profile.FieldMyDomain); got != "--my-domain or DRSETUP_MY_DOMAIN" {
+	if got := field.MyDomain.Where(); got != "--my-domain or DRSETUP_MY_DOMAIN" {
 		t.Fatalf("Source(my_domain) = %q", got)
 	}
-	if got := Source(profile.FieldPassword); got != "DRSETUP_PASSWORD" {
+	if got := field.Password.Where(); got != "DRSETUP_PASSWORD" {
 		t.Fatalf("Source(password) = %q: secrets are never flags", got)
 	}
 }
@@ -233,8 +235,8 @@ func TestFromSettingsRecognisesTokenEndpoints(t *testing.T) {
 	}
 	for _, c := range cases {
 		var set profile.Settings
-		set.Set(profile.FieldTokenEndpoint, c.token, profile.SourceFlag)
-		set.Set(profile.FieldMyDomain, c.domain, profile.SourceFlag)
+		set.Set(field.TokenEndpoint, c.token, profile.SourceFlag)
+		set.Set(field.MyDomain, c.domain, profile.SourceFlag)
 		s := FromSettings("p", set)
 		if s.Token != c.want {
 			t.Errorf("token endpoint %s: choice %q, want %q", c.token, s.Token, c.want)
@@ -265,11 +267,11 @@ func TestHappyPathCreatesOneWebhookAndSavesAfterwards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.WebhookID != res.Webhook.ID || p.MyDomain != demo.MyDomain || p.DRMode != "test" || p.OrgID == "" || p.OrgID != res.Salesforce.OrgID {
+	if p.WebhookID != res.Webhook.ID || p.Get(field.MyDomain) != demo.MyDomain || p.DRMode != "test" || p.OrgID == "" || p.OrgID != res.Salesforce.OrgID {
 		t.Fatalf("saved profile %+v", p)
 	}
 	sec, err := w.store.LoadSecrets("default")
-	if err != nil || sec.DRAPIKey.Reveal() != demo.DRKey || sec.Password.Reveal() != demo.Password {
+	if err != nil || sec.Get(field.DRAPIKey).Reveal() != demo.DRKey || sec.Get(field.Password).Reveal() != demo.Password {
 		t.Fatalf("saved secrets wrong: %v", err)
 	}
 	if !res.SecretsSaved || res.ProfilePath == "" {
@@ -361,7 +363,7 @@ func TestWrongClientSecretPointsAtTheSecret(t *testing.T) {
 	s.ClientSecret = "wrong-secret-value"
 	_, err := w.sv.VerifySalesforce(context.Background(), s)
 	f := Explain(err)
-	if f.Field != profile.FieldClientSecret || f.Said == "" || f.Remedy == "" {
+	if f.Field != field.ClientSecret || f.Said == "" || f.Remedy == "" {
 		t.Fatalf("failure %+v", f)
 	}
 	if strings.Contains(f.Meaning+f.Remedy+f.Said, "wrong-secret-value") {
@@ -453,7 +455,7 @@ func TestResultJSONIsTheContractShape(t *testing.T) {
 func TestExplainCapitalisesAndSeparatesParts(t *testing.T) {
 	_, err := drapi.ClassifyKey(demo.DRPublicKey)
 	f := Explain(err)
-	if f.Field != profile.FieldDRAPIKey || !strings.HasPrefix(f.Meaning, "This is a Digital River public key") {
+	if f.Field != field.DRAPIKey || !strings.HasPrefix(f.Meaning, "This is a Digital River public key") {
 		t.Fatalf("failure %+v", f)
 	}
 	if Sentence("x") != "X." || Sentence("") != "" || Sentence("done.") != "Done." || Sentence("acme.lightning.force.com is wrong") != "acme.lightning.force.com is wrong." {
@@ -463,7 +465,7 @@ func TestExplainCapitalisesAndSeparatesParts(t *testing.T) {
 
 func TestExplainKeepsDigitalRiversRequestID(t *testing.T) {
 	f := Explain(&drapi.Error{Status: 401, Kind: drapi.KindUnauthorized, RequestID: "req-42"})
-	if !strings.Contains(f.Remedy, "Digital River request id req-42") || f.Field != profile.FieldDRAPIKey {
+	if !strings.Contains(f.Remedy, "Digital River request id req-42") || f.Field != field.DRAPIKey {
 		t.Fatalf("failure %+v", f)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/drsetup/drsetup/field"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/drsetup/drsetup/drapi"
@@ -56,7 +58,7 @@ func BenchmarkKeystrokeVerifyFailed(b *testing.B) {
 	d.send(gotoMsg{to: steps.VerifySalesforce})
 	v := d.w.screens[steps.VerifySalesforce].(*verify)
 	v.finish(verifyResult{err: &sfcheck.LoginError{Op: sfcheck.OpLogin, Status: 400, Code: "invalid_grant",
-		Description: "authentication failure", Kind: sfcheck.KindAuthFailure, Field: sfcheck.FieldPassword,
+		Description: "authentication failure", Kind: sfcheck.KindAuthFailure, Field: field.Password,
 		Meaning: "Salesforce gives this one answer for many causes: a wrong password; a missing or old security token; a wrong username; the username-password flow blocked in the org.",
 		Remedy:  "Read the real reason in Setup → Users → Login History."}})
 	benchKeys(b, d, keyMsg("pgdown"), keyMsg("pgup"))

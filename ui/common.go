@@ -2,8 +2,9 @@ package ui
 
 import (
 	"context"
-	"slices"
 	"strings"
+
+	"github.com/drsetup/drsetup/field"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -87,50 +88,8 @@ func (c *common) contentWidth() int {
 }
 
 // value and setValue tie a text field to its answer in the setup.
-func (c *common) value(f steps.Field) string {
-	s := c.setup
-	switch f {
-	case profile.FieldMyDomain:
-		return s.MyDomain
-	case profile.FieldTokenEndpoint:
-		return s.TokenEndpoint
-	case profile.FieldClientID:
-		return s.ClientID
-	case profile.FieldClientSecret:
-		return s.ClientSecret.Reveal()
-	case profile.FieldUsername:
-		return s.Username
-	case profile.FieldPassword:
-		return s.Password.Reveal()
-	case profile.FieldSecurityToken:
-		return s.SecurityToken.Reveal()
-	case profile.FieldDRAPIKey:
-		return s.DRAPIKey.Reveal()
-	}
-	return ""
-}
-
-func (c *common) setValue(f steps.Field, v string) {
-	s := c.setup
-	switch f {
-	case profile.FieldMyDomain:
-		s.MyDomain = v
-	case profile.FieldTokenEndpoint:
-		s.TokenEndpoint = v
-	case profile.FieldClientID:
-		s.ClientID = v
-	case profile.FieldClientSecret:
-		s.ClientSecret = secret.Value(v)
-	case profile.FieldUsername:
-		s.Username = v
-	case profile.FieldPassword:
-		s.Password = secret.Value(v)
-	case profile.FieldSecurityToken:
-		s.SecurityToken = secret.Value(v)
-	case profile.FieldDRAPIKey:
-		s.DRAPIKey = secret.Value(v)
-	}
-}
+func (c *common) value(f field.Field) string       { return c.setup.Value(f) }
+func (c *common) setValue(f field.Field, v string) { c.setup.SetValue(f, v) }
 
 // redact registers every secret typed so far with the debug log's redactor.
 // It runs when a screen is left and before each request, not per keystroke:
@@ -141,10 +100,15 @@ func (c *common) redact() { c.setup.Redact(c.redactor) }
 // quitting then asks first.
 func (c *common) typed() bool {
 	a, b := *c.setup, c.initial
-	return a.Token != b.Token || a.Environment != b.Environment || a.TokenEndpoint != b.TokenEndpoint ||
-		a.MyDomain != b.MyDomain || a.Auth != b.Auth || a.ClientID != b.ClientID ||
-		a.ClientSecret != b.ClientSecret || a.Username != b.Username || a.Password != b.Password ||
-		a.SecurityToken != b.SecurityToken || a.DRAPIKey != b.DRAPIKey || !slices.Equal(a.Events, b.Events)
+	if a.Token != b.Token {
+		return true
+	}
+	for _, f := range field.All() {
+		if a.Value(f) != b.Value(f) {
+			return true
+		}
+	}
+	return false
 }
 
 // keyMap holds every key the wizard knows. Screens pick the ones that work
@@ -195,7 +159,7 @@ type (
 	// gotoMsg opens a step's screen with field focused ("" keeps the focus).
 	gotoMsg struct {
 		to    steps.ID
-		field steps.Field
+		field field.Field
 	}
 	quitMsg struct{}
 )
@@ -203,7 +167,7 @@ type (
 func goNext() tea.Msg { return nextMsg{} }
 func goBack() tea.Msg { return backMsg{} }
 
-func goTo(f steps.Field) tea.Cmd {
+func goTo(f field.Field) tea.Cmd {
 	return func() tea.Msg { return gotoMsg{to: steps.StepOf(f), field: f} }
 }
 
@@ -356,11 +320,11 @@ func problemBlock(c *common, w int, ps []steps.Problem, acceptKey bool) string {
 func offerText(p steps.Problem, st *theme.Styles) string {
 	v := st.Code.Render(p.Suggestion)
 	switch p.Target() {
-	case profile.FieldEnvironment:
+	case field.Environment:
 		return "chooses " + v
-	case profile.FieldAuth:
+	case field.Auth:
 		return "switches to " + v
-	case profile.FieldTokenEndpoint:
+	case field.TokenEndpoint:
 		return "uses the token endpoint " + v
 	}
 	return "uses " + v

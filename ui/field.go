@@ -7,7 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/ui/theme"
 )
 
@@ -16,18 +16,18 @@ import (
 // a whole document from making every keystroke slow.
 const maxInput = 4096
 
-// field is one text input: a URL, an ID or, masked, a secret. Editing is
+// textField is one text input: a URL, an ID or, masked, a secret. Editing is
 // textinput's (keys, paste, sanitising); drawing is ours, so the real
 // terminal cursor lands exactly where the value scrolls to.
-type field struct {
-	id          steps.Field
+type textField struct {
+	id          field.Field
 	input       textinput.Model
 	secret      bool
 	placeholder string
 	scroll      int // first column of the value in view
 }
 
-func newField(id steps.Field, secret bool, placeholder string) *field {
+func newField(id field.Field, secret bool, placeholder string) *textField {
 	ti := textinput.New()
 	ti.Prompt = ""
 	ti.CharLimit = maxInput
@@ -36,24 +36,24 @@ func newField(id steps.Field, secret bool, placeholder string) *field {
 		ti.EchoMode = textinput.EchoPassword
 		ti.EchoCharacter = '*'
 	}
-	return &field{id: id, input: ti, secret: secret, placeholder: placeholder}
+	return &textField{id: id, input: ti, secret: secret, placeholder: placeholder}
 }
 
-func (f *field) value() string { return f.input.Value() }
+func (f *textField) value() string { return f.input.Value() }
 
 // setValue replaces the value and puts the cursor at its end.
-func (f *field) setValue(v string) {
+func (f *textField) setValue(v string) {
 	f.input.SetValue(v)
 	f.input.CursorEnd()
 	f.scroll = 0
 }
 
-func (f *field) focus() { f.input.Focus() }
-func (f *field) blur()  { f.input.Blur() }
+func (f *textField) focus() { f.input.Focus() }
+func (f *textField) blur()  { f.input.Blur() }
 
 // update passes a key or paste to the input. It reports whether the value
 // changed; the command is textinput's (ctrl+v reads the clipboard).
-func (f *field) update(msg tea.Msg) (bool, tea.Cmd) {
+func (f *textField) update(msg tea.Msg) (bool, tea.Cmd) {
 	if p, ok := msg.(tea.PasteMsg); ok {
 		// A copied line often brings its line break along; no value here
 		// has one, and textinput would turn it into a space.
@@ -66,7 +66,7 @@ func (f *field) update(msg tea.Msg) (bool, tea.Cmd) {
 }
 
 // shown is the value as drawn: masked for a secret.
-func (f *field) shown(s string) string {
+func (f *textField) shown(s string) string {
 	if f.secret {
 		return strings.Repeat("*", ansi.StringWidth(s))
 	}
@@ -74,7 +74,7 @@ func (f *field) shown(s string) string {
 }
 
 // cursorColumn is the cursor's column within the whole value.
-func (f *field) cursorColumn() int {
+func (f *textField) cursorColumn() int {
 	r := []rune(f.input.Value())
 	pos := min(f.input.Position(), len(r))
 	return ansi.StringWidth(f.shown(string(r[:pos])))
@@ -82,7 +82,7 @@ func (f *field) cursorColumn() int {
 
 // keepCursorInView scrolls so the cursor stays within w columns. The scroll
 // is sticky: moving the cursor back inside the view does not move it.
-func (f *field) keepCursorInView(w int) {
+func (f *textField) keepCursorInView(w int) {
 	f.scroll = viewStart(f.scroll, f.cursorColumn(), ansi.StringWidth(f.shown(f.value())), w)
 }
 
@@ -109,7 +109,7 @@ const (
 )
 
 // render draws the input line in w columns and returns the cursor's column.
-func (f *field) render(st *theme.Styles, w int, focused bool) (string, int) {
+func (f *textField) render(st *theme.Styles, w int, focused bool) (string, int) {
 	prompt := promptIn
 	vw := max(w-ansi.StringWidth(prompt), 2)
 	col := f.cursorColumn()

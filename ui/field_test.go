@@ -5,11 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drsetup/drsetup/field"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/drsetup/drsetup/drapi"
-	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/ui/theme"
 )
@@ -42,7 +43,7 @@ func TestViewStartKeepsTheCursorInView(t *testing.T) {
 
 func TestFieldMasksSecretsAndTrimsAPastedLineBreak(t *testing.T) {
 	st := theme.New(true, false)
-	f := newField(profile.FieldPassword, true, "")
+	f := newField(field.Password, true, "")
 	f.focus()
 	f.update(tea.PasteMsg{Content: "pa ss\r\n"})
 	if f.value() != "pa ss" {
@@ -56,7 +57,7 @@ func TestFieldMasksSecretsAndTrimsAPastedLineBreak(t *testing.T) {
 
 func TestFieldRenderScrollsLongValues(t *testing.T) {
 	st := theme.New(true, false)
-	f := newField(profile.FieldClientID, false, "")
+	f := newField(field.ClientID, false, "")
 	f.focus()
 	f.update(tea.PasteMsg{Content: strings.Repeat("x", 100) + "END"})
 	f.keepCursorInView(20 - len(promptIn))
@@ -133,7 +134,7 @@ func FuzzFieldRender(f *testing.F) {
 	st := theme.New(true, false)
 	f.Fuzz(func(t *testing.T, s string, width, left uint8, secret bool) {
 		w := int(width)%180 + 20
-		fl := newField(profile.FieldClientID, secret, "")
+		fl := newField(field.ClientID, secret, "")
 		fl.focus()
 		fl.update(tea.PasteMsg{Content: s})
 		for range int(left) % 50 {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
 	"github.com/drsetup/drsetup/profile"
@@ -47,11 +49,11 @@ func TestFlowPasswordHappyPathCreatesWebhookAndSavesProfile(t *testing.T) {
 		t.Errorf("result = %s %s, want created %s", r.Action, r.Webhook.ID, h.ID)
 	}
 	p, err := wd.store.Load("default")
-	if err != nil || p.WebhookID != h.ID || p.MyDomain != demo.MyDomain || p.Username != demo.Username {
+	if err != nil || p.WebhookID != h.ID || p.Get(field.MyDomain) != demo.MyDomain || p.Get(field.Username) != demo.Username {
 		t.Errorf("saved profile = %+v, %v", p, err)
 	}
 	sec, err := wd.store.LoadSecrets("default")
-	if err != nil || sec.Password.Reveal() != demo.Password || sec.DRAPIKey.Reveal() != demo.DRKey {
+	if err != nil || sec.Get(field.Password).Reveal() != demo.Password || sec.Get(field.DRAPIKey).Reveal() != demo.DRKey {
 		t.Errorf("secrets not saved in the keyring: %v", err)
 	}
 	d.requireBody("Webhook created:", h.ID, wd.store.Path("default"), "OS keyring", "drsetup doctor")
@@ -149,7 +151,7 @@ func TestFlowWrongClientSecretLeadsBackToThatFieldThenSucceeds(t *testing.T) {
 	d.keys("enter")
 	d.requireScreen(steps.ConnectedApp)
 	f := d.w.screens[steps.ConnectedApp].(*form)
-	if got := f.fields[f.focused]; got.id != profile.FieldClientSecret || got.value() != "WRONG-SECRET-1234" {
+	if got := f.fields[f.focused]; got.id != field.ClientSecret || got.value() != "WRONG-SECRET-1234" {
 		t.Fatalf("focused %q = %q; want the client secret, as typed", got.id, got.value())
 	}
 	if v := d.view(); strings.Contains(v, "WRONG-SECRET-1234") {
@@ -344,7 +346,7 @@ func TestFlowSwitchingSavedPasswordProfileToClientCredentialsUpdatesOAuthBlock(t
 		t.Errorf("oauth block = %+v", *o)
 	}
 	sec, _ := wd.store.LoadSecrets("default")
-	if !sec.Password.IsZero() {
+	if !sec.Get(field.Password).IsZero() {
 		t.Error("the password stays in the keyring after switching to client credentials")
 	}
 }
@@ -374,7 +376,7 @@ func TestFlowCtrlCMidwaySavesNothing(t *testing.T) {
 	if _, err := wd.store.Load("default"); !errors.Is(err, profile.ErrNotFound) {
 		t.Errorf("profile saved after Ctrl+C: %v", err)
 	}
-	if sec, _ := wd.store.LoadSecrets("default"); sec != (profile.Secrets{}) {
+	if sec, _ := wd.store.LoadSecrets("default"); !sec.Empty() {
 		t.Error("secrets saved after Ctrl+C")
 	}
 	if after := len(wd.srv.Webhooks("")); after != before {

@@ -4,7 +4,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/steps"
 )
 
@@ -15,7 +16,7 @@ type form struct {
 	c         *common
 	id        steps.ID
 	intro     string
-	fields    []*field
+	fields    []*textField
 	focused   int
 	problems  []steps.Problem // steps.Check of the values as they are, kept between keystrokes
 	submitted bool            // Enter was pressed on the last field: show every problem, empty values too
@@ -26,7 +27,7 @@ type form struct {
 	onSubmit func() tea.Cmd
 }
 
-func newForm(c *common, id steps.ID, intro string, fields ...*field) *form {
+func newForm(c *common, id steps.ID, intro string, fields ...*textField) *form {
 	return &form{c: c, id: id, intro: intro, fields: fields}
 }
 
@@ -60,7 +61,7 @@ func (f *form) setFocus(i int) {
 func (f *form) focusFirst() { f.setFocus(0) }
 
 // focusField puts the focus on field id, when the form has it.
-func (f *form) focusField(id steps.Field) {
+func (f *form) focusField(id field.Field) {
 	for i, fl := range f.fields {
 		if fl.id == id {
 			f.setFocus(i)
@@ -167,7 +168,7 @@ func (f *form) visible(ps []steps.Problem) []steps.Problem {
 	return out
 }
 
-func (f *form) problemsOf(id steps.Field) []steps.Problem {
+func (f *form) problemsOf(id field.Field) []steps.Problem {
 	var out []steps.Problem
 	for _, p := range f.visible(f.problems) {
 		if p.Field == id {
@@ -188,8 +189,8 @@ func (f *form) view() body {
 	}
 	for i, fl := range f.fields {
 		focused := i == f.focused
-		label := steps.Label(fl.id)
-		if fl.id == profile.FieldSecurityToken {
+		label := fl.id.Label()
+		if fl.id == field.SecurityToken {
 			label += " (may be empty)"
 		}
 		if focused {
@@ -200,7 +201,7 @@ func (f *form) view() body {
 		line, x := fl.render(st, w, focused)
 		b.addCursorLine(line, x, focused)
 		if focused {
-			b.add(hang(st.Subtle, w, "  ", steps.Help(fl.id)))
+			b.add(hang(st.Subtle, w, "  ", fl.id.Help()))
 		}
 		if ps := f.problemsOf(fl.id); len(ps) > 0 {
 			b.add(problemBlock(c, w, ps, true))
@@ -225,7 +226,7 @@ func (f *form) view() body {
 	return b.body()
 }
 
-func (f *form) has(id steps.Field) bool {
+func (f *form) has(id field.Field) bool {
 	for _, fl := range f.fields {
 		if fl.id == id {
 			return true

@@ -3,10 +3,11 @@ package ui
 import (
 	"fmt"
 
+	"github.com/drsetup/drsetup/field"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
 )
@@ -94,7 +95,7 @@ func (a *auth) view() body {
 		b.add(problemBlock(c, w, a.problems, true))
 	}
 	b.gap()
-	b.add(wrap(st.Subtle, w, steps.Help(profile.FieldAuth)))
+	b.add(wrap(st.Subtle, w, field.Auth.Help()))
 	return b.body()
 }
 

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/steps"
 )
 
@@ -9,6 +9,6 @@ import (
 func newConnectedApp(c *common) *form {
 	return newForm(c, steps.ConnectedApp,
 		`From the Connected App "Salesforce DigitalRiver Integration" (step 10 of the guide).`,
-		newField(profile.FieldClientID, false, "3MVG9…"),
-		newField(profile.FieldClientSecret, true, ""))
+		newField(field.ClientID, false, "3MVG9…"),
+		newField(field.ClientSecret, true, ""))
 }

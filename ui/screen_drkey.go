@@ -3,10 +3,11 @@ package ui
 import (
 	"context"
 
+	"github.com/drsetup/drsetup/field"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/ui/theme"
@@ -30,7 +31,7 @@ type keyResult struct {
 
 func newDRKey(c *common) *drKey {
 	d := &drKey{form: newForm(c, steps.DRKey, "",
-		newField(profile.FieldDRAPIKey, true, "sk_test_… or sk_…"))}
+		newField(field.DRAPIKey, true, "sk_test_… or sk_…"))}
 	d.onSubmit = d.check
 	return d
 }

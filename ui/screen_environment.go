@@ -4,7 +4,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
 )
@@ -69,7 +70,7 @@ func (e *environment) check() {
 		return
 	}
 	for _, p := range steps.Check(s, steps.MyDomain) {
-		if t := p.Target(); p.FixField != "" && (t == profile.FieldEnvironment || t == profile.FieldTokenEndpoint) {
+		if t := p.Target(); p.FixField != "" && (t == field.Environment || t == field.TokenEndpoint) {
 			e.problems = append(e.problems, p)
 		}
 	}
@@ -121,7 +122,7 @@ func (e *environment) view() body {
 		b.add(problemBlock(c, w, e.problems, false))
 	}
 	b.gap()
-	b.add(wrap(st.Subtle, w, steps.Help(profile.FieldEnvironment)))
+	b.add(wrap(st.Subtle, w, field.Environment.Help()))
 	return b.body()
 }
 

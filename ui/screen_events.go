@@ -5,11 +5,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/drsetup/drsetup/field"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/drsetup/drsetup/drapi"
-	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/ui/theme"
 )
@@ -140,7 +141,7 @@ func (e *events) view() body {
 		b.add(line)
 	}
 	b.gap()
-	b.add(hang(st.Subtle, w, "", steps.Help(profile.FieldEvents)))
+	b.add(hang(st.Subtle, w, "", field.Events.Help()))
 	return b.body()
 }
 

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/steps"
 )
 
@@ -11,7 +11,7 @@ import (
 // choose. Under the field: the Endpoint URL that follows.
 func newMyDomain(c *common) *form {
 	f := newForm(c, steps.MyDomain, "",
-		newField(profile.FieldMyDomain, false, "https://acme.my.salesforce.com"))
+		newField(field.MyDomain, false, "https://acme.my.salesforce.com"))
 	f.extra = func(w int) string {
 		st := c.styles
 		endpoint := c.setup.EndpointURL()

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/steps"
 )
 
@@ -11,7 +11,7 @@ import (
 func newUser(c *common) *form {
 	return newForm(c, steps.User,
 		"The user Digital River logs in as: the integration user with the permission set \"DigitalRiver Connector - Integration\".",
-		newField(profile.FieldUsername, false, "integration@acme.com"),
-		newField(profile.FieldPassword, true, ""),
-		newField(profile.FieldSecurityToken, true, ""))
+		newField(field.Username, false, "integration@acme.com"),
+		newField(field.Password, true, ""),
+		newField(field.SecurityToken, true, ""))
 }

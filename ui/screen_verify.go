@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/drsetup/drsetup/field"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -119,12 +121,12 @@ func (v *verify) key(k tea.KeyPressMsg) tea.Cmd {
 }
 
 // field is the input to change after the last attempt, if one is known.
-func (v *verify) field() steps.Field {
+func (v *verify) field() field.Field {
 	switch {
 	case v.blocked != nil:
 		return v.blocked.Field
 	case v.state == verifyFailed && v.loginErr != nil:
-		return steps.Field(v.loginErr.Field)
+		return field.Field(v.loginErr.Field)
 	case v.state == verifyOK:
 		if p, ok := v.blocking(); ok {
 			return p.Field
@@ -384,7 +386,7 @@ func indent(s string, n int) string {
 
 // shortLabel is a field's label without its explanation in parentheses:
 // "Client Secret" for "Client Secret (consumer secret)".
-func shortLabel(f steps.Field) string {
-	l, _, _ := strings.Cut(steps.Label(f), " (")
+func shortLabel(f field.Field) string {
+	l, _, _ := strings.Cut(f.Label(), " (")
 	return l
 }

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/steps"
 )
 
@@ -28,7 +29,7 @@ const (
 func newWelcome(c *common) *welcome {
 	w := &welcome{c: c, applied: choiceReconfigure}
 	if p := c.existing; p != nil {
-		where := p.MyDomain
+		where := p.Get(field.MyDomain)
 		if where == "" {
 			where = "no My Domain saved"
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -39,7 +40,7 @@ func TestWelcomeWithSavedProfileOffersReconfigureOrNewSetup(t *testing.T) {
 	saved := steps.Defaults("acme")
 	saved.MyDomain, saved.ClientID, saved.Username = demo.MyDomain, demo.ClientID, demo.Username
 	saved.Password = secret.Value(demo.Password)
-	d := newDriver(t, WizardOptions{Initial: saved, Existing: &profile.Profile{Name: "acme", MyDomain: demo.MyDomain}})
+	d := newDriver(t, WizardOptions{Initial: saved, Existing: &profile.Profile{Name: "acme", Values: profile.Values{field.MyDomain: demo.MyDomain}}})
 	d.requireBody(`Reconfigure "acme"`, "Start a new setup", "replaced once the new webhook is registered")
 
 	d.keys("down", "enter")

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/drsetup/drsetup/field"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -109,7 +111,7 @@ type screen interface {
 // first; going back it keeps the focus it had; a jump back from a failed
 // login focuses the field at fault.
 type focuser interface {
-	focusField(steps.Field)
+	focusField(field.Field)
 	focusFirst()
 }
 
@@ -300,7 +302,7 @@ func (w *wizard) quit(confirmed bool) tea.Cmd {
 }
 
 // open makes step to the current screen, with field focused when given.
-func (w *wizard) open(to steps.ID, field steps.Field, forward bool) tea.Cmd {
+func (w *wizard) open(to steps.ID, field field.Field, forward bool) tea.Cmd {
 	c := w.c
 	c.cancelRequest()
 	c.redact()

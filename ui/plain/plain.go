@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/drsetup/drsetup/field"
+
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
@@ -196,7 +198,7 @@ func (r *run) all() (*steps.Result, error) {
 	}
 	r.say("Answer each question and press Enter. Enter alone keeps the value shown in brackets. Type q to quit; nothing is saved until the webhook is registered.")
 	if p := r.o.Existing; p != nil {
-		keep, err := r.yesNo(fmt.Sprintf("A saved setup %q exists for %s. Reconfigure it, keeping its values as defaults?", p.Name, orNone(p.MyDomain)), true)
+		keep, err := r.yesNo(fmt.Sprintf("A saved setup %q exists for %s. Reconfigure it, keeping its values as defaults?", p.Name, orNone(p.Get(field.MyDomain))), true)
 		if err != nil {
 			return nil, err
 		}
@@ -245,7 +247,7 @@ func (r *run) heading(id steps.ID) {
 
 func (r *run) environment() (steps.ID, error) {
 	r.heading(steps.Environment)
-	r.say("%s", steps.Help(profile.FieldEnvironment))
+	r.say("%s", field.Environment.Help())
 	opts := []string{
 		"Production (" + sfcheck.ProductionTokenURL + ")",
 		"Sandbox (" + sfcheck.SandboxTokenURL + ")",
@@ -269,7 +271,7 @@ func (r *run) environment() (steps.ID, error) {
 
 func (r *run) myDomain() (steps.ID, error) {
 	r.heading(steps.MyDomain)
-	r.say("%s", steps.Help(profile.FieldMyDomain))
+	r.say("%s", field.MyDomain.Help())
 	for {
 		v, err := r.ask(fmt.Sprintf("My Domain URL%s:", current(r.s.MyDomain)))
 		if err != nil {
@@ -299,7 +301,7 @@ func (r *run) settle(id steps.ID) (bool, error) {
 		}
 		r.say("Problem: %s", p)
 		if p.Suggestion != "" {
-			use, err := r.yesNo(fmt.Sprintf("Use %s for %s instead?", p.Suggestion, strings.ToLower(steps.Label(p.Target()))), true)
+			use, err := r.yesNo(fmt.Sprintf("Use %s for %s instead?", p.Suggestion, strings.ToLower(p.Target().Label())), true)
 			if err != nil {
 				return false, err
 			}
@@ -307,7 +309,7 @@ func (r *run) settle(id steps.ID) (bool, error) {
 				return r.settle(id)
 			}
 		}
-		if p.Target() == profile.FieldEnvironment || p.Target() == profile.FieldTokenEndpoint {
+		if p.Target() == field.Environment || p.Target() == field.TokenEndpoint {
 			if _, err := r.environment(); err != nil {
 				return false, err
 			}
@@ -320,7 +322,7 @@ func (r *run) settle(id steps.ID) (bool, error) {
 
 func (r *run) auth() (steps.ID, error) {
 	r.heading(steps.Auth)
-	r.say("%s", steps.Help(profile.FieldAuth))
+	r.say("%s", field.Auth.Help())
 	flows := []sfcheck.Flow{sfcheck.FlowPassword, sfcheck.FlowClientCredentials}
 	def := max(slices.Index(flows, r.s.Auth), 0)
 	i, err := r.choose("How should Digital River log in to Salesforce?", []string{
@@ -345,7 +347,7 @@ func (r *run) auth() (steps.ID, error) {
 func (r *run) fields(id steps.ID) (steps.ID, error) {
 	r.heading(id)
 	for _, f := range steps.FieldsOf(id) {
-		r.say("%s", steps.Help(f))
+		r.say("%s", f.Help())
 		for {
 			if err := r.askField(f); err != nil {
 				return 0, err
@@ -360,15 +362,15 @@ func (r *run) fields(id steps.ID) (steps.ID, error) {
 	return r.s.Next(id), nil
 }
 
-func (r *run) askField(f steps.Field) error {
-	label := steps.Label(f)
-	if profile.IsSecret(f) {
-		cur := r.secretOf(f)
+func (r *run) askField(f field.Field) error {
+	label := f.Label()
+	cur := r.s.Value(f)
+	if f.Secret() {
 		keep := ""
-		if !cur.IsZero() {
+		if cur != "" {
 			keep = ", Enter keeps the saved one"
 		}
-		if f == profile.FieldSecurityToken && cur.IsZero() {
+		if f == field.SecurityToken && cur == "" {
 			keep = ", Enter for none"
 		}
 		v, err := r.askSecret(fmt.Sprintf("%s (typing is hidden%s):", label, keep))
@@ -376,51 +378,18 @@ func (r *run) askField(f steps.Field) error {
 			return err
 		}
 		if v != "" {
-			r.setSecret(f, secret.Value(v))
+			r.s.SetValue(f, v)
 		}
 		return nil
 	}
-	cur := map[steps.Field]string{profile.FieldClientID: r.s.ClientID, profile.FieldUsername: r.s.Username}[f]
 	v, err := r.ask(fmt.Sprintf("%s%s:", label, current(cur)))
 	if err != nil {
 		return err
 	}
 	if v = strings.TrimSpace(v); v != "" {
-		switch f {
-		case profile.FieldClientID:
-			r.s.ClientID = v
-		case profile.FieldUsername:
-			r.s.Username = v
-		}
+		r.s.SetValue(f, v)
 	}
 	return nil
-}
-
-func (r *run) secretOf(f steps.Field) secret.Value {
-	switch f {
-	case profile.FieldClientSecret:
-		return r.s.ClientSecret
-	case profile.FieldPassword:
-		return r.s.Password
-	case profile.FieldSecurityToken:
-		return r.s.SecurityToken
-	case profile.FieldDRAPIKey:
-		return r.s.DRAPIKey
-	}
-	return ""
-}
-
-func (r *run) setSecret(f steps.Field, v secret.Value) {
-	switch f {
-	case profile.FieldClientSecret:
-		r.s.ClientSecret = v
-	case profile.FieldPassword:
-		r.s.Password = v
-	case profile.FieldSecurityToken:
-		r.s.SecurityToken = v
-	case profile.FieldDRAPIKey:
-		r.s.DRAPIKey = v
-	}
 }
 
 // report says each problem on a line, as a note or a problem.
@@ -484,7 +453,7 @@ func (r *run) verify() (steps.ID, error) {
 	if steps.Blocking(v.Problems) {
 		p := v.Problems[slices.IndexFunc(v.Problems, func(p steps.Problem) bool { return p.Blocking })]
 		if p.Suggestion != "" {
-			use, err := r.yesNo(fmt.Sprintf("Use %s for %s instead?", p.Suggestion, strings.ToLower(steps.Label(p.Target()))), true)
+			use, err := r.yesNo(fmt.Sprintf("Use %s for %s instead?", p.Suggestion, strings.ToLower(p.Target().Label())), true)
 			if err != nil {
 				return 0, err
 			}
@@ -509,7 +478,7 @@ func (r *run) failed(err error, at steps.ID) (steps.ID, error) {
 
 // fixStep asks whether to go back to the step of the value most likely
 // wrong, to try again, or to quit.
-func (r *run) fixStep(f steps.Field, at steps.ID, err error) (steps.ID, error) {
+func (r *run) fixStep(f field.Field, at steps.ID, err error) (steps.ID, error) {
 	if err != nil {
 		return 0, err
 	}
@@ -517,7 +486,7 @@ func (r *run) fixStep(f steps.Field, at steps.ID, err error) (steps.ID, error) {
 	targets := []steps.ID{at, -1}
 	if f != "" {
 		id := steps.StepOf(f)
-		opts = append([]string{fmt.Sprintf("Change the %s (step %s)", strings.ToLower(steps.Label(f)), id.Title())}, opts...)
+		opts = append([]string{fmt.Sprintf("Change the %s (step %s)", strings.ToLower(f.Label()), id.Title())}, opts...)
 		targets = append([]steps.ID{id}, targets...)
 	}
 	i, err := r.choose("What now?", opts, 0)
@@ -535,9 +504,9 @@ func (r *run) fixStep(f steps.Field, at steps.ID, err error) (steps.ID, error) {
 
 func (r *run) key() (steps.ID, error) {
 	r.heading(steps.DRKey)
-	r.say("%s", steps.Help(profile.FieldDRAPIKey))
+	r.say("%s", field.DRAPIKey.Help())
 	for {
-		if err := r.askField(profile.FieldDRAPIKey); err != nil {
+		if err := r.askField(field.DRAPIKey); err != nil {
 			return 0, err
 		}
 		ps := steps.Check(r.s, steps.DRKey)
@@ -570,7 +539,7 @@ func (r *run) key() (steps.ID, error) {
 
 func (r *run) events() (steps.ID, error) {
 	r.heading(steps.Events)
-	r.say("%s", steps.Help(profile.FieldEvents))
+	r.say("%s", field.Events.Help())
 	r.say("Selected: %s.", strings.Join(r.s.Events, ", "))
 	for {
 		keep, err := r.yesNo("Keep these event types?", true)

@@ -1,0 +1,90 @@
+package steps
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/sfcheck"
+)
+
+// GivenAs names where a run's value of f came from when the user gave it
+// for this run: its flag or its variable; "" when it came from the profile,
+// the keyring or a default.
+func GivenAs(set profile.Settings, f field.Field) string {
+	switch set.Source(f) {
+	case profile.SourceFlag:
+		return f.Flag()
+	case profile.SourceEnv:
+		return f.EnvVar()
+	}
+	return ""
+}
+
+// CheckGiven refuses, one line per value, an environment or authentication
+// method given on the command line or in a variable that is none of the
+// known ones, and unknown event types: a support engineer's typo should not
+// read as a broken setup. Values from a saved profile are left to the
+// checks, which report them as findings.
+func CheckGiven(set profile.Settings) []string {
+	var bad []string
+	given := func(f field.Field) (string, string, bool) {
+		from := GivenAs(set, f)
+		return strings.TrimSpace(set.Get(f)), from, from != ""
+	}
+	if v, from, ok := given(field.Environment); ok {
+		if _, err := sfcheck.ParseEnvironment(v); err != nil {
+			bad = append(bad, fmt.Sprintf("%s: %s", from, err))
+		}
+	}
+	if v, from, ok := given(field.Auth); ok {
+		if _, err := sfcheck.ParseFlow(v); err != nil {
+			bad = append(bad, fmt.Sprintf("%s: %s", from, err))
+		}
+	}
+	if v, from, ok := given(field.Events); ok {
+		var unknown []string
+		for _, e := range strings.Split(v, ",") {
+			if e = strings.TrimSpace(e); e != "" && !drapi.IsKnownEvent(e) {
+				unknown = append(unknown, e)
+			}
+		}
+		if len(unknown) > 0 {
+			bad = append(bad, fmt.Sprintf("%s: unknown event type %s; the app handles %s", from, strings.Join(unknown, ", "), strings.Join(drapi.AppEvents, ", ")))
+		}
+	}
+	return bad
+}
+
+// Ignored names the values given for this run (flags or variables) that the
+// chosen authentication does not use: with client credentials Digital River
+// logs in as the app's Run As user, so a username, password or security
+// token given is ignored. The note is the caller's to print.
+func Ignored(set profile.Settings) []string {
+	s := FromSettings("", set)
+	if s.Auth != sfcheck.FlowClientCredentials {
+		return nil
+	}
+	var out []string
+	for _, f := range field.All() {
+		if from := GivenAs(set, f); from != "" && !s.Uses(f) {
+			out = append(out, from)
+		}
+	}
+	return out
+}
+
+// IgnoredNote is the note about Ignored values, or "".
+func IgnoredNote(set profile.Settings) string {
+	ignored := Ignored(set)
+	if len(ignored) == 0 {
+		return ""
+	}
+	verb := " is"
+	if len(ignored) > 1 {
+		verb = " are"
+	}
+	return fmt.Sprintf("Note: %s%s ignored: with client credentials Digital River logs in as the connected app's Run As user.", strings.Join(ignored, ", "), verb)
+}
