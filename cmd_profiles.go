@@ -11,6 +11,7 @@ import (
 
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/text"
 )
 
 func newProfilesCmd(f *factory) *cobra.Command {
@@ -64,7 +65,7 @@ func runProfilesList(f *factory) error {
 			if p.Name == f.Global.profile {
 				current = "*"
 			}
-			org := orDash(profileHost(p.Get(field.MyDomain)))
+			org := text.Or(profileHost(p.Get(field.MyDomain)), "-")
 			if p.OrgID != "" {
 				org += " (" + p.OrgID + ")"
 			}
@@ -72,7 +73,7 @@ func runProfilesList(f *factory) error {
 			if !p.LastSetup.IsZero() {
 				last = p.LastSetup.Local().Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\n", current, p.Name, org, orDash(p.Get(field.Environment)), last)
+			fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\n", current, p.Name, org, text.Or(p.Get(field.Environment), "-"), last)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -123,7 +124,7 @@ func runProfilesDelete(f *factory, name string) error {
 		msg = fmt.Sprintf("Deleted profile %q: it had no settings file", name)
 	}
 	if held := secretNames(secrets); secErr == nil && len(held) > 0 {
-		msg += fmt.Sprintf(" and its %s from the keyring (service %q).", joinWords(held), profile.KeyringService)
+		msg += fmt.Sprintf(" and its %s from the keyring (service %q).", text.JoinAnd(held), profile.KeyringService)
 	} else {
 		msg += fmt.Sprintf("; the keyring held no secret for it (service %q).", profile.KeyringService)
 	}
@@ -140,14 +141,6 @@ func secretNames(s profile.Secrets) []string {
 		}
 	}
 	return out
-}
-
-// joinWords joins "a", "b" and "c" as "a, b and c".
-func joinWords(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
 // profileHost is the host of a saved My Domain URL.

@@ -14,6 +14,7 @@ import (
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
 	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui"
 	"github.com/drsetup/drsetup/ui/plain"
 	"github.com/drsetup/drsetup/ui/theme"
@@ -92,7 +93,7 @@ func runSetup(ctx context.Context, f *factory, cmd *cobra.Command, o *setupOptio
 		return fmt.Errorf("%w; drsetup will not overwrite it: fix the file, or remove the profile with drsetup profiles delete %s", rs.ProfileErr, rs.Name)
 	}
 	if rs.KeyringErr != nil {
-		fmt.Fprintf(f.IO.ErrOut, "Note: the saved secrets could not be read: %s\n", steps.Sentence(rs.KeyringErr.Error()))
+		fmt.Fprintf(f.IO.ErrOut, "Note: the saved secrets could not be read: %s\n", text.Sentence(rs.KeyringErr.Error()))
 	}
 	s := steps.FromSettings(rs.Name, rs.Settings)
 	s.AllowAnyHost = f.Global.allowAnyHost

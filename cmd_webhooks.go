@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/text"
 
 	"github.com/spf13/cobra"
 
@@ -140,14 +141,7 @@ func writeWebhookTable(w io.Writer, rows []webhookRow) error {
 		if !r.CreatedTime.IsZero() {
 			created = r.CreatedTime.UTC().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, orDash(r.Address), enabled, r.TransportType, orDash(r.GrantType), r.TypeCount, created)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, text.Or(r.Address, "-"), enabled, r.TransportType, text.Or(r.GrantType, "-"), r.TypeCount, created)
 	}
 	return tw.Flush()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/text"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/secret"
@@ -100,10 +101,10 @@ func (r *run) checkKey(ctx context.Context) ([]drapi.Webhook, bool) {
 		if err != nil {
 			var ke *drapi.KeyError
 			if errors.As(err, &ke) {
-				return Result{Status: Fail, Summary: steps.Sentence(err.Error()),
+				return Result{Status: Fail, Summary: text.Sentence(err.Error()),
 					Remedy: "Set DRSETUP_DR_API_KEY to the secret key, or save it with drsetup setup" + profileArg(r.o.Profile) + "."}
 			}
-			return Result{Status: Fail, Summary: steps.Sentence(err.Error()),
+			return Result{Status: Fail, Summary: text.Sentence(err.Error()),
 				Remedy: "Check --dr-api-url (or DRSETUP_DR_API_URL); the Digital River API is " + drapi.DefaultBaseURL + "."}
 		}
 		r.mu.Lock()
@@ -115,7 +116,7 @@ func (r *run) checkKey(ctx context.Context) ([]drapi.Webhook, bool) {
 			}
 			all = append(all, w)
 		}
-		sum := fmt.Sprintf("The %s key %s works: it sees %d webhook%s.", c.Mode(), secret.Mask(key), len(all), plural(len(all)))
+		sum := fmt.Sprintf("The %s key %s works: it sees %d webhook%s.", c.Mode(), secret.Mask(key), len(all), text.S(len(all)))
 		var warns, remedies []string
 		if p := r.o.Saved; p != nil && p.DRMode != "" && p.DRMode != string(c.Mode()) {
 			warns = append(warns, fmt.Sprintf("Profile %q was set up with a %s key: test and live keys see different webhooks.", r.o.Profile, p.DRMode))
@@ -162,7 +163,7 @@ func drFailure(err error) Result {
 		return Result{Status: Fail, Summary: "Digital River did not answer within the check's time limit.",
 			Remedy: "Check the network connection to " + drapi.DefaultBaseURL + ", or HTTPS_PROXY behind a corporate proxy, and run doctor again."}
 	}
-	return Result{Status: Fail, Summary: steps.Sentence(err.Error()), Remedy: "Run doctor again; if it keeps failing, run it with --debug-log FILE and send the file to support."}
+	return Result{Status: Fail, Summary: text.Sentence(err.Error()), Remedy: "Run doctor again; if it keeps failing, run it with --debug-log FILE and send the file to support."}
 }
 
 // checkExists picks the webhooks to examine: the org's (also under a wrong
@@ -176,7 +177,7 @@ func (r *run) checkExists(ctx context.Context, all []drapi.Webhook) []drapi.Webh
 			selected = filter(all, isApp)
 			if len(selected) == 0 {
 				return Result{Status: Fail,
-					Summary: fmt.Sprintf("None of the key's %d webhook%s is addressed to the Digital River app's endpoint, https://<My Domain>%s: Digital River sends no Salesforce org any event.", len(all), plural(len(all)), sfcheck.ApexPath),
+					Summary: fmt.Sprintf("None of the key's %d webhook%s is addressed to the Digital River app's endpoint, https://<My Domain>%s: Digital River sends no Salesforce org any event.", len(all), text.S(len(all)), sfcheck.ApexPath),
 					Remedy:  "Run drsetup setup to register the webhook. Test and live keys see different webhooks: check with the other mode's key too."}
 			}
 			orgs := map[string]bool{}
@@ -184,7 +185,7 @@ func (r *run) checkExists(ctx context.Context, all []drapi.Webhook) []drapi.Webh
 				orgs[orgKey(w)] = true
 			}
 			return Result{Status: Pass, Summary: fmt.Sprintf("%d of the key's %d webhooks %s addressed to the app's endpoint, for %d org%s: each is checked below.",
-				len(selected), len(all), isAre(len(selected)), len(orgs), plural(len(orgs)))}
+				len(selected), len(all), text.IsAre(len(selected)), len(orgs), text.S(len(orgs)))}
 		}
 
 		d, ok := r.domain.wait(cctx)
@@ -222,9 +223,9 @@ func (r *run) checkExists(ctx context.Context, all []drapi.Webhook) []drapi.Webh
 		for i, w := range selected {
 			ids[i] = w.ID
 		}
-		sum := fmt.Sprintf("Webhook %s points at %s.", joinAnd(ids), target)
+		sum := fmt.Sprintf("Webhook %s points at %s.", text.JoinAnd(ids), target)
 		if len(selected) > 1 {
-			sum = fmt.Sprintf("%d webhooks point at %s: %s.", len(selected), target, joinAnd(ids))
+			sum = fmt.Sprintf("%d webhooks point at %s: %s.", len(selected), target, text.JoinAnd(ids))
 		}
 		if wantID != "" && !slices.Contains(ids, wantID) {
 			return Result{Status: Warn,
@@ -351,7 +352,7 @@ func (r *run) oauthResult(ctx context.Context, w drapi.Webhook, a sfcheck.Endpoi
 	flow, flowOK := flowOf(o.GrantType)
 	switch norm, _, err := sfcheck.CheckTokenEndpoint(o.TokenEndPoint, r.o.AllowAnyHost); {
 	case err != nil:
-		fails = append(fails, "The stored token endpoint cannot be used: "+steps.Sentence(err.Error()))
+		fails = append(fails, "The stored token endpoint cannot be used: "+text.Sentence(err.Error()))
 		var te *sfcheck.TokenEndpointError
 		if errors.As(err, &te) && te.Corrected != "" {
 			remedies = append(remedies, fmt.Sprintf("Set the token endpoint to %s.", te.Corrected))
@@ -406,7 +407,7 @@ func (r *run) oauthResult(ctx context.Context, w drapi.Webhook, a sfcheck.Endpoi
 	if len(notCompared) > 0 && r.mode == ModeProfile {
 		// A profile has its secrets: without them the stale-password case
 		// goes unseen.
-		warns = append(warns, fmt.Sprintf("Not compared with the profile's, which the run does not have: %s.", joinAnd(notCompared)))
+		warns = append(warns, fmt.Sprintf("Not compared with the profile's, which the run does not have: %s.", text.JoinAnd(notCompared)))
 		remedies = append(remedies, "Make the keyring reachable (see keyring), or set DRSETUP_CLIENT_SECRET and DRSETUP_PASSWORD for this run.")
 		notCompared = nil
 	}
@@ -420,7 +421,7 @@ func (r *run) oauthResult(ctx context.Context, w drapi.Webhook, a sfcheck.Endpoi
 		res = Result{Status: Pass, Summary: r.storedSummary(w, flow, r.mode != ModeKeyOnly)}
 	}
 	if len(notCompared) > 0 {
-		res.Summary += fmt.Sprintf(" Not compared, as they were not given: %s.", joinAnd(notCompared))
+		res.Summary += fmt.Sprintf(" Not compared, as they were not given: %s.", text.JoinAnd(notCompared))
 	}
 	if res.Status != Pass {
 		remedies = append(remedies, fmt.Sprintf("Run drsetup setup%s: it updates the login settings stored in the webhook (or edit them in the %s page of the webhook).", r.setupArgs(), webhookPage))
@@ -537,7 +538,7 @@ func (r *run) describeDiffs(diffs []storedDiff, runWorks bool) string {
 			parts = append(parts, name)
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s (Digital River has %s, the run %s)", name, orNone(d.from), orNone(d.to)))
+		parts = append(parts, fmt.Sprintf("%s (Digital River has %s, the run %s)", name, text.Or(d.from, "none"), text.Or(d.to, "none")))
 	}
 	return fmt.Sprintf("The login settings stored at Digital River differ from %s: %s. %s", whose, strings.Join(parts, "; "), consequence)
 }
@@ -558,13 +559,6 @@ func storedFieldName(field string) string {
 		return "grant type"
 	}
 	return field
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
 }
 
 // flowOf maps a webhook's grant type to the Salesforce flow it makes.
@@ -610,15 +604,15 @@ func (r *run) eventsResult(w drapi.Webhook) Result {
 	status := Pass
 	if len(missing) > 0 {
 		status = Fail
-		sums = append(sums, fmt.Sprintf("Digital River does not send %s: orders that reach %s never update in Salesforce.", joinAnd(missing), thoseStates(len(missing))))
+		sums = append(sums, fmt.Sprintf("Digital River does not send %s: orders that reach %s never update in Salesforce.", text.JoinAnd(missing), thoseStates(len(missing))))
 	}
 	if len(leftOut) > 0 {
 		status = worse(status, Warn)
-		sums = append(sums, fmt.Sprintf("Left out, as the run's event list says: %s.", joinAnd(leftOut)))
+		sums = append(sums, fmt.Sprintf("Left out, as the run's event list says: %s.", text.JoinAnd(leftOut)))
 	}
 	if len(extra) > 0 {
 		status = worse(status, Warn)
-		sums = append(sums, fmt.Sprintf("It also subscribes to %s, which the app does not handle: Salesforce stores each as an error record and emails the admin.", joinAnd(extra)))
+		sums = append(sums, fmt.Sprintf("It also subscribes to %s, which the app does not handle: Salesforce stores each as an error record and emails the admin.", text.JoinAnd(extra)))
 		fix += " Untick the event types the app does not handle."
 	}
 	if status == Pass {
@@ -668,21 +662,14 @@ func duplicatesResult(w drapi.Webhook, all []drapi.Webhook) Result {
 	case len(enabled) > 0:
 		n := len(enabled) + 1
 		return Result{Status: Fail,
-			Summary: fmt.Sprintf("Webhook %s also point%s at %s: Digital River delivers every event to each, so the app receives each order event %s.", joinAnd(enabled), singularS(len(enabled)), key, times(n)),
+			Summary: fmt.Sprintf("Webhook %s also point%s at %s: Digital River delivers every event to each, so the app receives each order event %s.", text.JoinAnd(enabled), text.VerbS(len(enabled)), key, text.Times(n)),
 			Remedy:  fmt.Sprintf("Keep one and delete the others in the %s; drsetup setup then updates the one left instead of adding another.", webhookPage)}
 	case len(disabled) > 0:
 		return Result{Status: Warn,
-			Summary: fmt.Sprintf("Disabled webhook %s also point%s at %s; it sends nothing now, but enabled again, each event would arrive twice.", joinAnd(disabled), singularS(len(disabled)), key),
+			Summary: fmt.Sprintf("Disabled webhook %s also point%s at %s; it sends nothing now, but enabled again, each event would arrive twice.", text.JoinAnd(disabled), text.VerbS(len(disabled)), key),
 			Remedy:  fmt.Sprintf("Delete it in the %s.", webhookPage)}
 	}
 	return Result{Status: Pass, Summary: fmt.Sprintf("No other webhook of this key points at %s.", key)}
-}
-
-func times(n int) string {
-	if n == 2 {
-		return "twice"
-	}
-	return fmt.Sprintf("%d times", n)
 }
 
 // replay makes the login Digital River makes with the settings stored in w,
@@ -779,7 +766,7 @@ func (r *run) staleLogin(ctx context.Context, w drapi.Webhook, err error, shared
 	}
 	return Result{Status: Fail, Hop: HopToken,
 		Summary: fmt.Sprintf("Salesforce refused the login stored in this webhook (%s: %s), while %s works (sf_login): the stored %s %s out of date (see webhook_oauth).",
-			le.Code, le.Description, whose, joinAnd(names), isAre(len(names))),
+			le.Code, le.Description, whose, text.JoinAnd(names), text.IsAre(len(names))),
 		Remedy: fmt.Sprintf("Run drsetup setup%s to store the working login in the webhook. Until then every delivery fails, and each refused login counts towards locking the user out.", r.setupArgs()),
 	}, true
 }
@@ -792,25 +779,4 @@ func filter(ws []drapi.Webhook, keep func(drapi.Webhook) bool) []drapi.Webhook {
 		}
 	}
 	return out
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
-func singularS(n int) string {
-	if n == 1 {
-		return "s"
-	}
-	return ""
-}
-
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
 }

@@ -8,10 +8,10 @@ import (
 	"sync"
 
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/text"
 
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
-	"github.com/drsetup/drsetup/steps"
 )
 
 // local makes the checks that need no network: the profile and the keyring.
@@ -38,7 +38,7 @@ func (r *run) profileResult() Result {
 				res.Remedy = "Check the file's owner and permissions."
 			}
 		} else {
-			res.Summary = steps.Sentence(err.Error())
+			res.Summary = text.Sentence(err.Error())
 			res.Remedy = fmt.Sprintf("Fix the profile file, or delete it with drsetup profiles delete %s.", name)
 		}
 		res.Summary += " " + r.carryOn()
@@ -68,7 +68,7 @@ func (r *run) profileResult() Result {
 	}
 	if len(lacks) > 0 {
 		return Result{Status: Warn,
-			Summary: sum + fmt.Sprintf(" It lacks %s, which drsetup setup always saves: it was written by hand, or by a setup that did not finish.", joinAnd(lacks)),
+			Summary: sum + fmt.Sprintf(" It lacks %s, which drsetup setup always saves: it was written by hand, or by a setup that did not finish.", text.JoinAnd(lacks)),
 			Remedy:  fmt.Sprintf("Run drsetup setup%s to complete it.", profileArg(name))}
 	}
 	return Result{Status: Pass, Summary: sum}
@@ -120,7 +120,7 @@ func (r *run) keyringResult() Result {
 	}
 	var b strings.Builder
 	if len(stored) > 0 {
-		fmt.Fprintf(&b, "The keyring holds the profile's %s.", joinAnd(stored))
+		fmt.Fprintf(&b, "The keyring holds the profile's %s.", text.JoinAnd(stored))
 	} else {
 		b.WriteString("The keyring holds no secret of this profile.")
 	}
@@ -128,7 +128,7 @@ func (r *run) keyringResult() Result {
 		fmt.Fprintf(&b, " Given for this run instead: %s.", strings.Join(fromEnv, ", "))
 	}
 	if len(missing) > 0 {
-		fmt.Fprintf(&b, " Missing: %s, so the checks that need it are skipped.", joinAnd(missing))
+		fmt.Fprintf(&b, " Missing: %s, so the checks that need it are skipped.", text.JoinAnd(missing))
 		return Result{Status: Warn, Summary: b.String(),
 			Remedy: fmt.Sprintf("Run drsetup setup%s to save them again, or set the DRSETUP_* variables for this run.", profileArg(r.o.Profile))}
 	}
@@ -152,17 +152,9 @@ func (r *run) neededSecrets() []field.Field {
 func splitKeyringError(err error) (summary, remedy string) {
 	var ke *profile.KeyringError
 	if errors.As(err, &ke) {
-		return fullStop(steps.Sentence(ke.Problem())), steps.Sentence(ke.Remedy())
+		return text.FullStop(text.Sentence(ke.Problem())), text.Sentence(ke.Remedy())
 	}
-	return fullStop(steps.Sentence(err.Error())), ""
-}
-
-// fullStop ends a sentence with a full stop, also after a parenthesis.
-func fullStop(s string) string {
-	if s == "" || strings.HasSuffix(s, ".") {
-		return s
-	}
-	return s + "."
+	return text.FullStop(text.Sentence(err.Error())), ""
 }
 
 // salesforce is the Salesforce chain: My Domain, token endpoint, the login,
@@ -217,7 +209,7 @@ func (r *run) checkMyDomain(ctx context.Context) *sfcheck.MyDomain {
 		}
 		md, err := sfcheck.ParseMyDomain(raw)
 		if err != nil {
-			res := Result{Status: Fail, Summary: steps.Sentence(err.Error())}
+			res := Result{Status: Fail, Summary: text.Sentence(err.Error())}
 			var de *sfcheck.DomainError
 			if errors.As(err, &de) && de.Corrected != "" {
 				res.Remedy = r.useValue(field.MyDomain, de.Corrected)
@@ -251,7 +243,7 @@ func (r *run) checkTokenEndpoint(ctx context.Context, d *sfcheck.MyDomain) bool 
 		}
 		norm, kind, err := sfcheck.CheckTokenEndpoint(tok, r.o.AllowAnyHost)
 		if err != nil {
-			res := Result{Status: Fail, Summary: steps.Sentence(err.Error())}
+			res := Result{Status: Fail, Summary: text.Sentence(err.Error())}
 			var te *sfcheck.TokenEndpointError
 			if errors.As(err, &te) && te.Corrected != "" {
 				res.Remedy = r.useValue(field.TokenEndpoint, te.Corrected)
@@ -325,7 +317,7 @@ func (r *run) checkLogin(ctx context.Context, tokenOK bool, onSession func(*sfch
 		return nil
 	}
 	if missing := r.missingForLogin(); len(missing) > 0 {
-		r.skip(CheckSFLogin, 0, "", fmt.Sprintf("Not attempted: %s not available (%s).", joinAnd(missing), r.whereSecrets()))
+		r.skip(CheckSFLogin, 0, "", fmt.Sprintf("Not attempted: %s not available (%s).", text.JoinAnd(missing), r.whereSecrets()))
 		return nil
 	}
 	var session *sfcheck.Session
@@ -382,7 +374,7 @@ func (r *run) missingForLogin() []string {
 		}
 	}
 	if len(m) > 0 {
-		m[len(m)-1] += " " + isAre(len(m))
+		m[len(m)-1] += " " + text.IsAre(len(m))
 	}
 	return m
 }
@@ -399,7 +391,7 @@ func (r *run) instanceResult(s *sfcheck.Session, d *sfcheck.MyDomain) Result {
 		return Result{Status: Skip, Summary: fmt.Sprintf("Not compared: the My Domain is not valid. Salesforce says the login's org is at %s.", s.InstanceURL)}
 	}
 	if err := sfcheck.CheckInstance(s, *d); err != nil {
-		res := Result{Status: Fail, Summary: steps.Sentence(err.Error())}
+		res := Result{Status: Fail, Summary: text.Sentence(err.Error())}
 		var ie *sfcheck.InstanceError
 		if errors.As(err, &ie) {
 			res.Remedy = r.useValue(field.MyDomain, "https://"+ie.InstanceHost)
@@ -504,7 +496,7 @@ func explainLogin(err error) (summary, remedy string) {
 	case errors.Is(err, context.Canceled):
 		return "Cancelled before Salesforce answered.", ""
 	}
-	return steps.Sentence(err.Error()), ""
+	return text.Sentence(err.Error()), ""
 }
 
 // useValue says how to put value into f: for a value given on the command
@@ -540,15 +532,4 @@ func profileArg(name string) string {
 		return ""
 	}
 	return " --profile " + name
-}
-
-// joinAnd joins "a", "b" and "c" as "a, b and c".
-func joinAnd(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

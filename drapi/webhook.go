@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/text"
 )
 
 // Transport types of a webhook.
@@ -153,7 +154,7 @@ func nonNil(s []string) []string {
 // String describes the webhook on one line, secrets masked.
 func (w Webhook) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "webhook %s %s types=[%s] enabled=%t transport=%s", orNone(w.ID), w.Address, strings.Join(w.Types, ","), w.Enabled, orNone(w.TransportType))
+	fmt.Fprintf(&b, "webhook %s %s types=[%s] enabled=%t transport=%s", text.Or(w.ID, "-"), w.Address, strings.Join(w.Types, ","), w.Enabled, text.Or(w.TransportType, "-"))
 	if w.APIVersion != "" {
 		fmt.Fprintf(&b, " apiVersion=%s", w.APIVersion)
 	}
@@ -252,13 +253,6 @@ func format(f fmt.State, verb rune, s, gs string) {
 	default:
 		fmt.Fprint(f, s)
 	}
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // Spec is the webhook drsetup wants: what Create sends and what Diff compares

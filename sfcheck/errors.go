@@ -8,10 +8,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/text"
 
 	"golang.org/x/oauth2"
 
@@ -172,7 +171,7 @@ func (lc loginContext) network(ctx context.Context, err error) *LoginError {
 		e.Kind = KindTimeout
 		e.Meaning = fmt.Sprintf("%s did not answer in time (drsetup waits up to %s). Check your network connection; behind a corporate proxy, set HTTPS_PROXY.", lc.host, lc.timeout)
 	default:
-		e.Meaning = capitalize(ne.Error()) + "."
+		e.Meaning = text.Capitalize(ne.Error()) + "."
 	}
 	// Only a login that may have reached Salesforce can show in its Login
 	// History: not one whose host was not found, refused, or not trusted.
@@ -211,7 +210,7 @@ func (lc loginContext) unusable(status int, contentType string, body []byte) *Lo
 		if t := httpx.HTMLTitle(body); t != "" {
 			page = fmt.Sprintf("an HTML page titled %q", t)
 		}
-		e.Meaning = fmt.Sprintf("%s came back (HTTP %d) instead of Salesforce's answer: a proxy, firewall or captive portal answered, or the address is not a Salesforce API address.", capitalize(page), status)
+		e.Meaning = fmt.Sprintf("%s came back (HTTP %d) instead of Salesforce's answer: a proxy, firewall or captive portal answered, or the address is not a Salesforce API address.", text.Capitalize(page), status)
 		e.Remedy = network
 	case len(bytes.TrimSpace(body)) == 0:
 		e.Kind = KindEmptyBody
@@ -366,7 +365,7 @@ func (lc loginContext) authFailure(e *LoginError, d string) {
 
 func (lc loginContext) loginRate(e *LoginError, who string) {
 	e.Kind = KindLoginRate
-	e.Meaning = fmt.Sprintf("%s logged in more than 3,600 times in the last hour, Salesforce's limit per user.", capitalize(who))
+	e.Meaning = fmt.Sprintf("%s logged in more than 3,600 times in the last hour, Salesforce's limit per user.", text.Capitalize(who))
 	e.Remedy = "Wait up to an hour before trying again. If something logs in as this user in a loop, find it in Setup → Users → Login History."
 }
 
@@ -376,7 +375,7 @@ func (lc loginContext) inactiveUser(e *LoginError, who string) {
 	if lc.cr.Flow == FlowClientCredentials {
 		e.Field = field.Auth
 	}
-	e.Meaning = fmt.Sprintf("%s is deactivated.", capitalize(who))
+	e.Meaning = fmt.Sprintf("%s is deactivated.", text.Capitalize(who))
 	e.Remedy = "Activate the user in Setup → Users → the user → Edit → Active, or choose another integration user."
 }
 
@@ -398,14 +397,6 @@ func (lc loginContext) redact(e *LoginError) *LoginError {
 	e.Meaning = r.Redact(e.Meaning)
 	e.Remedy = r.Redact(e.Remedy)
 	return e
-}
-
-func capitalize(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return s
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func looksLikeJSON(b []byte) bool {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/text"
 
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
@@ -161,7 +162,7 @@ func (c *Client) get(ctx context.Context, lc loginContext, rawURL string, token 
 	if err != nil {
 		e := lc.base(KindHostRefused, 0)
 		e.Field = field.MyDomain
-		e.Meaning = capitalize(err.Error()) + "."
+		e.Meaning = text.Capitalize(err.Error()) + "."
 		e.Remedy = "Nothing was sent. Use the org's My Domain, as shown in " + setupMyDomain + "."
 		e.Err = err
 		return nil, e

@@ -3,10 +3,9 @@ package steps
 import (
 	"errors"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/text"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -33,7 +32,7 @@ func Explain(err error) Failure {
 	)
 	switch {
 	case errors.As(err, &le):
-		f := Failure{Meaning: Sentence(le.Meaning), Remedy: Sentence(le.Remedy), Field: le.Field}
+		f := Failure{Meaning: text.Sentence(le.Meaning), Remedy: text.Sentence(le.Remedy), Field: le.Field}
 		switch {
 		case le.Code != "" && le.Description != "":
 			f.Said = le.Code + ": " + le.Description
@@ -42,18 +41,18 @@ func Explain(err error) Failure {
 		}
 		return f
 	case errors.As(err, &de):
-		f := Failure{Meaning: Sentence(de.Explanation()), Remedy: Sentence(de.Remedy()), Field: drField(de)}
+		f := Failure{Meaning: text.Sentence(de.Explanation()), Remedy: text.Sentence(de.Remedy()), Field: drField(de)}
 		if de.RequestID != "" {
 			// Digital River support finds the request by this id.
 			f.Remedy = strings.TrimSpace(f.Remedy + " (Digital River request id " + de.RequestID + ")")
 		}
 		return f
 	case errors.As(err, &ke):
-		return Failure{Meaning: Sentence(ke.Error()), Field: field.DRAPIKey}
+		return Failure{Meaning: text.Sentence(ke.Error()), Field: field.DRAPIKey}
 	case errors.As(err, &dd):
-		return Failure{Meaning: Sentence(dd.Error()), Field: field.MyDomain}
+		return Failure{Meaning: text.Sentence(dd.Error()), Field: field.MyDomain}
 	}
-	return Failure{Meaning: Sentence(err.Error())}
+	return Failure{Meaning: text.Sentence(err.Error())}
 }
 
 func drField(e *drapi.Error) field.Field {
@@ -62,22 +61,4 @@ func drField(e *drapi.Error) field.Field {
 		return field.DRAPIKey
 	}
 	return ""
-}
-
-// Sentence starts s with a capital letter and ends it with a full stop.
-func Sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return ""
-	}
-	// A leading host name, URL or identifier keeps its case.
-	first, _, _ := strings.Cut(s, " ")
-	if !strings.ContainsAny(strings.TrimRight(first, ".,;:!?"), "./_@:") {
-		r, n := utf8.DecodeRuneInString(s)
-		s = string(unicode.ToUpper(r)) + s[n:]
-	}
-	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, ")") {
-		s += "."
-	}
-	return s
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/text"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
@@ -458,7 +459,7 @@ func TestExplainCapitalisesAndSeparatesParts(t *testing.T) {
 	if f.Field != field.DRAPIKey || !strings.HasPrefix(f.Meaning, "This is a Digital River public key") {
 		t.Fatalf("failure %+v", f)
 	}
-	if Sentence("x") != "X." || Sentence("") != "" || Sentence("done.") != "Done." || Sentence("acme.lightning.force.com is wrong") != "acme.lightning.force.com is wrong." {
+	if text.Sentence("x") != "X." || text.Sentence("") != "" || text.Sentence("done.") != "Done." || text.Sentence("acme.lightning.force.com is wrong") != "acme.lightning.force.com is wrong." {
 		t.Fatal("Sentence")
 	}
 }

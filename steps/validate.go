@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/text"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -115,7 +116,7 @@ func CheckField(s Setup, f field.Field) []Problem {
 			return block("The token endpoint is empty.", "Leave it out to use the one the environment picks, or give the org's https://<My Domain>/services/oauth2/token.")
 		}
 		if _, _, err := sfcheck.CheckTokenEndpoint(s.TokenEndpoint, s.AllowAnyHost); err != nil {
-			p := Problem{Field: f, Message: Sentence(err.Error()), Blocking: true}
+			p := Problem{Field: f, Message: text.Sentence(err.Error()), Blocking: true}
 			var te *sfcheck.TokenEndpointError
 			if errors.As(err, &te) && te.Corrected != "" {
 				p.Message, p.Suggestion = te.Reason, te.Corrected
@@ -130,7 +131,7 @@ func CheckField(s Setup, f field.Field) []Problem {
 		d, err := s.Domain()
 		var de *sfcheck.DomainError
 		if errors.As(err, &de) {
-			p := Problem{Field: f, Message: Sentence(de.Error()), Blocking: true, Suggestion: de.Corrected}
+			p := Problem{Field: f, Message: text.Sentence(de.Error()), Blocking: true, Suggestion: de.Corrected}
 			return []Problem{p}
 		} else if err != nil {
 			return block(err.Error(), "")
@@ -197,7 +198,7 @@ func CheckField(s Setup, f field.Field) []Problem {
 			return block("The Digital River secret API key is empty.", "Digital River Dashboard → Developers → API keys: copy the confidential key (sk_test_… or sk_…).")
 		}
 		if _, err := drapi.ClassifyKey(strings.TrimSpace(s.DRAPIKey.Reveal())); err != nil {
-			return block(Sentence(err.Error()), "")
+			return block(text.Sentence(err.Error()), "")
 		}
 	case field.Events:
 		return checkEvents(s.Events)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/text"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -294,7 +295,7 @@ func (v *verify) viewFailed(b *builder, w int) {
 	b.markFocus()
 	le := v.loginErr
 	if le == nil {
-		b.add(hang(st.Error, w, theme.MarkFail+" ", steps.Sentence(v.err.Error())))
+		b.add(hang(st.Error, w, theme.MarkFail+" ", text.Sentence(v.err.Error())))
 		b.add(wrap(st.Text, w, "Press Enter to try again."))
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/theme"
 )
 
@@ -76,13 +77,13 @@ func Summary(r *steps.Result, st *theme.Styles, w int) string {
 	case r.Ephemeral:
 		row("Nothing", "this was the demo: no profile and no secret outlives the run.")
 	case r.ProfileErr != nil:
-		row("Profile", st.Error.Render(theme.MarkFail+" not saved: "+steps.Sentence(r.ProfileErr.Error())))
+		row("Profile", st.Error.Render(theme.MarkFail+" not saved: "+text.Sentence(r.ProfileErr.Error())))
 		row("", "The webhook is registered all the same; run drsetup setup again to save the profile.")
 	case r.ProfilePath != "":
 		row("Profile", fmt.Sprintf("%q in %s", r.Profile, r.ProfilePath))
 		switch {
 		case r.SecretsErr != nil:
-			row("Secrets", st.Warn.Render(theme.MarkWarn+" not saved: "+steps.Sentence(r.SecretsErr.Error())))
+			row("Secrets", st.Warn.Render(theme.MarkWarn+" not saved: "+text.Sentence(r.SecretsErr.Error())))
 			row("", "The webhook is registered and keeps its own copy of the credentials; drsetup asks for the secrets again next time, or reads the DRSETUP_* variables.")
 		case r.SecretsSaved:
 			row("Secrets", "in the OS keyring (service "+profile.KeyringService+"), nowhere else")

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/text"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/profile"
@@ -198,7 +199,7 @@ func (r *run) all() (*steps.Result, error) {
 	}
 	r.say("Answer each question and press Enter. Enter alone keeps the value shown in brackets. Type q to quit; nothing is saved until the webhook is registered.")
 	if p := r.o.Existing; p != nil {
-		keep, err := r.yesNo(fmt.Sprintf("A saved setup %q exists for %s. Reconfigure it, keeping its values as defaults?", p.Name, orNone(p.Get(field.MyDomain))), true)
+		keep, err := r.yesNo(fmt.Sprintf("A saved setup %q exists for %s. Reconfigure it, keeping its values as defaults?", p.Name, text.Or(p.Get(field.MyDomain), "an unknown org")), true)
 		if err != nil {
 			return nil, err
 		}
@@ -679,9 +680,9 @@ func ResultLines(r *steps.Result) []string {
 	case r.Ephemeral:
 		lines = append(lines, "Demo: nothing was saved; the simulated services end with this run.")
 	case r.ProfileErr != nil:
-		lines = append(lines, "The profile was not saved: "+steps.Sentence(r.ProfileErr.Error()))
+		lines = append(lines, "The profile was not saved: "+text.Sentence(r.ProfileErr.Error()))
 	case r.SecretsErr != nil:
-		lines = append(lines, "Settings saved in "+r.ProfilePath+".", "Secrets were not saved: "+steps.Sentence(r.SecretsErr.Error()))
+		lines = append(lines, "Settings saved in "+r.ProfilePath+".", "Secrets were not saved: "+text.Sentence(r.SecretsErr.Error()))
 	case r.ProfilePath != "":
 		lines = append(lines, "Settings saved in "+r.ProfilePath+"; secrets in the OS keyring.")
 	}
@@ -701,11 +702,4 @@ func current(v string) string {
 		return ""
 	}
 	return " [" + v + "]"
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "an unknown org"
-	}
-	return s
 }
