@@ -6,16 +6,15 @@ import (
 	"os"
 	"strings"
 
-	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/steps"
-
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 
 	"github.com/drsetup/drsetup/doctor"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/ui/doctorview"
 	"github.com/drsetup/drsetup/ui/theme"
 )

@@ -222,7 +222,7 @@ func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Set
 		fmt.Fprintf(w, "Note: %s\n", p)
 	}
 	plan := kc.Plan
-	for _, l := range plain.ReviewLines(s, plan) {
+	for _, l := range plain.ReviewLines(sv, s, plan, kc.Mode) {
 		fmt.Fprintln(w, l)
 	}
 	if plan.Action != drapi.ActionUnchanged && !o.yes {

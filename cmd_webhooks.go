@@ -9,14 +9,13 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/text"
-
 	"github.com/spf13/cobra"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/text"
 )
 
 func newWebhooksCmd(f *factory) *cobra.Command {

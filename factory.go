@@ -8,13 +8,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/drsetup/drsetup/field"
-
 	"github.com/spf13/cobra"
 
 	"github.com/drsetup/drsetup/debuglog"
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"

@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/drsetup/drsetup/field"
-
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/drsetup/drsetup/buildinfo"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
 )

@@ -9,13 +9,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/text"
-
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/text"
 )
 
 // RetirementDate is the day Salesforce is reported to enforce the retirement

@@ -13,11 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/drsetup/drsetup/field"
-
 	"github.com/drsetup/drsetup/debuglog"
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 )

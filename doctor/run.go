@@ -9,10 +9,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/drsetup/drsetup/field"
-
 	"github.com/drsetup/drsetup/debuglog"
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"

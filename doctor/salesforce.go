@@ -8,10 +8,9 @@ import (
 	"sync"
 
 	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/text"
-
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
+	"github.com/drsetup/drsetup/text"
 )
 
 // local makes the checks that need no network: the profile and the keyring.

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/drsetup/drsetup/field"
-
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
 )

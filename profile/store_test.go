@@ -13,10 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/drsetup/drsetup/field"
-
 	"github.com/zalando/go-keyring"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/secret"
 )
 

@@ -9,13 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/text"
-
 	"golang.org/x/oauth2"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/text"
 )
 
 // ErrorKind classifies a failed request to Salesforce.

@@ -13,11 +13,10 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/drsetup/drsetup/field"
-
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
 )

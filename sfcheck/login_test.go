@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/field"
-
 	"github.com/drsetup/drsetup/httpx"
 )
 

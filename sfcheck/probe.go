@@ -9,10 +9,9 @@ import (
 	"strings"
 
 	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/text"
-
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/text"
 )
 
 // Identity is the user a session belongs to, from Salesforce's identity

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/drsetup/drsetup/field"
-
 	"github.com/drsetup/drsetup/httpx"
 )
 

@@ -4,11 +4,10 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/text"
-
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/sfcheck"
+	"github.com/drsetup/drsetup/text"
 )
 
 // Failure is an error of a step told for the admin: what the service said,

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/drsetup/drsetup/field"
-
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
 )

@@ -11,15 +11,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/text"
-
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
+	"github.com/drsetup/drsetup/text"
 )
 
 var demo = emulator.Demo

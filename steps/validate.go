@@ -7,11 +7,10 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/text"
-
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/sfcheck"
+	"github.com/drsetup/drsetup/text"
 )
 
 // Problem is something wrong, or worth a second look, in the answers.

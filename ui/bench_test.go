@@ -7,11 +7,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/drsetup/drsetup/field"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
 )

@@ -5,8 +5,18 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/ui/theme"
 )
+
+// options are steps' choices as the list shows them.
+func options(cs []steps.Choice) []option {
+	out := make([]option, len(cs))
+	for i, c := range cs {
+		out[i] = option{value: c.Value, label: c.Label, detail: c.Detail}
+	}
+	return out
+}
 
 // option is one answer of a choice list.
 type option struct {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/drsetup/drsetup/field"
-
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -13,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/steps"
@@ -36,45 +35,16 @@ type common struct {
 	existing  *profile.Profile
 	redactor  *secret.Redactor
 
-	// What the services found, for the screens after the one that asked.
-	verified    *steps.Verified
-	verifiedFor loginKey // the values the verification was made with
-	keyCheck    *steps.KeyCheck
-	keyFor      secret.Value // the key keyCheck was made with
-	plan        *drapi.Plan
-	result      *steps.Result
+	// session holds the answers (setup points into it) and what the
+	// services found for them, for the screens after the one that asked.
+	session *steps.Session
+	plan    *drapi.Plan
+	result  *steps.Result
 
 	ctx     context.Context // ends when the wizard ends; every request derives from it
 	req     *request        // the request in flight, if any
 	lastID  int
 	spinner spinner.Model
-}
-
-// loginKey is what a Salesforce verification depends on: when any of it
-// changes, the verification no longer holds.
-type loginKey struct {
-	creds    string // every credential, joined; compared, never shown
-	endpoint string
-}
-
-func (c *common) loginKey() loginKey {
-	cr := c.setup.Credentials()
-	return loginKey{
-		creds: strings.Join([]string{cr.TokenEndpoint, string(cr.Flow), cr.ClientID, cr.ClientSecret.Reveal(),
-			cr.Username, cr.Password.Reveal(), cr.SecurityToken.Reveal()}, "\x00"),
-		endpoint: c.setup.EndpointURL(),
-	}
-}
-
-// verifiedNow reports whether the Salesforce check still holds for the
-// values as they are.
-func (c *common) verifiedNow() bool {
-	return c.verified != nil && c.verifiedFor == c.loginKey()
-}
-
-// keyCheckedNow reports whether the Digital River key check still holds.
-func (c *common) keyCheckedNow() bool {
-	return c.keyCheck != nil && c.keyFor == c.setup.DRAPIKey
 }
 
 // contentWidth is the width screens draw in: the terminal's, less the

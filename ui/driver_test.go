@@ -268,7 +268,7 @@ func (d *driver) toVerify(myDomain, clientSecret, password string) {
 func (d *driver) fromVerifyToDone(key string) {
 	d.t.Helper()
 	d.requireScreen(steps.VerifySalesforce)
-	if !d.w.c.verifiedNow() {
+	if !(d.w.c.session.Verified() != nil) {
 		d.keys("enter") // log in
 	}
 	d.requireBody("Salesforce accepted the login.")

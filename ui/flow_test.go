@@ -5,10 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/drsetup/drsetup/field"
-
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"

@@ -5,7 +5,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/drsetup/drsetup/field"
-
 	"github.com/drsetup/drsetup/steps"
 )
 

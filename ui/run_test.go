@@ -79,7 +79,7 @@ func startProgram(t *testing.T, ctx context.Context, o WizardOptions, before fun
 			before(msg)
 		}
 		if wz, ok := m.(*wizard); ok {
-			p.state.Store(snapshot{seen: true, screen: wz.current, busy: wz.c.busy(), verified: wz.c.verifiedNow()})
+			p.state.Store(snapshot{seen: true, screen: wz.current, busy: wz.c.busy(), verified: wz.c.session.Verified() != nil})
 		}
 		return msg
 	})

@@ -3,11 +3,10 @@ package ui
 import (
 	"fmt"
 
-	"github.com/drsetup/drsetup/field"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
 )
@@ -21,12 +20,7 @@ type auth struct {
 }
 
 func newAuth(c *common) *auth {
-	return &auth{c: c, choice: choice{options: []option{
-		{value: string(sfcheck.FlowPassword), label: "Username and password",
-			detail: "The integration user's username, password and security token."},
-		{value: string(sfcheck.FlowClientCredentials), label: "Client credentials",
-			detail: "The Connected App's Run As user; no password to keep up to date."},
-	}}}
+	return &auth{c: c, choice: choice{options: options(steps.AuthChoices())}}
 }
 
 func (a *auth) enter() tea.Cmd {

@@ -3,11 +3,10 @@ package ui
 import (
 	"context"
 
-	"github.com/drsetup/drsetup/field"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/ui/theme"
@@ -44,7 +43,7 @@ func (d *drKey) enter() tea.Cmd {
 // check proves the key, unless it was proved as it is now.
 func (d *drKey) check() tea.Cmd {
 	c := d.c
-	if c.keyCheckedNow() {
+	if c.session.KeyChecked() != nil {
 		return goNext
 	}
 	d.err, d.status = nil, ""
@@ -62,7 +61,7 @@ func (d *drKey) update(msg tea.Msg) tea.Cmd {
 			d.err = msg.err
 			return nil
 		}
-		d.c.keyCheck, d.c.keyFor = msg.kc, msg.key
+		d.c.session.SetKeyChecked(msg.kc, msg.key)
 		return goNext
 	case cancelledMsg:
 		d.status = "Cancelled; the key was not checked."

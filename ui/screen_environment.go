@@ -5,8 +5,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/drsetup/drsetup/field"
-
-	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
 )
 
@@ -25,38 +23,15 @@ func newEnvironment(c *common) *environment {
 
 func (e *environment) enter() tea.Cmd {
 	s := e.c.setup
-	e.choice.options = []option{
-		{value: string(steps.TokenProduction), label: "Production",
-			detail: "login.salesforce.com: production and Developer Edition orgs."},
-		{value: string(steps.TokenSandbox), label: "Sandbox",
-			detail: "test.salesforce.com: sandboxes."},
-		{value: string(steps.TokenMyDomain), label: "The org's own My Domain token endpoint",
-			detail: "https://<My Domain>/services/oauth2/token: works for both, and the client credentials flow requires it."},
-	}
-	if s.Token == steps.TokenCustom || s.TokenEndpoint != "" {
-		e.choice.options = append(e.choice.options, option{value: string(steps.TokenCustom),
-			label: "The token endpoint given with --token-endpoint", detail: s.TokenEndpoint})
-	}
-	cur := s.Token
-	if cur == "" {
-		cur = steps.TokenChoice(s.Environment)
-	}
-	e.choice.selectValue(string(cur))
+	e.choice.options = options(steps.TokenChoices(*s))
+	e.choice.selectValue(string(s.TokenChosen()))
 	e.apply()
 	return nil
 }
 
 // apply makes the highlighted option the answer.
 func (e *environment) apply() {
-	s := e.c.setup
-	switch t := steps.TokenChoice(e.choice.selected()); t {
-	case steps.TokenProduction:
-		s.Token, s.Environment = t, sfcheck.Production
-	case steps.TokenSandbox:
-		s.Token, s.Environment = t, sfcheck.Sandbox
-	case steps.TokenMyDomain, steps.TokenCustom:
-		s.Token = t
-	}
+	e.c.setup.ChooseToken(steps.TokenChoice(e.choice.selected()))
 	e.check()
 }
 

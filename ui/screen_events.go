@@ -5,12 +5,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/drsetup/drsetup/field"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/ui/theme"
 )
@@ -147,8 +146,8 @@ func (e *events) view() body {
 
 // keyStatus says what the key check found, for the screens after it.
 func keyStatus(c *common) string {
-	kc := c.keyCheck
-	if kc == nil || !c.keyCheckedNow() {
+	kc := c.session.KeyChecked()
+	if kc == nil {
 		return ""
 	}
 	st := c.styles

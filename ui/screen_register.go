@@ -36,11 +36,11 @@ func (r *register) enter() tea.Cmd {
 	if c.result != nil {
 		return nil
 	}
-	if c.plan == nil || !c.verifiedNow() {
+	if c.plan == nil || c.session.Verified() == nil {
 		r.err = errStale
 		return nil
 	}
-	plan, verified := *c.plan, c.verified
+	plan, verified := *c.plan, c.session.Verified()
 	return c.start(steps.StageRegister, func(ctx context.Context, sv *steps.Services, s steps.Setup) tea.Msg {
 		res, err := sv.Register(ctx, s, plan, verified)
 		return registerResult{res: res, err: err}

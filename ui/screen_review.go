@@ -2,17 +2,14 @@ package ui
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/drsetup/drsetup/drapi"
-	"github.com/drsetup/drsetup/secret"
-	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/theme"
 )
 
@@ -76,41 +73,20 @@ func (r *review) view() body {
 	c := r.c
 	st := c.styles
 	w := c.contentWidth()
-	s := c.setup
-	spec := s.Spec()
 	b := newBuilder()
-
-	b.add(st.Label.Render("Webhook"))
-	types := fmt.Sprintf("%d: %s", len(spec.Types), strings.Join(spec.Types, ", "))
-	b.add(indent(rows(st, w-2, [][2]string{
-		{"Endpoint URL", st.Code.Render(spec.Address)},
-		{"Event types", types},
-		{"Transport", "OAUTH, enabled"},
-	}), 2))
-	b.gap()
-	b.add(st.Label.Render("How Digital River logs in to Salesforce"))
-	o := spec.OAuth
-	pairs := [][2]string{
-		{"Token endpoint", st.Code.Render(o.TokenEndPoint)},
-		{"Grant type", o.GrantType},
-		{"Client ID", o.ClientID},
-		{"Client Secret", o.ClientSecret.String()},
+	var mode drapi.Mode
+	if kc := c.session.KeyChecked(); kc != nil {
+		mode = kc.Mode
 	}
-	if s.Auth != sfcheck.FlowClientCredentials {
-		pw := o.Password.String() + " (password and security token, joined)"
-		pairs = append(pairs, [2]string{"Username", o.UserName}, [2]string{"Password", pw})
+	for _, sec := range c.svc.Review(*c.setup, mode) {
+		if sec.Title != "" {
+			b.add(st.Label.Render(sec.Title))
+			b.add(indent(rows(st, w-2, stepRows(st, sec.Rows)), 2))
+		} else {
+			b.add(rows(st, w, stepRows(st, sec.Rows)))
+		}
+		b.gap()
 	}
-	b.add(indent(rows(st, w-2, pairs), 2))
-	b.gap()
-	key := secret.Mask(strings.TrimSpace(s.DRAPIKey.Reveal()))
-	if kc := c.keyCheck; kc != nil && c.keyCheckedNow() {
-		key += fmt.Sprintf(" (%s mode)", kc.Mode)
-	}
-	b.add(rows(st, w, [][2]string{
-		{"Digital River key", key},
-		{"Saved afterwards", savedWhere(c)},
-	}))
-	b.gap()
 
 	b.markFocus()
 	switch {
@@ -129,75 +105,41 @@ func (r *review) view() body {
 	return b.body()
 }
 
-// planView says what registering will do.
-func planView(c *common, w int, p drapi.Plan) string {
-	st := c.styles
-	var lines []string
-	switch p.Action {
-	case drapi.ActionCreate:
-		return hang(st.Text, w, "→ ", "Create a new webhook. Press Enter to register it.")
-	case drapi.ActionUnchanged:
-		lines = append(lines, hang(st.Pass, w, theme.MarkPass+" ", fmt.Sprintf("Nothing to change: webhook %s already matches. Press Enter to save the profile.", p.Target.ID)))
-	default:
-		lines = append(lines, hang(st.Text, w, "→ ", fmt.Sprintf("Update webhook %s:", p.Target.ID)))
-		for _, ch := range p.Changes {
-			lines = append(lines, hang(st.Text, w, "    ", changeText(st.Code.Render, ch)))
+// stepRows styles steps' rows for rows(): literals as code, marks in their
+// colours.
+func stepRows(st *theme.Styles, rs []steps.Row) [][2]string {
+	out := make([][2]string, len(rs))
+	for i, r := range rs {
+		v := r.Value
+		switch {
+		case r.Mark == steps.MarkFail:
+			v = st.Error.Render(theme.MarkFail + " " + v)
+		case r.Mark == steps.MarkWarn:
+			v = st.Warn.Render(theme.MarkWarn + " " + v)
+		case r.Code:
+			v = st.Code.Render(v)
 		}
-		lines = append(lines, wrap(st.Text, w, "Press Enter to update it."))
-	}
-	return strings.Join(lines, "\n")
-}
-
-// changeText is one change in words: "address A → B"; event types as what
-// is added and removed; secrets only as changed.
-func changeText(code func(...string) string, ch drapi.Change) string {
-	switch ch.Field {
-	case "oauth.password", "oauth.clientSecret":
-		if ch.To == "" {
-			return ch.Field + " removed"
-		}
-		return ch.Field + " changed"
-	case "types":
-		from, to := strings.Split(ch.From, ","), strings.Split(ch.To, ",")
-		var parts []string
-		if add := minus(to, from); len(add) > 0 {
-			parts = append(parts, "+ "+strings.Join(add, ", "))
-		}
-		if drop := minus(from, to); len(drop) > 0 {
-			parts = append(parts, "− "+strings.Join(drop, ", "))
-		}
-		return "types " + strings.Join(parts, "; ")
-	}
-	from := ch.From
-	if from == "" {
-		from = "(none)"
-	}
-	to := ch.To
-	if to == "" {
-		to = "(none)"
-	}
-	return ch.Field + " " + code(from) + " → " + code(to)
-}
-
-func minus(a, b []string) []string {
-	var out []string
-	for _, x := range a {
-		if x != "" && !slices.Contains(b, x) {
-			out = append(out, x)
-		}
+		out[i] = [2]string{r.Label, v}
 	}
 	return out
 }
 
-// savedWhere says where the profile and secrets go once registered.
-func savedWhere(c *common) string {
-	switch {
-	case c.svc.Ephemeral:
-		return "nothing (demo)"
-	case c.svc.Store == nil:
-		return "nothing"
+// planView says what registering will do.
+func planView(c *common, w int, p drapi.Plan) string {
+	st := c.styles
+	what := text.Capitalize(steps.PlanText(p))
+	switch p.Action {
+	case drapi.ActionCreate:
+		return hang(st.Text, w, "→ ", what+". Press Enter to register it.")
+	case drapi.ActionUnchanged:
+		return hang(st.Pass, w, theme.MarkPass+" ", what+". Press Enter to save the profile.")
 	}
-	return fmt.Sprintf("profile %q (%s); secrets in the OS keyring", c.setup.Profile, c.svc.Store.Path(c.setup.Profile))
+	lines := []string{hang(st.Text, w, "→ ", what+":")}
+	for _, ch := range p.Changes {
+		lines = append(lines, hang(st.Text, w, "    ", steps.ChangeText(ch, st.Code.Render)))
+	}
+	lines = append(lines, wrap(st.Text, w, "Press Enter to update it."))
+	return strings.Join(lines, "\n")
 }
 
 func (r *review) ShortHelp() []key.Binding {

@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/text"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/theme"
 )
 
@@ -29,9 +28,9 @@ type verify struct {
 	loginErr *sfcheck.LoginError // err, when Salesforce (or the way to it) refused
 	note     string              // a line about the last attempt: cancelled, values changed
 
-	lastKey    loginKey // the values of the last attempt
-	refused    bool     // Salesforce refused them with invalid_grant
-	warnRepeat bool     // the next Enter sends the refused values again, knowingly
+	lastKey    steps.LoginKey // the values of the last attempt
+	refused    bool           // Salesforce refused them with invalid_grant
+	warnRepeat bool           // the next Enter sends the refused values again, knowingly
 
 	// blocked is an earlier screen's problem found before logging in.
 	blocked *steps.Problem
@@ -50,7 +49,7 @@ const (
 type verifyResult struct {
 	v   *steps.Verified
 	err error
-	key loginKey // the values the login was made with
+	key steps.LoginKey // the values the login was made with
 }
 
 func newVerify(c *common) *verify { return &verify{c: c} }
@@ -59,11 +58,11 @@ func (v *verify) enter() tea.Cmd {
 	c := v.c
 	v.warnRepeat, v.blocked = false, nil
 	switch {
-	case c.verifiedNow():
+	case c.session.Verified() != nil:
 		v.state = verifyOK
 	case v.state == verifyOK:
 		v.state, v.note = verifyIdle, "The values changed since Salesforce accepted them: check them again."
-	case v.state == verifyFailed && c.loginKey() != v.lastKey:
+	case v.state == verifyFailed && c.setup.LoginKey() != v.lastKey:
 		v.state, v.note = verifyIdle, "The values changed since the last attempt."
 	case v.state == verifyRunning: // its request was cancelled when the screen was left
 		v.state = verifyIdle
@@ -111,7 +110,7 @@ func (v *verify) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 	case "tab":
 		if v.state == verifyOK {
-			if p, ok := suggestion(v.c.verified.Problems); ok && p.Apply(v.c.setup) {
+			if p, ok := suggestion(v.c.session.Verified().Problems); ok && p.Apply(v.c.setup) {
 				v.state, v.note = verifyIdle, "Changed to "+p.Suggestion+"; check again."
 			}
 		}
@@ -138,10 +137,11 @@ func (v *verify) field() field.Field {
 
 // blocking is the first finding after a login that stops the setup.
 func (v *verify) blocking() (steps.Problem, bool) {
-	if v.c.verified == nil {
+	vf := v.c.session.Verified()
+	if vf == nil {
 		return steps.Problem{}, false
 	}
-	for _, p := range v.c.verified.Problems {
+	for _, p := range vf.Problems {
 		if p.Blocking {
 			return p, true
 		}
@@ -167,7 +167,7 @@ func (v *verify) login() tea.Cmd {
 			}
 		}
 	}
-	key := c.loginKey()
+	key := c.setup.LoginKey()
 	if v.refused && key == v.lastKey && !v.warnRepeat {
 		v.warnRepeat = true
 		return nil
@@ -185,7 +185,7 @@ func (v *verify) finish(r verifyResult) {
 	v.lastKey, v.refused = r.key, false
 	if r.err == nil {
 		v.state, v.err, v.loginErr = verifyOK, nil, nil
-		c.verified, c.verifiedFor = r.v, r.key
+		c.session.SetVerified(r.v, r.key)
 		return
 	}
 	v.state, v.err, v.loginErr = verifyFailed, r.err, nil
@@ -261,7 +261,7 @@ func (v *verify) sent() [][2]string {
 func (v *verify) viewOK(b *builder, w int) {
 	c := v.c
 	st := c.styles
-	r := c.verified
+	r := c.session.Verified()
 	b.add(hang(st.Pass, w, theme.MarkPass+" ", "Salesforce accepted the login."))
 	pairs := [][2]string{
 		{"Org ID", r.OrgID()},
@@ -361,7 +361,7 @@ func (v *verify) ShortHelp() []key.Binding {
 		bs = append(bs, with(k.Next, "log in"))
 	}
 	if v.state == verifyOK {
-		if _, ok := suggestion(v.c.verified.Problems); ok {
+		if _, ok := suggestion(v.c.session.Verified().Problems); ok {
 			bs = append(bs, k.Accept)
 		}
 	}

@@ -499,8 +499,8 @@ func TestVerifyHoldsWhileTheValuesStayAndLapsesWhenOneChanges(t *testing.T) {
 	d.keys("enter", "enter")
 	d.requireScreen(steps.VerifySalesforce)
 	d.requireBody("The values changed since Salesforce accepted them", "Press Enter to log in.")
-	if d.w.c.verifiedNow() || wd.srv.LoginAttempts(demo.Username) != 1 {
-		t.Fatalf("verified = %v, logins = %d after the password changed", d.w.c.verifiedNow(), wd.srv.LoginAttempts(demo.Username))
+	if (d.w.c.session.Verified() != nil) || wd.srv.LoginAttempts(demo.Username) != 1 {
+		t.Fatalf("verified = %v, logins = %d after the password changed", (d.w.c.session.Verified() != nil), wd.srv.LoginAttempts(demo.Username))
 	}
 }
 
@@ -524,12 +524,12 @@ func TestEscCancelsTheRequestAndItsLateAnswerIsIgnored(t *testing.T) {
 
 	// The answer arrives after all, as a success: it must change nothing.
 	late := &steps.Verified{Session: &sfcheck.Session{OrgID: "00Dlate"}}
-	d.send(doneMsg{id: id, msg: verifyResult{v: late}})
-	if d.w.c.verified != nil {
+	d.send(doneMsg{id: id, msg: verifyResult{v: late, key: d.w.c.setup.LoginKey()}})
+	if d.w.c.session.Verified() != nil {
 		t.Fatal("a cancelled request's late answer was taken")
 	}
 	d.run(cmd) // the real request, cancelled: its answer is dropped too
-	if d.w.c.verified != nil || d.w.screens[steps.VerifySalesforce].(*verify).state != verifyIdle {
+	if d.w.c.session.Verified() != nil || d.w.screens[steps.VerifySalesforce].(*verify).state != verifyIdle {
 		t.Fatal("the cancelled request's own answer was taken")
 	}
 }
@@ -542,9 +542,9 @@ func TestLeavingAScreenDropsItsRequestsAnswer(t *testing.T) {
 	id := d.w.c.req.id
 	d.send(backMsg{})
 	d.requireScreen(steps.User)
-	d.send(doneMsg{id: id, msg: verifyResult{v: &steps.Verified{}}})
+	d.send(doneMsg{id: id, msg: verifyResult{v: &steps.Verified{}, key: d.w.c.setup.LoginKey()}})
 	d.run(cmd)
-	if d.w.c.verified != nil {
+	if d.w.c.session.Verified() != nil {
 		t.Fatal("an answer for a screen the admin left was taken")
 	}
 }

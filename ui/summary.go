@@ -7,9 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/drsetup/drsetup/drapi"
-	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/steps"
-	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/theme"
 )
 
@@ -52,51 +50,16 @@ func Summary(r *steps.Result, st *theme.Styles, w int) string {
 	if r.Adopted {
 		line("  " + st.Subtle.Render("Digital River's answer to the create was lost; the webhook it made was found and kept, not created twice."))
 	}
-	row("Address", st.Code.Render(r.Webhook.Address))
-	row("Event types", fmt.Sprintf("%d (%s)", len(r.Webhook.Types), strings.Join(r.Webhook.Types, ", ")))
-	state := "disabled"
-	if r.Webhook.Enabled {
-		state = "enabled"
-	}
-	row("Transport", strings.TrimSpace(r.Webhook.TransportType+", "+state))
-	if r.Action == drapi.ActionUpdated {
-		for i, ch := range r.Changes {
-			label := ""
-			if i == 0 {
-				label = "Changed"
-			}
-			row(label, changeText(st.Code.Render, ch))
-		}
-	}
-	if sf := r.Salesforce; sf.OrgID != "" {
-		row("Salesforce", fmt.Sprintf("org %s, user %s, %s", sf.OrgID, sf.UserID, st.Code.Render(sf.InstanceURL)))
+	for _, p := range stepRows(st, r.Rows()) {
+		row(p[0], p[1])
 	}
 	line("")
 	line(st.Label.Render("Saved"))
-	switch {
-	case r.Ephemeral:
-		row("Nothing", "this was the demo: no profile and no secret outlives the run.")
-	case r.ProfileErr != nil:
-		row("Profile", st.Error.Render(theme.MarkFail+" not saved: "+text.Sentence(r.ProfileErr.Error())))
-		row("", "The webhook is registered all the same; run drsetup setup again to save the profile.")
-	case r.ProfilePath != "":
-		row("Profile", fmt.Sprintf("%q in %s", r.Profile, r.ProfilePath))
-		switch {
-		case r.SecretsErr != nil:
-			row("Secrets", st.Warn.Render(theme.MarkWarn+" not saved: "+text.Sentence(r.SecretsErr.Error())))
-			row("", "The webhook is registered and keeps its own copy of the credentials; drsetup asks for the secrets again next time, or reads the DRSETUP_* variables.")
-		case r.SecretsSaved:
-			row("Secrets", "in the OS keyring (service "+profile.KeyringService+"), nowhere else")
-		}
-	default:
-		row("Nothing", "no profile store was given.")
+	for _, p := range stepRows(st, r.Saved()) {
+		row(p[0], p[1])
 	}
 	line("")
-	doctor := "drsetup doctor"
-	if r.Profile != "" && r.Profile != profile.DefaultName {
-		doctor += " --profile " + r.Profile
-	}
-	line("Later, " + st.Code.Render(doctor) + " checks this setup end to end, as Digital River will use it.")
+	line("Later, " + st.Code.Render(r.Doctor()) + " checks this setup end to end, as Digital River will use it.")
 	return strings.TrimRight(b.String(), "\n")
 }
 

@@ -11,8 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/drsetup/drsetup/field"
-
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -20,6 +18,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/steps"
@@ -139,11 +138,13 @@ type wizard struct {
 func newWizard(ctx context.Context, o WizardOptions) *wizard {
 	setup := o.Initial
 	setup.Events = slices.Clone(o.Initial.Events)
+	session := steps.NewSession(setup)
 	c := &common{
 		styles:    theme.New(true, o.Color),
 		color:     o.Color,
 		keys:      newKeyMap(),
-		setup:     &setup,
+		session:   session,
+		setup:     &session.Setup,
 		initial:   o.Initial,
 		prefilled: o.Initial,
 		svc:       o.Services,

@@ -7,6 +7,7 @@ package plain
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,14 +16,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/text"
-
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
-	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/text"
 )
 
 // Options configure a run.
@@ -61,11 +60,10 @@ type run struct {
 	// terminal itself.
 	ask1  chan struct{}
 	lines chan lineOrErr
-	s     steps.Setup
-	// verified is the Salesforce check's result for the credentials in
-	// verifiedFor; another check runs only when they change.
-	verified    *steps.Verified
-	verifiedFor sfcheck.Credentials
+	// x holds the answers (s points into it) and what the services found
+	// for them: another Salesforce check runs only when the values change.
+	x *steps.Session
+	s *steps.Setup
 }
 
 type lineOrErr struct {
@@ -75,7 +73,8 @@ type lineOrErr struct {
 
 // Run asks the questions and registers the webhook.
 func Run(ctx context.Context, o Options) (*steps.Result, error) {
-	r := &run{o: o, ctx: ctx, s: o.Initial, ask1: make(chan struct{}), lines: make(chan lineOrErr)}
+	r := &run{o: o, ctx: ctx, x: steps.NewSession(o.Initial), ask1: make(chan struct{}), lines: make(chan lineOrErr)}
+	r.s = &r.x.Setup
 	// Lines are read on their own goroutine so that a signal can end a run
 	// that is waiting for an answer.
 	go func() {
@@ -204,40 +203,27 @@ func (r *run) all() (*steps.Result, error) {
 			return nil, err
 		}
 		if !keep {
-			r.s = steps.Defaults(r.s.Profile)
+			*r.s = steps.Defaults(r.s.Profile)
 		}
 	}
-	id := steps.Environment
-	for {
-		var (
-			next steps.ID
-			err  error
-		)
-		switch id {
-		case steps.Environment:
-			next, err = r.environment()
-		case steps.MyDomain:
-			next, err = r.myDomain()
-		case steps.Auth:
-			next, err = r.auth()
-		case steps.ConnectedApp, steps.User:
-			next, err = r.fields(id)
-		case steps.VerifySalesforce:
-			next, err = r.verify()
-		case steps.DRKey:
-			next, err = r.key()
-		case steps.Events:
-			next, err = r.events()
-		case steps.Review:
-			return r.review()
-		default:
-			next = r.s.Next(id)
-		}
+	step := map[steps.ID]func() (steps.ID, error){
+		steps.Environment:      r.environment,
+		steps.MyDomain:         r.myDomain,
+		steps.Auth:             r.auth,
+		steps.ConnectedApp:     func() (steps.ID, error) { return r.fields(steps.ConnectedApp) },
+		steps.User:             func() (steps.ID, error) { return r.fields(steps.User) },
+		steps.VerifySalesforce: r.verify,
+		steps.DRKey:            r.key,
+		steps.Events:           r.events,
+	}
+	for id := steps.Environment; id != steps.Review; {
+		next, err := step[id]()
 		if err != nil {
 			return nil, err
 		}
 		id = next
 	}
+	return r.review()
 }
 
 func (r *run) heading(id steps.ID) {
@@ -246,27 +232,31 @@ func (r *run) heading(id steps.ID) {
 	r.say("Step %d of %d: %s.", n, total, id.Title())
 }
 
+// chooseFrom asks for one of steps' choices and returns its value.
+func (r *run) chooseFrom(question string, cs []steps.Choice, current string) (string, error) {
+	opts := make([]string, len(cs))
+	def := 0
+	for i, c := range cs {
+		opts[i] = c.Label + ": " + c.Detail
+		if c.Value == current {
+			def = i
+		}
+	}
+	i, err := r.choose(question, opts, def)
+	if err != nil {
+		return "", err
+	}
+	return cs[i].Value, nil
+}
+
 func (r *run) environment() (steps.ID, error) {
 	r.heading(steps.Environment)
 	r.say("%s", field.Environment.Help())
-	opts := []string{
-		"Production (" + sfcheck.ProductionTokenURL + ")",
-		"Sandbox (" + sfcheck.SandboxTokenURL + ")",
-		"The org's own My Domain token endpoint (https://<My Domain>/services/oauth2/token)",
-	}
-	choices := []steps.TokenChoice{steps.TokenProduction, steps.TokenSandbox, steps.TokenMyDomain}
-	def := slices.Index(choices, r.s.Token)
-	if def < 0 {
-		def = 0
-	}
-	i, err := r.choose("Which token endpoint should Digital River log in at?", opts, def)
+	v, err := r.chooseFrom("Which token endpoint should Digital River log in at?", steps.TokenChoices(*r.s), string(r.s.TokenChosen()))
 	if err != nil {
 		return 0, err
 	}
-	r.s.Token = choices[i]
-	if r.s.Token != steps.TokenMyDomain {
-		r.s.Environment = sfcheck.Environment(r.s.Token)
-	}
+	r.s.ChooseToken(steps.TokenChoice(v))
 	return steps.MyDomain, nil
 }
 
@@ -274,12 +264,8 @@ func (r *run) myDomain() (steps.ID, error) {
 	r.heading(steps.MyDomain)
 	r.say("%s", field.MyDomain.Help())
 	for {
-		v, err := r.ask(fmt.Sprintf("My Domain URL%s:", current(r.s.MyDomain)))
-		if err != nil {
+		if err := r.askField(field.MyDomain); err != nil {
 			return 0, err
-		}
-		if strings.TrimSpace(v) != "" {
-			r.s.MyDomain = v
 		}
 		ok, err := r.settle(steps.MyDomain)
 		if err != nil {
@@ -295,20 +281,17 @@ func (r *run) myDomain() (steps.ID, error) {
 // settle shows the step's problems, offers each suggestion, and reports
 // whether the step may be left.
 func (r *run) settle(id steps.ID) (bool, error) {
-	for _, p := range steps.Check(r.s, id) {
+	for _, p := range steps.Check(*r.s, id) {
+		r.report([]steps.Problem{p})
 		if !p.Blocking {
-			r.say("Note: %s", p)
 			continue
 		}
-		r.say("Problem: %s", p)
-		if p.Suggestion != "" {
-			use, err := r.yesNo(fmt.Sprintf("Use %s for %s instead?", p.Suggestion, strings.ToLower(p.Target().Label())), true)
-			if err != nil {
-				return false, err
-			}
-			if use && p.Apply(&r.s) {
-				return r.settle(id)
-			}
+		used, err := r.offer(p)
+		if err != nil {
+			return false, err
+		}
+		if used {
+			return r.settle(id)
 		}
 		if p.Target() == field.Environment || p.Target() == field.TokenEndpoint {
 			if _, err := r.environment(); err != nil {
@@ -321,24 +304,30 @@ func (r *run) settle(id steps.ID) (bool, error) {
 	return true, nil
 }
 
+// offer asks whether to use a problem's suggestion, and applies it.
+func (r *run) offer(p steps.Problem) (bool, error) {
+	if p.Suggestion == "" {
+		return false, nil
+	}
+	use, err := r.yesNo(fmt.Sprintf("Use %s for %s instead?", p.Suggestion, strings.ToLower(p.Target().Label())), true)
+	if err != nil || !use {
+		return false, err
+	}
+	return p.Apply(r.s), nil
+}
+
 func (r *run) auth() (steps.ID, error) {
 	r.heading(steps.Auth)
 	r.say("%s", field.Auth.Help())
-	flows := []sfcheck.Flow{sfcheck.FlowPassword, sfcheck.FlowClientCredentials}
-	def := max(slices.Index(flows, r.s.Auth), 0)
-	i, err := r.choose("How should Digital River log in to Salesforce?", []string{
-		"Username and password (what the guide describes)",
-		"Client credentials (the Connected App's Run As user)",
-	}, def)
+	v, err := r.chooseFrom("How should Digital River log in to Salesforce?", steps.AuthChoices(), string(r.s.Auth))
 	if err != nil {
 		return 0, err
 	}
-	r.s.Auth = flows[i]
+	r.s.SetValue(field.Auth, v)
 	if r.s.UsesMyDomainTokenForFlow() {
 		r.say("Note: the client credentials flow needs the org's own token endpoint, so Digital River will use %s.", r.s.TokenURL())
 	}
-	ok, err := r.settle(steps.Auth)
-	if err != nil || !ok {
+	if ok, err := r.settle(steps.Auth); err != nil || !ok {
 		return steps.Auth, err
 	}
 	return steps.ConnectedApp, nil
@@ -349,48 +338,50 @@ func (r *run) fields(id steps.ID) (steps.ID, error) {
 	r.heading(id)
 	for _, f := range steps.FieldsOf(id) {
 		r.say("%s", f.Help())
-		for {
-			if err := r.askField(f); err != nil {
-				return 0, err
-			}
-			ps := steps.CheckField(r.s, f)
-			r.report(ps)
-			if !steps.Blocking(ps) {
-				break
-			}
+		if err := r.askUntil(f, func() []steps.Problem { return steps.CheckField(*r.s, f) }); err != nil {
+			return 0, err
 		}
 	}
 	return r.s.Next(id), nil
 }
 
-func (r *run) askField(f field.Field) error {
-	label := f.Label()
-	cur := r.s.Value(f)
-	if f.Secret() {
-		keep := ""
-		if cur != "" {
-			keep = ", Enter keeps the saved one"
-		}
-		if f == field.SecurityToken && cur == "" {
-			keep = ", Enter for none"
-		}
-		v, err := r.askSecret(fmt.Sprintf("%s (typing is hidden%s):", label, keep))
-		if err != nil {
+// askUntil asks for f until check finds nothing that blocks.
+func (r *run) askUntil(f field.Field, check func() []steps.Problem) error {
+	for {
+		if err := r.askField(f); err != nil {
 			return err
 		}
-		if v != "" {
-			r.s.SetValue(f, v)
+		ps := check()
+		r.report(ps)
+		if !steps.Blocking(ps) {
+			return nil
 		}
-		return nil
 	}
-	v, err := r.ask(fmt.Sprintf("%s%s:", label, current(cur)))
-	if err != nil {
-		return err
+}
+
+func (r *run) askField(f field.Field) error {
+	cur := r.s.Value(f)
+	var (
+		v   string
+		err error
+	)
+	if f.Secret() {
+		keep := ""
+		switch {
+		case cur != "":
+			keep = ", Enter keeps the saved one"
+		case f == field.SecurityToken:
+			keep = ", Enter for none"
+		}
+		v, err = r.askSecret(fmt.Sprintf("%s (typing is hidden%s):", f.Label(), keep))
+	} else {
+		v, err = r.ask(fmt.Sprintf("%s%s:", f.Label(), current(cur)))
+		v = strings.TrimSpace(v)
 	}
-	if v = strings.TrimSpace(v); v != "" {
+	if err == nil && v != "" {
 		r.s.SetValue(f, v)
 	}
-	return nil
+	return err
 }
 
 // report says each problem on a line, as a note or a problem.
@@ -418,25 +409,30 @@ func (r *run) explain(err error) steps.Failure {
 	return f
 }
 
-// progress prints a stage as a line of its own, then "done" or the failure.
-func (r *run) progress() func(steps.Stage) {
-	return func(s steps.Stage) { r.say("%s…", s) }
+// work runs one step's requests with each stage said as a line of its own.
+func (r *run) work(fn func() error) error {
+	r.o.Services.OnStage = func(s steps.Stage) { r.say("%s…", s) }
+	err := fn()
+	r.o.Services.OnStage = nil
+	if r.ctx.Err() != nil {
+		return ErrCancelled
+	}
+	return err
 }
 
 func (r *run) verify() (steps.ID, error) {
 	r.heading(steps.VerifySalesforce)
-	if r.verified != nil && r.verifiedFor == r.s.Credentials() {
+	if r.x.Verified() != nil {
 		r.say("The Salesforce login was already checked with these values.")
 		return steps.DRKey, nil
 	}
 	r.say("drsetup will log in to Salesforce once, exactly as Digital River will, then read the user and probe the Apex endpoint without side effects.")
-	r.o.Services.OnStage = r.progress()
-	v, err := r.o.Services.VerifySalesforce(r.ctx, r.s)
-	r.o.Services.OnStage = nil
-	if r.ctx.Err() != nil {
-		return 0, ErrCancelled
-	}
-	if err != nil {
+	var v *steps.Verified
+	err := r.work(func() (err error) { v, err = r.o.Services.VerifySalesforce(r.ctx, *r.s); return err })
+	switch {
+	case errors.Is(err, ErrCancelled):
+		return 0, err
+	case err != nil:
 		return r.failed(err, steps.VerifySalesforce)
 	}
 	r.say("done.")
@@ -444,30 +440,18 @@ func (r *run) verify() (steps.ID, error) {
 	if v.Probe.OK {
 		r.say("The Apex endpoint answered: %s", v.Probe.Finding)
 	}
-	for _, p := range v.Problems {
-		if !p.Blocking {
-			r.say("Note: %s", p)
-			continue
-		}
-		r.say("Problem: %s", p)
-	}
-	if steps.Blocking(v.Problems) {
-		p := v.Problems[slices.IndexFunc(v.Problems, func(p steps.Problem) bool { return p.Blocking })]
-		if p.Suggestion != "" {
-			use, err := r.yesNo(fmt.Sprintf("Use %s for %s instead?", p.Suggestion, strings.ToLower(p.Target().Label())), true)
-			if err != nil {
-				return 0, err
-			}
-			if use && p.Apply(&r.s) {
-				return steps.VerifySalesforce, nil
-			}
+	r.report(v.Problems)
+	if i := slices.IndexFunc(v.Problems, func(p steps.Problem) bool { return p.Blocking }); i >= 0 {
+		p := v.Problems[i]
+		if used, err := r.offer(p); err != nil || used {
+			return steps.VerifySalesforce, err
 		}
 		goOn, err := r.yesNo("Go on anyway? Events will not reach Salesforce until this is fixed", false)
 		if err != nil || !goOn {
 			return r.fixStep(p.Field, steps.VerifySalesforce, err)
 		}
 	}
-	r.verified, r.verifiedFor = v, r.s.Credentials()
+	r.x.SetVerified(v, r.s.LoginKey())
 	return steps.DRKey, nil
 }
 
@@ -485,8 +469,7 @@ func (r *run) fixStep(f field.Field, at steps.ID, err error) (steps.ID, error) {
 	}
 	opts := []string{"Try again with the same values", "Quit"}
 	targets := []steps.ID{at, -1}
-	if f != "" {
-		id := steps.StepOf(f)
+	if id := steps.Reopen(steps.Failure{Field: f}, at); id != at {
 		opts = append([]string{fmt.Sprintf("Change the %s (step %s)", strings.ToLower(f.Label()), id.Title())}, opts...)
 		targets = append([]steps.ID{id}, targets...)
 	}
@@ -506,31 +489,24 @@ func (r *run) fixStep(f field.Field, at steps.ID, err error) (steps.ID, error) {
 func (r *run) key() (steps.ID, error) {
 	r.heading(steps.DRKey)
 	r.say("%s", field.DRAPIKey.Help())
-	for {
-		if err := r.askField(field.DRAPIKey); err != nil {
-			return 0, err
-		}
-		ps := steps.Check(r.s, steps.DRKey)
-		r.report(ps)
-		if !steps.Blocking(ps) {
-			break
-		}
+	if err := r.askUntil(field.DRAPIKey, func() []steps.Problem { return steps.Check(*r.s, steps.DRKey) }); err != nil {
+		return 0, err
 	}
-	r.o.Services.OnStage = r.progress()
-	kc, err := r.o.Services.CheckKey(r.ctx, r.s)
-	r.o.Services.OnStage = nil
-	if r.ctx.Err() != nil {
-		return 0, ErrCancelled
-	}
+	var kc *steps.KeyCheck
+	err := r.work(func() (err error) { kc, err = r.o.Services.CheckKey(r.ctx, *r.s); return err })
 	var dup *drapi.DuplicatesError
-	if err != nil && !errors.As(err, &dup) {
-		return r.failed(err, steps.DRKey)
-	}
-	r.say("done.")
-	if dup != nil {
+	switch {
+	case errors.Is(err, ErrCancelled):
+		return 0, err
+	case errors.As(err, &dup):
+		r.say("done.")
 		r.say("Note: %s", dup.Error())
 		return steps.Events, nil
+	case err != nil:
+		return r.failed(err, steps.DRKey)
 	}
+	r.x.SetKeyChecked(kc, r.s.DRAPIKey)
+	r.say("done.")
 	r.say("The key works (%s mode).", kc.Mode)
 	if t := kc.Plan.Target; t != nil {
 		r.say("This org already has webhook %s at %s; it will be updated, not duplicated.", t.ID, t.Address)
@@ -552,15 +528,9 @@ func (r *run) events() (steps.ID, error) {
 			if err != nil {
 				return 0, err
 			}
-			var ev []string
-			for _, e := range strings.Split(v, ",") {
-				if e = strings.TrimSpace(e); e != "" && !slices.Contains(ev, e) {
-					ev = append(ev, e)
-				}
-			}
-			r.s.Events = ev
+			r.s.SetValue(field.Events, v)
 		}
-		ps := steps.Check(r.s, steps.Events)
+		ps := steps.Check(*r.s, steps.Events)
 		r.report(ps)
 		if !steps.Blocking(ps) {
 			return steps.Review, nil
@@ -571,130 +541,108 @@ func (r *run) events() (steps.ID, error) {
 func (r *run) review() (*steps.Result, error) {
 	for {
 		r.heading(steps.Review)
-		r.o.Services.OnStage = r.progress()
-		plan, err := r.o.Services.Plan(r.ctx, r.s)
-		r.o.Services.OnStage = nil
-		if r.ctx.Err() != nil {
-			return nil, ErrCancelled
-		}
-		if err != nil {
+		var plan drapi.Plan
+		err := r.work(func() (err error) { plan, err = r.o.Services.Plan(r.ctx, *r.s); return err })
+		switch {
+		case errors.Is(err, ErrCancelled):
+			return nil, err
+		case err != nil:
 			r.explain(err)
-			again, err := r.yesNo("Look again?", true)
-			if err != nil {
-				return nil, err
-			}
-			if !again {
-				return nil, ErrCancelled
+			if again, err := r.yesNo("Look again?", true); err != nil || !again {
+				return nil, cmp.Or(err, ErrCancelled)
 			}
 			continue
 		}
 		r.say("done.")
-		for _, l := range ReviewLines(r.s, plan) {
-			r.say("%s", l)
+		var mode drapi.Mode
+		if kc := r.x.KeyChecked(); kc != nil {
+			mode = kc.Mode
 		}
+		r.sayAll(ReviewLines(r.o.Services, *r.s, plan, mode))
 		if plan.Action != drapi.ActionUnchanged && !r.o.Yes {
-			ok, err := r.yesNo("Register the webhook now?", false)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				return nil, ErrCancelled
+			if ok, err := r.yesNo("Register the webhook now?", false); err != nil || !ok {
+				return nil, cmp.Or(err, ErrCancelled)
 			}
 		}
-		r.o.Services.OnStage = r.progress()
-		res, err := r.o.Services.Register(r.ctx, r.s, plan, r.verified)
-		r.o.Services.OnStage = nil
-		if r.ctx.Err() != nil {
-			return nil, ErrCancelled
-		}
+		var res *steps.Result
+		err = r.work(func() (err error) { res, err = r.o.Services.Register(r.ctx, *r.s, plan, r.x.Verified()); return err })
 		if err != nil {
-			r.explain(err)
+			if !errors.Is(err, ErrCancelled) {
+				r.explain(err)
+			}
 			return nil, err
 		}
 		r.say("done.")
-		for _, l := range ResultLines(res) {
-			r.say("%s", l)
-		}
+		r.sayAll(ResultLines(res))
 		return res, nil
 	}
 }
 
+func (r *run) sayAll(ls []string) {
+	for _, l := range ls {
+		r.say("%s", l)
+	}
+}
+
 // ReviewLines is everything that will be sent, secrets masked, and the plan.
-func ReviewLines(s steps.Setup, plan drapi.Plan) []string {
-	spec := s.Spec()
-	lines := []string{
-		"Endpoint URL: " + spec.Address,
-		"Token endpoint: " + spec.OAuth.TokenEndPoint,
-		"Authentication: " + authName(s.Auth),
-		"Client ID: " + spec.OAuth.ClientID,
-		"Client Secret: " + secret.Masked,
-	}
-	if s.Auth != sfcheck.FlowClientCredentials {
-		lines = append(lines, "Username: "+spec.OAuth.UserName, "Password and security token: "+secret.Masked)
-	}
-	lines = append(lines,
-		"Digital River key: "+secret.Mask(s.DRAPIKey.Reveal()),
-		"Event types: "+strings.Join(spec.Types, ", "),
-	)
-	switch plan.Action {
-	case drapi.ActionCreate:
-		lines = append(lines, "Plan: create a new webhook.")
-	case drapi.ActionUnchanged:
-		lines = append(lines, fmt.Sprintf("Plan: nothing to change; webhook %s already matches.", plan.Target.ID))
-	case drapi.ActionUpdate:
-		lines = append(lines, fmt.Sprintf("Plan: update webhook %s:", plan.Target.ID))
-		for _, c := range plan.Changes {
-			lines = append(lines, "  "+ChangeLine(c))
+func ReviewLines(sv *steps.Services, s steps.Setup, plan drapi.Plan, mode drapi.Mode) []string {
+	var lines []string
+	for _, sec := range sv.Review(s, mode) {
+		if sec.Title != "" {
+			lines = append(lines, sec.Title+":")
 		}
+		lines = append(lines, rowLines(sec.Rows)...)
+	}
+	if plan.Action != drapi.ActionUpdate {
+		return append(lines, "Plan: "+steps.PlanText(plan)+".")
+	}
+	lines = append(lines, "Plan: "+steps.PlanText(plan)+":")
+	for _, c := range plan.Changes {
+		lines = append(lines, "  "+steps.ChangeText(c, nil))
 	}
 	return lines
 }
 
-// ChangeLine describes one change without a secret value.
-func ChangeLine(c drapi.Change) string {
-	switch {
-	case c.From == "" || c.From == "-":
-		return fmt.Sprintf("%s: set to %s", c.Field, c.To)
-	case c.To == "" || c.To == "-":
-		return fmt.Sprintf("%s: cleared (was %s)", c.Field, c.From)
+// rowLines are rows as "Label: value" lines; a row without a label
+// continues the one before.
+func rowLines(rows []steps.Row) []string {
+	var out []string
+	for _, r := range rows {
+		v := r.Value
+		switch r.Mark {
+		case steps.MarkFail:
+			v = "problem: " + v
+		case steps.MarkWarn:
+			v = "note: " + v
+		}
+		if r.Label == "" {
+			out = append(out, "  "+v)
+			continue
+		}
+		out = append(out, r.Label+": "+v)
 	}
-	return fmt.Sprintf("%s: %s → %s", c.Field, c.From, c.To)
+	return out
 }
 
 // ResultLines say what was done and saved.
 func ResultLines(r *steps.Result) []string {
-	var what string
-	switch r.Action {
-	case drapi.ActionCreated:
-		what = "Created webhook " + r.Webhook.ID
-		if r.Adopted {
-			what += " (the answer to the create was lost; drsetup found the webhook and kept it instead of creating another)"
-		}
-	case drapi.ActionUpdated:
-		what = "Updated webhook " + r.Webhook.ID
-	default:
+	what := map[drapi.Action]string{
+		drapi.ActionCreated: "Created webhook ",
+		drapi.ActionUpdated: "Updated webhook ",
+	}[r.Action]
+	if what == "" {
 		what = "Nothing to change: webhook " + r.Webhook.ID + " already matches"
+	} else {
+		what += r.Webhook.ID
 	}
-	lines := []string{what + ".", "It sends " + strconv.Itoa(len(r.Webhook.Types)) + " event types to " + r.Webhook.Address}
-	switch {
-	case r.Ephemeral:
-		lines = append(lines, "Demo: nothing was saved; the simulated services end with this run.")
-	case r.ProfileErr != nil:
-		lines = append(lines, "The profile was not saved: "+text.Sentence(r.ProfileErr.Error()))
-	case r.SecretsErr != nil:
-		lines = append(lines, "Settings saved in "+r.ProfilePath+".", "Secrets were not saved: "+text.Sentence(r.SecretsErr.Error()))
-	case r.ProfilePath != "":
-		lines = append(lines, "Settings saved in "+r.ProfilePath+"; secrets in the OS keyring.")
+	lines := []string{what + "."}
+	if r.Adopted {
+		lines = append(lines, "Digital River's answer to the create was lost; drsetup found the webhook it made and kept it instead of creating another.")
 	}
-	lines = append(lines, "Run drsetup doctor at any time to check this setup.")
-	return lines
-}
-
-func authName(f sfcheck.Flow) string {
-	if f == sfcheck.FlowClientCredentials {
-		return "client credentials"
-	}
-	return "username and password"
+	lines = append(lines, rowLines(r.Rows())...)
+	lines = append(lines, "Saved:")
+	lines = append(lines, rowLines(r.Saved())...)
+	return append(lines, "Run "+r.Doctor()+" at any time to check this setup.")
 }
 
 func current(v string) string {

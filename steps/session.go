@@ -1,0 +1,80 @@
+package steps
+
+import (
+	"strings"
+
+	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/secret"
+)
+
+// LoginKey is what a Salesforce verification depends on: every credential
+// of the login and the endpoint the probe reached. When any of it changes,
+// the verification no longer holds. It is compared, never shown.
+type LoginKey struct {
+	creds    string
+	endpoint string
+}
+
+// LoginKey is the key of the answers as they are.
+func (s Setup) LoginKey() LoginKey {
+	cr := s.Credentials()
+	return LoginKey{
+		creds: strings.Join([]string{cr.TokenEndpoint, string(cr.Flow), cr.ClientID, cr.ClientSecret.Reveal(),
+			cr.Username, cr.Password.Reveal(), cr.SecurityToken.Reveal()}, "\x00"),
+		endpoint: s.EndpointURL(),
+	}
+}
+
+// Session is one setup in progress: the answers, and what the services found
+// for them. The wizard, the plain prompts and unattended setup each present a
+// Session; its rules (does the Salesforce check still hold, does the key
+// check, where to go back after a failure) are written here once.
+//
+// A Session is not safe for concurrent use: callers run the services' work
+// on a copy of Setup and record the outcome here.
+type Session struct {
+	Setup Setup
+
+	verified    *Verified
+	verifiedFor LoginKey
+	keyCheck    *KeyCheck
+	keyFor      secret.Value
+}
+
+// NewSession starts a session with the answers s.
+func NewSession(s Setup) *Session { return &Session{Setup: s} }
+
+// SetVerified records the Salesforce check v, made with the answers whose
+// LoginKey was k.
+func (x *Session) SetVerified(v *Verified, k LoginKey) { x.verified, x.verifiedFor = v, k }
+
+// Verified is the Salesforce check while it holds for the answers as they
+// are, nil otherwise: a value changed since means a new login.
+func (x *Session) Verified() *Verified {
+	if x.verified != nil && x.verifiedFor == x.Setup.LoginKey() {
+		return x.verified
+	}
+	return nil
+}
+
+// SetKeyChecked records the key check kc, made with key.
+func (x *Session) SetKeyChecked(kc *KeyCheck, key secret.Value) { x.keyCheck, x.keyFor = kc, key }
+
+// KeyChecked is the Digital River key check while the key is the one it
+// was made with, nil otherwise.
+func (x *Session) KeyChecked() *KeyCheck {
+	if x.keyCheck != nil && x.keyFor == x.Setup.DRAPIKey {
+		return x.keyCheck
+	}
+	return nil
+}
+
+// Reopen is the step to go back to after failure f at step at: the step
+// that asks for the value most likely wrong, or at itself (to try again)
+// when no value is to blame.
+func Reopen(f Failure, at ID) ID {
+	if f.Field != field.None {
+		return StepOf(f.Field)
+	}
+	return at
+}
