@@ -182,10 +182,17 @@ func accessible(ctx context.Context, f *factory, svc *services, sv *steps.Servic
 // the same order, then the same plan and registration.
 func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Setup, o *setupOptions) (*steps.Result, error) {
 	w := f.IO.ErrOut
+	noted := map[string]bool{}
+	note := func(p steps.Problem) {
+		if !noted[p.String()] {
+			noted[p.String()] = true
+			fmt.Fprintf(w, "Note: %s\n", p)
+		}
+	}
 	var bad []string
 	for _, p := range steps.Validate(s) {
 		if !p.Blocking {
-			fmt.Fprintf(w, "Note: %s\n", p)
+			note(p)
 			continue
 		}
 		line := fmt.Sprintf("  %s (%s): %s", p.Field.Label(), p.Field.Where(), p)
@@ -208,7 +215,7 @@ func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Set
 		if p.Blocking {
 			blocking = append(blocking, "  "+p.String())
 		} else {
-			fmt.Fprintf(w, "Note: %s\n", p)
+			note(p)
 		}
 	}
 	if len(blocking) > 0 {
@@ -219,10 +226,10 @@ func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Set
 		return nil, failure(err)
 	}
 	for _, p := range kc.Problems {
-		fmt.Fprintf(w, "Note: %s\n", p)
+		note(p)
 	}
 	plan := kc.Plan
-	for _, l := range plain.ReviewLines(sv, s, plan, kc.Mode) {
+	for _, l := range sv.ReviewLines(s, plan, kc.Mode) {
 		fmt.Fprintln(w, l)
 	}
 	if plan.Action != drapi.ActionUnchanged && !o.yes {
@@ -232,7 +239,7 @@ func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Set
 	if err != nil {
 		return nil, failure(err)
 	}
-	for _, l := range plain.ResultLines(res) {
+	for _, l := range res.Lines() {
 		fmt.Fprintln(w, l)
 	}
 	return res, nil

@@ -194,3 +194,65 @@ func (r *Result) Doctor() string {
 	}
 	return "drsetup doctor"
 }
+
+// ReviewLines are Review and the plan as plain lines, for the plain
+// prompts and unattended setup.
+func (sv *Services) ReviewLines(s Setup, plan drapi.Plan, mode drapi.Mode) []string {
+	var lines []string
+	for _, sec := range sv.Review(s, mode) {
+		if sec.Title != "" {
+			lines = append(lines, sec.Title+":")
+		}
+		lines = append(lines, rowLines(sec.Rows)...)
+	}
+	if plan.Action != drapi.ActionUpdate {
+		return append(lines, "Plan: "+PlanText(plan)+".")
+	}
+	lines = append(lines, "Plan: "+PlanText(plan)+":")
+	for _, c := range plan.Changes {
+		lines = append(lines, "  "+ChangeText(c, nil))
+	}
+	return lines
+}
+
+// rowLines are rows as "Label: value" lines; a row without a label
+// continues the one before.
+func rowLines(rows []Row) []string {
+	var out []string
+	for _, r := range rows {
+		v := r.Value
+		switch r.Mark {
+		case MarkFail:
+			v = "problem: " + v
+		case MarkWarn:
+			v = "note: " + v
+		}
+		if r.Label == "" {
+			out = append(out, "  "+v)
+			continue
+		}
+		out = append(out, r.Label+": "+v)
+	}
+	return out
+}
+
+// Lines say what was done and saved, as plain lines.
+func (r *Result) Lines() []string {
+	what := map[drapi.Action]string{
+		drapi.ActionCreated: "Created webhook ",
+		drapi.ActionUpdated: "Updated webhook ",
+	}[r.Action]
+	if what == "" {
+		what = "Nothing to change: webhook " + r.Webhook.ID + " already matches"
+	} else {
+		what += r.Webhook.ID
+	}
+	lines := []string{what + "."}
+	if r.Adopted {
+		lines = append(lines, "Digital River's answer to the create was lost; drsetup found the webhook it made and kept it instead of creating another.")
+	}
+	lines = append(lines, rowLines(r.Rows())...)
+	lines = append(lines, "Saved:")
+	lines = append(lines, rowLines(r.Saved())...)
+	return append(lines, "Run "+r.Doctor()+" at any time to check this setup.")
+}

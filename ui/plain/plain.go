@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/drsetup/drsetup/drapi"
@@ -66,11 +65,6 @@ type run struct {
 	s *steps.Setup
 }
 
-type lineOrErr struct {
-	line string
-	err  error
-}
-
 // Run asks the questions and registers the webhook.
 func Run(ctx context.Context, o Options) (*steps.Result, error) {
 	r := &run{o: o, ctx: ctx, x: steps.NewSession(o.Initial), ask1: make(chan struct{}), lines: make(chan lineOrErr)}
@@ -98,97 +92,6 @@ func Run(ctx context.Context, o Options) (*steps.Result, error) {
 		}
 	}()
 	return r.all()
-}
-
-func (r *run) say(format string, a ...any) { fmt.Fprintf(r.o.Out, format+"\n", a...) }
-
-// ask prints a question and returns the answer; "" keeps the default.
-func (r *run) ask(question string) (string, error) {
-	fmt.Fprintf(r.o.Out, "%s ", question)
-	select {
-	case <-r.ctx.Done():
-		r.say("")
-		return "", ErrCancelled
-	case r.ask1 <- struct{}{}:
-	}
-	select {
-	case <-r.ctx.Done():
-		r.say("")
-		return "", ErrCancelled
-	case l := <-r.lines:
-		if l.err != nil {
-			r.say("")
-			return "", &InputEndedError{Question: question}
-		}
-		if strings.EqualFold(strings.TrimSpace(l.line), "q") {
-			return "", ErrCancelled
-		}
-		return l.line, nil
-	}
-}
-
-func (r *run) askSecret(question string) (string, error) {
-	if r.o.ReadSecret == nil {
-		v, err := r.ask(question)
-		r.o.Redactor.Add(v)
-		return v, err
-	}
-	fmt.Fprintf(r.o.Out, "%s ", question)
-	v, err := r.o.ReadSecret(r.ctx)
-	r.say("")
-	if err != nil {
-		if r.ctx.Err() != nil {
-			return "", ErrCancelled
-		}
-		return "", err
-	}
-	r.o.Redactor.Add(v)
-	return v, nil
-}
-
-// yesNo asks a yes-or-no question; def is the answer to an empty line.
-func (r *run) yesNo(question string, def bool) (bool, error) {
-	hint := "y or n, Enter for no"
-	if def {
-		hint = "y or n, Enter for yes"
-	}
-	for {
-		a, err := r.ask(fmt.Sprintf("%s (%s):", question, hint))
-		if err != nil {
-			return false, err
-		}
-		switch strings.ToLower(strings.TrimSpace(a)) {
-		case "":
-			return def, nil
-		case "y", "yes":
-			return true, nil
-		case "n", "no":
-			return false, nil
-		}
-		r.say("Please answer y or n.")
-	}
-}
-
-// choose asks for one of numbered options and returns its index.
-func (r *run) choose(question string, options []string, def int) (int, error) {
-	r.say("%s", question)
-	for i, o := range options {
-		r.say("  %d. %s", i+1, o)
-	}
-	for {
-		a, err := r.ask(fmt.Sprintf("Choose 1 to %d (Enter keeps %d):", len(options), def+1))
-		if err != nil {
-			return 0, err
-		}
-		a = strings.TrimSpace(a)
-		if a == "" {
-			return def, nil
-		}
-		if n, err := strconv.Atoi(a); err == nil && n >= 1 && n <= len(options) {
-			return n - 1, nil
-		}
-		r.say("%q is not one of the choices; type a number from 1 to %d.", a, len(options))
-	}
 }
 
 func (r *run) all() (*steps.Result, error) {
@@ -261,27 +164,39 @@ func (r *run) environment() (steps.ID, error) {
 }
 
 func (r *run) myDomain() (steps.ID, error) {
-	r.heading(steps.MyDomain)
-	r.say("%s", field.MyDomain.Help())
-	for {
-		if err := r.askField(field.MyDomain); err != nil {
-			return 0, err
-		}
-		ok, err := r.settle(steps.MyDomain)
-		if err != nil {
-			return 0, err
-		}
-		if ok {
-			r.say("The webhook's Endpoint URL will be %s", r.s.EndpointURL())
-			return steps.Auth, nil
-		}
+	if err := r.askFields(steps.MyDomain); err != nil {
+		return 0, err
 	}
+	r.say("The webhook's Endpoint URL will be %s", r.s.EndpointURL())
+	return steps.Auth, nil
 }
 
-// settle shows the step's problems, offers each suggestion, and reports
-// whether the step may be left.
-func (r *run) settle(id steps.ID) (bool, error) {
+// askFields asks for each value of a step, each until nothing blocks it.
+func (r *run) askFields(id steps.ID) error {
+	r.heading(id)
+	for _, f := range steps.FieldsOf(id) {
+		r.say("%s", f.Help())
+		for ok := false; !ok; {
+			if err := r.askField(f); err != nil {
+				return err
+			}
+			var err error
+			if ok, err = r.settle(id, f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// settle shows the step's problems (those of value f only, unless f is
+// field.None), offers each suggestion, and reports whether the step may be
+// left.
+func (r *run) settle(id steps.ID, f field.Field) (bool, error) {
 	for _, p := range steps.Check(*r.s, id) {
+		if f != field.None && p.Field != f {
+			continue
+		}
 		r.report([]steps.Problem{p})
 		if !p.Blocking {
 			continue
@@ -291,13 +206,13 @@ func (r *run) settle(id steps.ID) (bool, error) {
 			return false, err
 		}
 		if used {
-			return r.settle(id)
+			return r.settle(id, f)
 		}
 		if p.Target() == field.Environment || p.Target() == field.TokenEndpoint {
 			if _, err := r.environment(); err != nil {
 				return false, err
 			}
-			return r.settle(id)
+			return r.settle(id, f)
 		}
 		return false, nil
 	}
@@ -327,7 +242,7 @@ func (r *run) auth() (steps.ID, error) {
 	if r.s.UsesMyDomainTokenForFlow() {
 		r.say("Note: the client credentials flow needs the org's own token endpoint, so Digital River will use %s.", r.s.TokenURL())
 	}
-	if ok, err := r.settle(steps.Auth); err != nil || !ok {
+	if ok, err := r.settle(steps.Auth, field.None); err != nil || !ok {
 		return steps.Auth, err
 	}
 	return steps.ConnectedApp, nil
@@ -335,28 +250,7 @@ func (r *run) auth() (steps.ID, error) {
 
 // fields asks for each value of a step (Connected App, Integration user).
 func (r *run) fields(id steps.ID) (steps.ID, error) {
-	r.heading(id)
-	for _, f := range steps.FieldsOf(id) {
-		r.say("%s", f.Help())
-		if err := r.askUntil(f, func() []steps.Problem { return steps.CheckField(*r.s, f) }); err != nil {
-			return 0, err
-		}
-	}
-	return r.s.Next(id), nil
-}
-
-// askUntil asks for f until check finds nothing that blocks.
-func (r *run) askUntil(f field.Field, check func() []steps.Problem) error {
-	for {
-		if err := r.askField(f); err != nil {
-			return err
-		}
-		ps := check()
-		r.report(ps)
-		if !steps.Blocking(ps) {
-			return nil
-		}
-	}
+	return r.s.Next(id), r.askFields(id)
 }
 
 func (r *run) askField(f field.Field) error {
@@ -487,9 +381,7 @@ func (r *run) fixStep(f field.Field, at steps.ID, err error) (steps.ID, error) {
 }
 
 func (r *run) key() (steps.ID, error) {
-	r.heading(steps.DRKey)
-	r.say("%s", field.DRAPIKey.Help())
-	if err := r.askUntil(field.DRAPIKey, func() []steps.Problem { return steps.Check(*r.s, steps.DRKey) }); err != nil {
+	if err := r.askFields(steps.DRKey); err != nil {
 		return 0, err
 	}
 	var kc *steps.KeyCheck
@@ -558,7 +450,7 @@ func (r *run) review() (*steps.Result, error) {
 		if kc := r.x.KeyChecked(); kc != nil {
 			mode = kc.Mode
 		}
-		r.sayAll(ReviewLines(r.o.Services, *r.s, plan, mode))
+		r.sayAll(r.o.Services.ReviewLines(*r.s, plan, mode))
 		if plan.Action != drapi.ActionUnchanged && !r.o.Yes {
 			if ok, err := r.yesNo("Register the webhook now?", false); err != nil || !ok {
 				return nil, cmp.Or(err, ErrCancelled)
@@ -573,7 +465,7 @@ func (r *run) review() (*steps.Result, error) {
 			return nil, err
 		}
 		r.say("done.")
-		r.sayAll(ResultLines(res))
+		r.sayAll(res.Lines())
 		return res, nil
 	}
 }
@@ -582,72 +474,4 @@ func (r *run) sayAll(ls []string) {
 	for _, l := range ls {
 		r.say("%s", l)
 	}
-}
-
-// ReviewLines is everything that will be sent, secrets masked, and the plan.
-func ReviewLines(sv *steps.Services, s steps.Setup, plan drapi.Plan, mode drapi.Mode) []string {
-	var lines []string
-	for _, sec := range sv.Review(s, mode) {
-		if sec.Title != "" {
-			lines = append(lines, sec.Title+":")
-		}
-		lines = append(lines, rowLines(sec.Rows)...)
-	}
-	if plan.Action != drapi.ActionUpdate {
-		return append(lines, "Plan: "+steps.PlanText(plan)+".")
-	}
-	lines = append(lines, "Plan: "+steps.PlanText(plan)+":")
-	for _, c := range plan.Changes {
-		lines = append(lines, "  "+steps.ChangeText(c, nil))
-	}
-	return lines
-}
-
-// rowLines are rows as "Label: value" lines; a row without a label
-// continues the one before.
-func rowLines(rows []steps.Row) []string {
-	var out []string
-	for _, r := range rows {
-		v := r.Value
-		switch r.Mark {
-		case steps.MarkFail:
-			v = "problem: " + v
-		case steps.MarkWarn:
-			v = "note: " + v
-		}
-		if r.Label == "" {
-			out = append(out, "  "+v)
-			continue
-		}
-		out = append(out, r.Label+": "+v)
-	}
-	return out
-}
-
-// ResultLines say what was done and saved.
-func ResultLines(r *steps.Result) []string {
-	what := map[drapi.Action]string{
-		drapi.ActionCreated: "Created webhook ",
-		drapi.ActionUpdated: "Updated webhook ",
-	}[r.Action]
-	if what == "" {
-		what = "Nothing to change: webhook " + r.Webhook.ID + " already matches"
-	} else {
-		what += r.Webhook.ID
-	}
-	lines := []string{what + "."}
-	if r.Adopted {
-		lines = append(lines, "Digital River's answer to the create was lost; drsetup found the webhook it made and kept it instead of creating another.")
-	}
-	lines = append(lines, rowLines(r.Rows())...)
-	lines = append(lines, "Saved:")
-	lines = append(lines, rowLines(r.Saved())...)
-	return append(lines, "Run "+r.Doctor()+" at any time to check this setup.")
-}
-
-func current(v string) string {
-	if strings.TrimSpace(v) == "" {
-		return ""
-	}
-	return " [" + v + "]"
 }
