@@ -73,3 +73,20 @@ func pathOf(webhookID string, hosts [3]string, checks []Result) Path {
 	}
 	return p
 }
+
+// pathPlan is the path an order event takes for one webhook in key-only
+// mode: the hosts of its hops.
+type pathPlan struct {
+	webhookID string
+	hosts     [3]string
+}
+
+// pathPlanOf is w's path: Digital River (its host is filled in with the
+// report), the token endpoint stored in w, and w's address.
+func pathPlanOf(w drapi.Webhook) pathPlan {
+	p := pathPlan{webhookID: w.ID, hosts: [3]string{"", hostOf(w.Address), hostOf(w.Address)}}
+	if w.OAuth != nil {
+		p.hosts[1] = hostOf(w.OAuth.TokenEndPoint)
+	}
+	return p
+}
