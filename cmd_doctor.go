@@ -1,22 +1,17 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
-	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 
 	"github.com/drsetup/drsetup/doctor"
 	"github.com/drsetup/drsetup/emulator"
 	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/ui/doctorview"
-	"github.com/drsetup/drsetup/ui/theme"
 )
 
 // doctorOptions are what doctor's flags set.
@@ -106,52 +101,18 @@ func runDoctor(cmd *cobra.Command, f *factory, opts *doctorOptions) error {
 	}
 
 	ctx := cmd.Context()
-	dark := true
-	if f.IO.ColorEnabled() || f.IO.StdoutColorEnabled() {
-		dark = doctorview.DarkBackground(f.IO.In, f.IO.ErrOut)
-	}
-	var rep *doctor.Report
-	if f.IO.IsStderrTTY() && !f.IO.Accessible() {
-		color := f.IO.ColorEnabled()
-		st := theme.New(dark, color)
-		prof := theme.Profile(f.IO.ErrOut, os.Environ(), color)
-		rep = doctorview.Run(f.IO.ErrOut, st, prof, f.IO.TerminalWidth(), func(progress func(doctor.Event)) *doctor.Report {
-			o.Progress = progress
-			return doctor.Run(ctx, o)
-		})
-	} else {
-		if f.IO.IsStderrTTY() {
-			fmt.Fprintln(f.IO.ErrOut, "Checking the setup…")
-		}
-		rep = doctor.Run(ctx, o)
-	}
+	rep := doctorview.Check(f.IO, func(progress func(doctor.Event)) *doctor.Report {
+		o.Progress = progress
+		return doctor.Run(ctx, o)
+	})
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-
-	if err := printDoctorReport(f.IO, rep, opts.jsonOut, dark); err != nil {
+	if err := doctorview.Show(f.IO, rep, opts.jsonOut); err != nil {
 		return err
 	}
 	if !rep.OK() {
 		return &silentError{code: exitFailed}
 	}
 	return nil
-}
-
-// printDoctorReport writes the report on stdout: JSON with --json; on a
-// terminal the checklist in colour (bold only with NO_COLOR); piped, plain
-// text without any escape code, to paste into a ticket.
-func printDoctorReport(io *iostreams.IOStreams, rep *doctor.Report, jsonOut, dark bool) error {
-	if jsonOut {
-		enc := json.NewEncoder(io.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
-	}
-	if !io.IsStdoutTTY() {
-		w := theme.Writer(io.Out, colorprofile.NoTTY)
-		return doctorview.Render(w, rep, doctorview.Options{Styles: theme.New(dark, false), Width: doctorview.DefaultWidth, KeepLongWords: true})
-	}
-	color := io.StdoutColorEnabled()
-	w := theme.Writer(io.Out, theme.Profile(io.Out, os.Environ(), color))
-	return doctorview.Render(w, rep, doctorview.Options{Styles: theme.New(dark, color), Width: io.TerminalWidth()})
 }
