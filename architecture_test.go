@@ -16,6 +16,7 @@ import (
 var layers = map[string]int{
 	"field": 0, "text": 0, "secret": 0, "buildinfo": 0, "httpx": 0,
 	"sfcheck": 1, "drapi": 1, "profile": 1, "debuglog": 1, "iostreams": 1, "emulator": 1,
+	"emulator/emulatortest": 2, // test support: only tests import it
 	"steps":  2,
 	"doctor": 3,
 	"ui":     4, "ui/plain": 4, "ui/doctorview": 4, "ui/theme": 4,
@@ -103,15 +104,15 @@ func violations(pkgs []listed) []string {
 				if !ours || dep == me {
 					continue
 				}
-				if dep == "emulator" && (test || me == "") {
+				if dep == "emulator" && (test || me == "" || me == "emulator/emulatortest") || dep == "emulator/emulatortest" && test {
 					continue // the simulator serves tests and --demo
 				}
 				dl, ok := layers[dep]
 				switch {
 				case !ok:
 					out = append(out, fmt.Sprintf("%s imports %s, which has no layer", show(me), dep))
-				case dep == "emulator":
-					out = append(out, fmt.Sprintf("%s imports the emulator outside its tests: only main (--demo) and tests may", show(me)))
+				case dep == "emulator" || dep == "emulator/emulatortest":
+					out = append(out, fmt.Sprintf("%s imports %s outside its tests: only main (--demo) and tests may use the simulator", show(me), dep))
 				case dl < layer:
 				case dl == layer && (dl == 0 || isUI(me) && isUI(dep)):
 				default:
@@ -144,6 +145,8 @@ func TestArchitectureRuleCatchesEachKindOfCrossing(t *testing.T) {
 		{listed{ImportPath: m("doctor"), Imports: []string{"charm.land/bubbletea/v2"}}, true},
 		{listed{ImportPath: m("steps"), Imports: []string{"github.com/zalando/go-keyring"}}, true},
 		{listed{ImportPath: m("profile"), Imports: []string{m("emulator")}}, true},
+		{listed{ImportPath: module, Imports: []string{m("emulator/emulatortest")}}, true},
+		{listed{ImportPath: m("steps"), TestImports: []string{m("emulator/emulatortest")}}, false},
 		{listed{ImportPath: m("newthing")}, true},
 		{listed{ImportPath: m("doctor"), Imports: []string{m("steps"), m("text")}}, false},
 		{listed{ImportPath: m("sfcheck"), TestImports: []string{m("emulator")}}, false},

@@ -16,6 +16,7 @@ import (
 	"github.com/drsetup/drsetup/debuglog"
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/emulator/emulatortest"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/iostreams"
@@ -84,12 +85,8 @@ type cmdWorld struct {
 
 func newCmdWorld(t *testing.T, sc emulator.Scenario) *cmdWorld {
 	t.Helper()
-	srv, err := emulator.Start(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return &cmdWorld{t: t, srv: srv, store: profile.NewStore(t.TempDir(), profile.MemoryKeyring()), env: map[string]string{}}
+	w := emulatortest.New(t, sc)
+	return &cmdWorld{t: t, srv: w.Server, store: w.Store, env: map[string]string{}}
 }
 
 // saveProfile saves the healthy profile and its secrets, as drsetup setup

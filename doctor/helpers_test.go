@@ -13,8 +13,8 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/emulator/emulatortest"
 	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
 )
@@ -105,16 +105,8 @@ type world struct {
 
 func start(t testing.TB, sc emulator.Scenario, wrap func(http.RoundTripper) http.RoundTripper) *world {
 	t.Helper()
-	srv, err := emulator.Start(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	var rt http.RoundTripper = srv.Transport()
-	if wrap != nil {
-		rt = wrap(rt)
-	}
-	return &world{srv: srv, hc: httpx.NewClient(rt)}
+	w := emulatortest.New(t, sc, emulatortest.WithTransport(wrap))
+	return &world{srv: w.Server, hc: w.HTTP}
 }
 
 // options builds the run's Options as the command does: the profile (nil

@@ -13,8 +13,8 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/emulator/emulatortest"
 	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -46,26 +46,9 @@ type world struct {
 
 func newWorld(t *testing.T, sc emulator.Scenario) *world {
 	t.Helper()
-	srv, err := emulator.Start(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	client := httpx.NewClient(srv.Transport())
-	dir := t.TempDir()
-	kr := profile.MemoryKeyring()
-	store := profile.NewStore(dir, kr)
-	return &world{
-		srv:   srv,
-		store: store,
-		kr:    kr,
-		dir:   dir,
-		sv: &Services{
-			SF:    &sfcheck.Client{HTTP: client},
-			DR:    func(k string) (*drapi.Client, error) { return drapi.New(k, drapi.Options{HTTPClient: client}) },
-			Store: store,
-		},
-	}
+	w := emulatortest.New(t, sc)
+	return &world{srv: w.Server, store: w.Store, kr: w.Keyring, dir: w.Dir,
+		sv: &Services{SF: w.Salesforce(), DR: w.DigitalRiver(), Store: w.Store}}
 }
 
 // register runs the whole setup as the wizard and unattended mode do.

@@ -14,7 +14,7 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
-	"github.com/drsetup/drsetup/httpx"
+	"github.com/drsetup/drsetup/emulator/emulatortest"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -200,24 +200,8 @@ type world struct {
 
 func newWorld(t testing.TB, sc emulator.Scenario) *world {
 	t.Helper()
-	srv, err := emulator.Start(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	client := httpx.NewClient(srv.Transport())
-	store := profile.NewStore(t.TempDir(), profile.MemoryKeyring())
-	return &world{
-		srv:   srv,
-		store: store,
-		svc: &steps.Services{
-			SF: &sfcheck.Client{HTTP: client},
-			DR: func(k string) (*drapi.Client, error) {
-				return drapi.New(k, drapi.Options{HTTPClient: client})
-			},
-			Store: store,
-		},
-	}
+	w := emulatortest.New(t, sc)
+	return &world{srv: w.Server, store: w.Store, svc: &steps.Services{SF: w.Salesforce(), DR: w.DigitalRiver(), Store: w.Store}}
 }
 
 func (wd *world) options(initial steps.Setup) WizardOptions {

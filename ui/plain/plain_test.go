@@ -9,10 +9,9 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
-	"github.com/drsetup/drsetup/httpx"
+	"github.com/drsetup/drsetup/emulator/emulatortest"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
-	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
 )
 
@@ -20,18 +19,8 @@ var demo = emulator.Demo
 
 func services(t *testing.T) (*steps.Services, *emulator.Server, *profile.Store) {
 	t.Helper()
-	srv, err := emulator.Start(emulator.DemoScenario())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	client := httpx.NewClient(srv.Transport())
-	store := profile.NewStore(t.TempDir(), profile.MemoryKeyring())
-	return &steps.Services{
-		SF:    &sfcheck.Client{HTTP: client},
-		DR:    func(k string) (*drapi.Client, error) { return drapi.New(k, drapi.Options{HTTPClient: client}) },
-		Store: store,
-	}, srv, store
+	w := emulatortest.New(t, emulator.DemoScenario())
+	return &steps.Services{SF: w.Salesforce(), DR: w.DigitalRiver(), Store: w.Store}, w.Server, w.Store
 }
 
 func answers(lines ...string) *strings.Reader {
