@@ -17,9 +17,9 @@ var layers = map[string]int{
 	"field": 0, "text": 0, "secret": 0, "buildinfo": 0, "httpx": 0,
 	"sfcheck": 1, "drapi": 1, "profile": 1, "debuglog": 1, "iostreams": 1, "emulator": 1,
 	"emulator/emulatortest": 2, // test support: only tests import it
-	"steps":  2,
-	"doctor": 3,
-	"ui":     4, "ui/plain": 4, "ui/doctorview": 4, "ui/theme": 4,
+	"steps":                 2,
+	"doctor":                3,
+	"ui":                    4, "ui/plain": 4, "ui/doctorview": 4, "ui/theme": 4,
 	"": 5, // main
 }
 

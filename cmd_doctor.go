@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -18,9 +19,13 @@ import (
 type doctorOptions struct {
 	values  valueFlags
 	jsonOut bool
+	ctx     context.Context
+	given   map[field.Field]string // the value flags given
 }
 
-func newDoctorCmd(f *factory) *cobra.Command {
+// newDoctorCmd builds the doctor command; runF, when set, runs instead of
+// runDoctor (tests check the flags apart from the run).
+func newDoctorCmd(f *factory, runF func(*doctorOptions) error) *cobra.Command {
 	opts := &doctorOptions{}
 	cmd := &cobra.Command{
 		Use:   "doctor",
@@ -44,7 +49,11 @@ Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed,
   drsetup doctor --demo`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDoctor(cmd, f, opts)
+			opts.ctx, opts.given = cmd.Context(), opts.values.given(cmd.Flags())
+			if runF != nil {
+				return runF(opts)
+			}
+			return runDoctor(f, opts)
 		},
 	}
 	opts.values = newValueFlags(cmd.Flags())
@@ -52,12 +61,12 @@ Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed,
 	return cmd
 }
 
-func runDoctor(cmd *cobra.Command, f *factory, opts *doctorOptions) error {
+func runDoctor(f *factory, opts *doctorOptions) error {
 	svc, err := f.Services()
 	if err != nil {
 		return err
 	}
-	rs, err := svc.resolve(cmd, opts.values, nil)
+	rs, err := svc.resolve(opts.given, nil)
 	if err != nil {
 		return err
 	}
@@ -100,7 +109,7 @@ func runDoctor(cmd *cobra.Command, f *factory, opts *doctorOptions) error {
 		fmt.Fprintln(f.IO.ErrOut, "Demo: simulated orgs and Digital River account, with broken setups; nothing leaves this machine.")
 	}
 
-	ctx := cmd.Context()
+	ctx := opts.ctx
 	rep := doctorview.Check(f.IO, func(progress func(doctor.Event)) *doctor.Report {
 		o.Progress = progress
 		return doctor.Run(ctx, o)

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -122,7 +120,7 @@ func (w *cmdWorld) exec(term tty, args ...string) cmdRun {
 	w.t.Helper()
 	ios, _, out, errOut := iostreams.Test()
 	ios.SetTTY(false, term.stdout, term.stderr)
-	f := &factory{IO: ios, Getenv: func(k string) string { return w.env[k] }}
+	f := newFactory(ios, func(k string) string { return w.env[k] })
 
 	red := &secret.Redactor{}
 	svc := &services{f: f, redactor: red, store: w.store}
@@ -136,27 +134,13 @@ func (w *cmdWorld) exec(term tty, args ...string) cmdRun {
 		svc.log = l
 	}
 	svc.http = httpx.NewClient(svc.log.Transport(w.srv.Transport()))
-	svc.once.Do(func() {}) // started: the emulator stands in for the world
-	f.svc = svc
+	// The emulator stands in for the world.
+	f.Services = func() (*services, error) { return svc, nil }
+	f.onClose(svc.Close)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	root := newRootCmd(f)
-	root.SetArgs(args)
-	root.SetIn(ios.In)
-	root.SetOut(ios.Out)
-	root.SetErr(ios.ErrOut)
-	err := root.ExecuteContext(ctx)
-	svc.Close()
-	code := exitCode(ctx, err)
-	// As run prints it.
-	var se *silentError
-	if err != nil && !errors.As(err, &se) {
-		fmt.Fprintf(ios.ErrOut, "drsetup: %s\n", err)
-		if ue := (*usageError)(nil); errors.As(err, &ue) && ue.help {
-			fmt.Fprintln(ios.ErrOut, helpHint)
-		}
-	}
+	code := run(ctx, f, args)
 	r := cmdRun{code: code, out: out.String(), errOut: errOut.String()}
 	if logPath != "" {
 		b, _ := os.ReadFile(logPath)
@@ -164,10 +148,6 @@ func (w *cmdWorld) exec(term tty, args ...string) cmdRun {
 	}
 	return r
 }
-
-// helpHint follows only a mistake in the command line itself; a message
-// that says what to do stands alone.
-const helpHint = "Run 'drsetup --help' for usage."
 
 func (r cmdRun) want(t *testing.T, code int) cmdRun {
 	t.Helper()

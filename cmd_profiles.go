@@ -14,7 +14,15 @@ import (
 	"github.com/drsetup/drsetup/text"
 )
 
-func newProfilesCmd(f *factory) *cobra.Command {
+// newProfilesCmd builds the profiles commands; listF and deleteF, when set,
+// run instead of runProfilesList and runProfilesDelete.
+func newProfilesCmd(f *factory, listF func() error, deleteF func(name string) error) *cobra.Command {
+	if listF == nil {
+		listF = func() error { return runProfilesList(f) }
+	}
+	if deleteF == nil {
+		deleteF = func(name string) error { return runProfilesDelete(f, name) }
+	}
 	cmd := &cobra.Command{
 		Use:   "profiles",
 		Short: "List saved profiles",
@@ -23,7 +31,7 @@ when it was last set up. The profile in use (--profile or DRSETUP_PROFILE,
 "default" otherwise) is marked with *.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runProfilesList(f)
+			return listF()
 		},
 	}
 	cmd.AddCommand(&cobra.Command{
@@ -33,7 +41,7 @@ when it was last set up. The profile in use (--profile or DRSETUP_PROFILE,
 it in the keyring. The Digital River webhook itself is left alone.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runProfilesDelete(f, args[0])
+			return deleteF(args[0])
 		},
 	})
 	return cmd

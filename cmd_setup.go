@@ -13,6 +13,7 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui"
@@ -20,14 +21,19 @@ import (
 	"github.com/drsetup/drsetup/ui/theme"
 )
 
+// setupOptions are what setup's flags set, and the run's context.
 type setupOptions struct {
+	ctx     context.Context
 	values  valueFlags
+	given   map[field.Field]string // the value flags given
 	noInput bool
 	yes     bool
 	json    bool
 }
 
-func newSetupCmd(f *factory) *cobra.Command {
+// newSetupCmd builds the setup command; runF, when set, runs instead of
+// runSetup (tests check the flags apart from the run).
+func newSetupCmd(f *factory, runF func(*setupOptions) error) *cobra.Command {
 	o := &setupOptions{}
 	cmd := &cobra.Command{
 		Use:   "setup",
@@ -41,7 +47,11 @@ DRSETUP_* variables (secrets only from variables: DRSETUP_CLIENT_SECRET,
 DRSETUP_PASSWORD, DRSETUP_SECURITY_TOKEN, DRSETUP_DR_API_KEY).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSetup(cmd.Context(), f, cmd, o)
+			o.ctx, o.given = cmd.Context(), o.values.given(cmd.Flags())
+			if runF != nil {
+				return runF(o)
+			}
+			return runSetup(f, o)
 		},
 	}
 	o.values = newValueFlags(cmd.Flags())
@@ -80,12 +90,13 @@ func demoValues() [][2]string {
 	}
 }
 
-func runSetup(ctx context.Context, f *factory, cmd *cobra.Command, o *setupOptions) error {
+func runSetup(f *factory, o *setupOptions) error {
+	ctx := o.ctx
 	svc, err := f.Services()
 	if err != nil {
 		return err
 	}
-	rs, err := svc.resolve(cmd, o.values, nil)
+	rs, err := svc.resolve(o.given, nil)
 	if err != nil {
 		return err
 	}

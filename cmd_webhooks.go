@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,9 +19,17 @@ import (
 	"github.com/drsetup/drsetup/text"
 )
 
-func newWebhooksCmd(f *factory) *cobra.Command {
+// webhooksListOptions are what webhooks list's flags set.
+type webhooksListOptions struct {
+	ctx     context.Context
+	jsonOut bool
+}
+
+// newWebhooksCmd builds the webhooks commands; listF, when set, runs
+// instead of runWebhooksList.
+func newWebhooksCmd(f *factory, listF func(*webhooksListOptions) error) *cobra.Command {
 	cmd := &cobra.Command{Use: "webhooks", Short: "Inspect the Digital River webhooks of a key", Args: cobra.NoArgs}
-	var jsonOut bool
+	o := &webhooksListOptions{}
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the Digital River webhooks of the key (DRSETUP_DR_API_KEY or the profile's)",
@@ -32,10 +41,14 @@ The key is DRSETUP_DR_API_KEY, or else the one saved in the keyring for the
 profile. Test keys (sk_test_…) and live keys see different webhooks.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runWebhooksList(cmd, f, jsonOut)
+			o.ctx = cmd.Context()
+			if listF != nil {
+				return listF(o)
+			}
+			return runWebhooksList(f, o)
 		},
 	}
-	list.Flags().BoolVar(&jsonOut, "json", false, "print the list as JSON on stdout")
+	list.Flags().BoolVar(&o.jsonOut, "json", false, "print the list as JSON on stdout")
 	cmd.AddCommand(list)
 	return cmd
 }
@@ -73,12 +86,13 @@ func rowOf(w drapi.Webhook) webhookRow {
 	return r
 }
 
-func runWebhooksList(cmd *cobra.Command, f *factory, jsonOut bool) error {
+func runWebhooksList(f *factory, o *webhooksListOptions) error {
+	jsonOut := o.jsonOut
 	svc, err := f.Services()
 	if err != nil {
 		return err
 	}
-	rs, err := svc.resolve(cmd, nil, nil)
+	rs, err := svc.resolve(nil, nil)
 	if err != nil {
 		return err
 	}
@@ -106,7 +120,7 @@ func runWebhooksList(cmd *cobra.Command, f *factory, jsonOut bool) error {
 		fmt.Fprintf(f.IO.ErrOut, "Listing the webhooks of the %s key %s…\n", c.Mode(), secret.Mask(key))
 	}
 	var rows []webhookRow
-	for w, err := range c.Webhooks.All(cmd.Context()) {
+	for w, err := range c.Webhooks.All(o.ctx) {
 		if err != nil {
 			return err
 		}

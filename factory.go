@@ -8,13 +8,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/drsetup/drsetup/debuglog"
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
+	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -24,30 +23,65 @@ import (
 // (a Go duration, "15s") raises it for keyrings that ask to be unlocked.
 const defaultKeyringTimeout = 5 * time.Second
 
+// factory hands each command what it depends on (cli/cli's
+// cmdutil.Factory): the streams, the environment, the global flags, and
+// the outside world as a function, so tests build commands over fakes.
+type factory struct {
+	IO     *iostreams.IOStreams
+	Getenv func(string) string
+	Global globalOptions
+
+	// demoDoctor seeds the demo with broken setups for doctor to find.
+	demoDoctor bool
+
+	// Services returns the run's services, starting them on the first call
+	// (newFactory's) from the global flags; tests return services over an
+	// emulator instead.
+	Services func() (*services, error)
+	closers  []func()
+}
+
+// newFactory is the factory main uses: services start on first use.
+func newFactory(io *iostreams.IOStreams, getenv func(string) string) *factory {
+	f := &factory{IO: io, Getenv: getenv}
+	var (
+		once sync.Once
+		svc  *services
+		err  error
+	)
+	f.Services = func() (*services, error) {
+		once.Do(func() {
+			svc = &services{f: f, redactor: &secret.Redactor{}}
+			f.onClose(svc.Close)
+			err = svc.start()
+		})
+		return svc, err
+	}
+	return f
+}
+
+// onClose runs fn when the command has ended.
+func (f *factory) onClose(fn func()) { f.closers = append(f.closers, fn) }
+
+func (f *factory) close() {
+	for _, fn := range f.closers {
+		fn()
+	}
+	f.closers = nil
+}
+
 // services are what a command's run needs from the outside world, built once
 // per run from the global flags. Everything that leaves the machine goes
 // through HTTP; in --demo that client dials the in-process emulator instead.
 type services struct {
 	f *factory
 
-	once     sync.Once
-	err      error
 	redactor *secret.Redactor
 	log      *debuglog.Logger
 	demo     *emulator.Server
 	demoDir  string
 	http     *http.Client
 	store    *profile.Store
-}
-
-// Services returns the run's services, starting them on first use.
-func (f *factory) Services() (*services, error) {
-	if f.svc == nil {
-		f.svc = &services{f: f, redactor: &secret.Redactor{}}
-	}
-	s := f.svc
-	s.once.Do(func() { s.err = s.start() })
-	return s, s.err
 }
 
 func (s *services) start() error {
@@ -197,7 +231,7 @@ type runSettings struct {
 // resolve merges, by precedence, the flags, the DRSETUP_* variables, the
 // saved profile and its keyring secrets, and defaults. A damaged profile or
 // an unreachable keyring is recorded, not fatal: the caller decides.
-func (s *services) resolve(cmd *cobra.Command, v valueFlags, defaults map[field.Field]string) (*runSettings, error) {
+func (s *services) resolve(given map[field.Field]string, defaults map[field.Field]string) (*runSettings, error) {
 	name := s.f.Global.profile
 	if err := profile.ValidName(name); err != nil {
 		return nil, invalidf("%s", err)
@@ -218,12 +252,8 @@ func (s *services) resolve(cmd *cobra.Command, v valueFlags, defaults map[field.
 	case !errors.Is(err, profile.ErrNotFound):
 		rs.ProfileErr = err
 	}
-	var flags map[field.Field]string
-	if v != nil {
-		flags = v.given(cmd.Flags())
-	}
 	rs.Settings = profile.Resolve(profile.Inputs{
-		Flags: flags, Getenv: s.f.Getenv, Profile: rs.Profile, Secrets: sec, Defaults: defaults,
+		Flags: given, Getenv: s.f.Getenv, Profile: rs.Profile, Secrets: sec, Defaults: defaults,
 	})
 	for _, f := range field.All() {
 		if f.Secret() {

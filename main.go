@@ -16,7 +16,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], iostreams.System(), os.Getenv)
+	code := run(ctx, newFactory(iostreams.System(), os.Getenv), os.Args[1:])
 	stop()
 	os.Exit(code)
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/drsetup/drsetup/buildinfo"
 	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
 )
 
@@ -26,28 +25,21 @@ type globalOptions struct {
 	allowAnyHost bool
 }
 
-// factory hands each command what it depends on, so tests can build a command
-// with fakes (cli/cli's cmdutil.Factory).
-type factory struct {
-	IO     *iostreams.IOStreams
-	Getenv func(string) string
-	Global globalOptions
+// helpHint follows only a mistake in the command line itself; a message
+// that says what to do stands alone.
+const helpHint = "Run 'drsetup --help' for usage."
 
-	// demoDoctor seeds the demo with broken setups for doctor to find.
-	demoDoctor bool
-	svc        *services
-}
-
-// run builds the command tree, runs it and returns the exit code.
-func run(ctx context.Context, args []string, io *iostreams.IOStreams, getenv func(string) string) int {
-	f := &factory{IO: io, Getenv: getenv}
+// run builds the command tree over f, runs it and returns the exit code,
+// after telling the user what failed (once, here, for every command).
+func run(ctx context.Context, f *factory, args []string) int {
+	io := f.IO
 	root := newRootCmd(f)
 	root.SetArgs(args)
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
 	err := root.ExecuteContext(ctx)
-	f.svc.Close()
+	f.close()
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
 		err = usagef("%s", err)
 	}
@@ -60,7 +52,7 @@ func run(ctx context.Context, args []string, io *iostreams.IOStreams, getenv fun
 		case exitUsage:
 			fmt.Fprintf(io.ErrOut, "drsetup: %s\n", err)
 			if ue := (*usageError)(nil); errors.As(err, &ue) && ue.help {
-				fmt.Fprintln(io.ErrOut, "Run 'drsetup --help' for usage.")
+				fmt.Fprintln(io.ErrOut, helpHint)
 			}
 		default:
 			fmt.Fprintf(io.ErrOut, "drsetup: %s\n", err)
@@ -71,7 +63,7 @@ func run(ctx context.Context, args []string, io *iostreams.IOStreams, getenv fun
 
 func newRootCmd(f *factory) *cobra.Command {
 	g := &f.Global
-	setup := newSetupCmd(f)
+	setup := newSetupCmd(f, nil)
 	var showVersion bool
 	root := &cobra.Command{
 		Use:   "drsetup",
@@ -124,7 +116,7 @@ nothing leaves this machine.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usagef("%s", err)
 	})
-	root.AddCommand(setup, newDoctorCmd(f), newWebhooksCmd(f), newProfilesCmd(f), newVersionCmd(f))
+	root.AddCommand(setup, newDoctorCmd(f, nil), newWebhooksCmd(f, nil), newProfilesCmd(f, nil, nil), newVersionCmd(f))
 	forEachCmd(root, func(c *cobra.Command) {
 		c.SilenceErrors, c.SilenceUsage = true, true
 		if c.Args != nil {

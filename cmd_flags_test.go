@@ -1,0 +1,89 @@
+package main
+
+import (
+	"io"
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/iostreams"
+)
+
+func testFactory() *factory {
+	ios, _, _, _ := iostreams.Test()
+	return newFactory(ios, func(string) string { return "" })
+}
+
+func execute(t *testing.T, cmd *cobra.Command, args ...string) error {
+	t.Helper()
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	return cmd.Execute()
+}
+
+func TestDoctorFlagsParseApartFromTheRun(t *testing.T) {
+	var got *doctorOptions
+	cmd := newDoctorCmd(testFactory(), func(o *doctorOptions) error { got = o; return nil })
+	if err := execute(t, cmd, "--json", "--my-domain", "https://acme.my.salesforce.com", "--events", "order.accepted", "--username", ""); err != nil {
+		t.Fatal(err)
+	}
+	want := map[field.Field]string{field.MyDomain: "https://acme.my.salesforce.com", field.Events: "order.accepted", field.Username: ""}
+	if got == nil || !got.jsonOut || !maps.Equal(got.given, want) {
+		t.Fatalf("options %+v, want --json and given %v", got, want)
+	}
+}
+
+func TestSetupFlagsParseApartFromTheRun(t *testing.T) {
+	var got *setupOptions
+	cmd := newSetupCmd(testFactory(), func(o *setupOptions) error { got = o; return nil })
+	if err := execute(t, cmd, "--no-input", "--yes", "--json", "--client-id", "3MVG9abc", "--auth", "client-credentials"); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || !got.noInput || !got.yes || !got.json || got.given[field.ClientID] != "3MVG9abc" || got.given[field.Auth] != "client-credentials" || len(got.given) != 2 {
+		t.Fatalf("options %+v", got)
+	}
+}
+
+// Secrets are never flags: they land in shell history and the process list.
+func TestNoCommandTakesASecretAsAFlag(t *testing.T) {
+	for _, cmd := range []*cobra.Command{
+		newSetupCmd(testFactory(), func(*setupOptions) error { return nil }),
+		newDoctorCmd(testFactory(), func(*doctorOptions) error { return nil }),
+	} {
+		for _, f := range field.All() {
+			name := strings.ReplaceAll(string(f), "_", "-")
+			if fl := cmd.Flags().Lookup(name); (fl != nil) == f.Secret() {
+				t.Errorf("%s: flag --%s present = %v, but secret = %v", cmd.Name(), name, fl != nil, f.Secret())
+			}
+		}
+		if err := execute(t, cmd, "--password", "hunter2"); err == nil {
+			t.Errorf("%s accepted --password", cmd.Name())
+		}
+	}
+}
+
+func TestWebhooksListFlagsParseApartFromTheRun(t *testing.T) {
+	var got *webhooksListOptions
+	cmd := newWebhooksCmd(testFactory(), func(o *webhooksListOptions) error { got = o; return nil })
+	if err := execute(t, cmd, "list", "--json"); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || !got.jsonOut || got.ctx == nil {
+		t.Fatalf("options %+v", got)
+	}
+}
+
+func TestProfilesDeleteTakesOneName(t *testing.T) {
+	var deleted []string
+	cmd := newProfilesCmd(testFactory(), func() error { return nil }, func(name string) error { deleted = append(deleted, name); return nil })
+	if err := execute(t, cmd, "delete", "acme"); err != nil || len(deleted) != 1 || deleted[0] != "acme" {
+		t.Fatalf("deleted %v, %v", deleted, err)
+	}
+	if err := execute(t, cmd, "delete"); err == nil {
+		t.Fatal("delete without a name was accepted")
+	}
+}
