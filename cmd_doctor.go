@@ -113,7 +113,7 @@ func runDoctor(cmd *cobra.Command, f *factory, opts *doctorOptions) error {
 		dark = doctorview.DarkBackground(f.IO.In, f.IO.ErrOut)
 	}
 	var rep *doctor.Report
-	if f.IO.IsStderrTTY() && !f.IO.Accessible() {
+	if f.IO.CanAnimate() {
 		color := f.IO.ColorEnabled()
 		st := theme.New(dark, color)
 		prof := theme.Profile(f.IO.ErrOut, os.Environ(), color)
