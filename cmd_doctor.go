@@ -71,6 +71,9 @@ func runDoctor(cmd *cobra.Command, f *factory, opts *doctorOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := f.checkNamedProfile(cmd, rs); err != nil {
+		return err
+	}
 	set := rs.Settings
 	if svc.Demo() && set.Get(profile.FieldDRAPIKey) == "" {
 		// `drsetup doctor --demo` works with nothing else given.

@@ -14,8 +14,9 @@ import (
 
 func newProfilesCmd(f *factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "profiles",
-		Short: "List saved profiles",
+		Use:     "profiles",
+		Aliases: []string{"profile"},
+		Short:   "List saved profiles",
 		Long: `profiles lists the saved profiles: name, org (its My Domain), environment and
 when it was last set up. The profile in use (--profile or DRSETUP_PROFILE,
 "default" otherwise) is marked with *.`,
@@ -104,7 +105,7 @@ func runProfilesDelete(f *factory, name string) error {
 	var ke *profile.KeyringError
 	switch {
 	case errors.Is(err, profile.ErrNotFound):
-		return err
+		return unknownProfile(name, store)
 	case errors.As(err, &ke) && !hadFile:
 		// Without a file the name may be a typo: say so first, since the
 		// keyring cannot tell whether it held anything under that name.

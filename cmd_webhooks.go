@@ -18,7 +18,15 @@ import (
 )
 
 func newWebhooksCmd(f *factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "webhooks", Short: "Inspect the Digital River webhooks of a key", Args: cobra.NoArgs}
+	cmd := &cobra.Command{
+		Use:     "webhooks",
+		Aliases: []string{"webhook"},
+		Short:   "Inspect the Digital River webhooks of a key",
+		Args:    cobra.NoArgs,
+		// Runnable, so a mistyped subcommand is bad usage with the nearest
+		// name (root.go) rather than help and exit 0.
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
 	var jsonOut bool
 	list := &cobra.Command{
 		Use:   "list",

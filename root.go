@@ -120,9 +120,8 @@ nothing leaves this machine.`,
 			fmt.Fprintln(cmd.OutOrStdout(), demoHelp())
 		}
 	})
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usagef("%s", err)
-	})
+	root.SetFlagErrorFunc(flagError)
+	root.SetHelpCommand(newHelpCmd())
 	root.AddCommand(setup, newDoctorCmd(f), newWebhooksCmd(f), newProfilesCmd(f), newVersionCmd(f))
 	forEachCmd(root, func(c *cobra.Command) {
 		c.SilenceErrors, c.SilenceUsage = true, true
@@ -130,6 +129,10 @@ nothing leaves this machine.`,
 			args := c.Args
 			c.Args = func(cmd *cobra.Command, a []string) error {
 				if err := args(cmd, a); err != nil {
+					// An argument where a subcommand goes is a typo of one.
+					if cmd.HasAvailableSubCommands() && len(a) > 0 {
+						return unknownCommand(cmd, a[0])
+					}
 					return usagef("%s", err)
 				}
 				return nil
