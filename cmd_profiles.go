@@ -20,6 +20,8 @@ func newProfilesCmd(f *factory) *cobra.Command {
 		Long: `profiles lists the saved profiles: name, org (its My Domain), environment and
 when it was last set up. The profile in use (--profile or DRSETUP_PROFILE,
 "default" otherwise) is marked with *.`,
+		Example: `  drsetup profiles
+  drsetup profiles delete acme-sandbox`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runProfilesList(f)
@@ -30,7 +32,8 @@ when it was last set up. The profile in use (--profile or DRSETUP_PROFILE,
 		Short: "Delete a saved profile and its secrets",
 		Long: `delete removes the profile's settings file and every secret drsetup keeps for
 it in the keyring. The Digital River webhook itself is left alone.`,
-		Args: cobra.ExactArgs(1),
+		Example: `  drsetup profiles delete acme-sandbox`,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runProfilesDelete(f, args[0])
 		},

@@ -81,7 +81,13 @@ against Salesforce and Digital River as it is given, and registers the
 webhook through the Digital River API. Secrets are kept in the OS keyring.
 
 Run 'drsetup --demo' to try it against a simulated org and account:
-nothing leaves this machine.`,
+nothing leaves this machine. 'drsetup help environment' lists the variables
+it reads. It sends no telemetry and checks for no updates.`,
+		Example: `  drsetup --demo                 # the wizard, against the simulator
+  drsetup                        # the wizard (drsetup setup)
+  drsetup doctor                 # check the saved setup
+  drsetup webhooks list --json   # the key's webhooks, for a script
+  drsetup --version`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
@@ -102,7 +108,9 @@ nothing leaves this machine.`,
 	root.Flags().AddFlagSet(setup.LocalFlags())
 	// --version prints what `drsetup version` prints.
 	root.Flags().BoolVar(&showVersion, "version", false, "print the drsetup version, commit and build (as drsetup version does)")
-	root.CompletionOptions.HiddenDefaultCmd = true
+	// drsetup's own completion command (completion.go): one with examples,
+	// listed in help, whose typos are usage errors like every command's.
+	root.CompletionOptions.DisableDefaultCmd = true
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.profile, "profile", "", "saved profile `NAME` to use (env DRSETUP_PROFILE; default \"default\")")
 	pf.BoolVar(&g.demo, "demo", false, "run against the built-in simulated Salesforce org and Digital River account; nothing leaves the machine")
@@ -122,7 +130,8 @@ nothing leaves this machine.`,
 	})
 	root.SetFlagErrorFunc(flagError)
 	root.SetHelpCommand(newHelpCmd())
-	root.AddCommand(setup, newDoctorCmd(f), newWebhooksCmd(f), newProfilesCmd(f), newVersionCmd(f))
+	root.AddCommand(setup, newDoctorCmd(f), newWebhooksCmd(f), newProfilesCmd(f), newVersionCmd(f),
+		newCompletionCmd(), newEnvironmentTopic())
 	forEachCmd(root, func(c *cobra.Command) {
 		c.SilenceErrors, c.SilenceUsage = true, true
 		if c.Args != nil {
@@ -139,6 +148,7 @@ nothing leaves this machine.`,
 			}
 		}
 	})
+	registerCompletions(root, f)
 	return root
 }
 
