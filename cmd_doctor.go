@@ -70,6 +70,9 @@ func runDoctor(f *factory, opts *doctorOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := f.checkNamedProfile(rs); err != nil {
+		return err
+	}
 	set := rs.Settings
 	if bad := steps.CheckGiven(set); len(bad) > 0 {
 		return invalidf("%s", strings.Join(bad, "\n"))

@@ -136,6 +136,7 @@ func (w *cmdWorld) exec(term tty, args ...string) cmdRun {
 	svc.http = httpx.NewClient(svc.log.Transport(w.srv.Transport()))
 	// The emulator stands in for the world.
 	f.Services = func() (*services, error) { return svc, nil }
+	f.ProfileNames = func() *profile.Store { return w.store }
 	f.onClose(svc.Close)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

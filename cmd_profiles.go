@@ -24,11 +24,14 @@ func newProfilesCmd(f *factory, listF func() error, deleteF func(name string) er
 		deleteF = func(name string) error { return runProfilesDelete(f, name) }
 	}
 	cmd := &cobra.Command{
-		Use:   "profiles",
-		Short: "List saved profiles",
+		Use:     "profiles",
+		Aliases: []string{"profile"},
+		Short:   "List saved profiles",
 		Long: `profiles lists the saved profiles: name, org (its My Domain), environment and
 when it was last set up. The profile in use (--profile or DRSETUP_PROFILE,
 "default" otherwise) is marked with *.`,
+		Example: `  drsetup profiles
+  drsetup profiles delete acme-sandbox`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return listF()
@@ -39,7 +42,8 @@ when it was last set up. The profile in use (--profile or DRSETUP_PROFILE,
 		Short: "Delete a saved profile and its secrets",
 		Long: `delete removes the profile's settings file and every secret drsetup keeps for
 it in the keyring. The Digital River webhook itself is left alone.`,
-		Args: cobra.ExactArgs(1),
+		Example: `  drsetup profiles delete acme-sandbox`,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return deleteF(args[0])
 		},
@@ -114,7 +118,7 @@ func runProfilesDelete(f *factory, name string) error {
 	var ke *profile.KeyringError
 	switch {
 	case errors.Is(err, profile.ErrNotFound):
-		return err
+		return unknownProfile(name, store)
 	case errors.As(err, &ke) && !hadFile:
 		// Without a file the name may be a typo: say so first, since the
 		// keyring cannot tell whether it held anything under that name.

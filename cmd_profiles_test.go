@@ -75,9 +75,17 @@ func TestProfilesDelete(t *testing.T) {
 		t.Error("deleting one profile removed another's secrets")
 	}
 
-	r = w.exec(tty{}, "profiles", "delete", "default").want(t, 1)
-	if !strings.Contains(r.errOut, `no saved profile named "default"`) {
+	// An unknown name is bad usage (exit 2), naming what is saved.
+	r = w.exec(tty{}, "profiles", "delete", "default").want(t, 2)
+	if !strings.Contains(r.errOut, `no saved profile named "default"`) || !strings.Contains(r.errOut, `"keep"`) {
 		t.Errorf("deleting it again: %s", r.errOut)
+	}
+	r = w.exec(tty{}, "profiles", "delete", "kep").want(t, 2)
+	if !strings.Contains(r.errOut, `did you mean "keep"?`) {
+		t.Errorf("a typo of a saved name: %s", r.errOut)
+	}
+	if sec, _ := w.store.LoadSecrets("keep"); sec.Get(field.Password).IsZero() {
+		t.Error("a typo removed the profile it was a typo of")
 	}
 	r = w.exec(tty{}, "profiles", "delete", "../etc").want(t, 2)
 	if !strings.Contains(r.errOut, "profile name") || strings.Contains(r.errOut, helpHint) {

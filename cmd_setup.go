@@ -45,6 +45,10 @@ set) plain prompts, one question per line; with --no-input, or when stdin or
 stderr is not a terminal, no prompts: every value comes from flags and
 DRSETUP_* variables (secrets only from variables: DRSETUP_CLIENT_SECRET,
 DRSETUP_PASSWORD, DRSETUP_SECURITY_TOKEN, DRSETUP_DR_API_KEY).`,
+		Example: `  drsetup setup
+  drsetup setup --profile acme-sandbox --environment sandbox
+  drsetup setup --accessible
+  DRSETUP_CLIENT_SECRET=… DRSETUP_PASSWORD=… DRSETUP_DR_API_KEY=sk_test_… drsetup setup --no-input --yes --json --my-domain https://acme.my.salesforce.com --client-id 3MVG9… --username integration@acme.com`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.ctx, o.given = cmd.Context(), o.values.given(cmd.Flags())

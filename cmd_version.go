@@ -16,6 +16,8 @@ func newVersionCmd(f *factory) *cobra.Command {
 		Long: `version prints "drsetup VERSION" on its first line, then the commit it was
 built from, the build date where known, and the Go version with the OS and
 architecture. "drsetup --version" prints the same.`,
+		Example: `  drsetup version
+  drsetup version | head -n 1   # only "drsetup VERSION", for a script`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return writeVersion(f.IO.Out, buildinfo.Get())

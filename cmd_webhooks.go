@@ -28,7 +28,17 @@ type webhooksListOptions struct {
 // newWebhooksCmd builds the webhooks commands; listF, when set, runs
 // instead of runWebhooksList.
 func newWebhooksCmd(f *factory, listF func(*webhooksListOptions) error) *cobra.Command {
-	cmd := &cobra.Command{Use: "webhooks", Short: "Inspect the Digital River webhooks of a key", Args: cobra.NoArgs}
+	cmd := &cobra.Command{
+		Use:     "webhooks",
+		Aliases: []string{"webhook"},
+		Short:   "Inspect the Digital River webhooks of a key",
+		Example: `  drsetup webhooks list
+  DRSETUP_DR_API_KEY=sk_test_… drsetup webhooks list --json`,
+		Args: cobra.NoArgs,
+		// Runnable, so a mistyped subcommand is bad usage with the nearest
+		// name (root.go) rather than help and exit 0.
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
 	o := &webhooksListOptions{}
 	list := &cobra.Command{
 		Use:   "list",
@@ -38,7 +48,15 @@ is enabled, transport, OAuth grant type, number of event types and when it was
 created. It never shows a stored password or client secret.
 
 The key is DRSETUP_DR_API_KEY, or else the one saved in the keyring for the
-profile. Test keys (sk_test_…) and live keys see different webhooks.`,
+profile. Test keys (sk_test_…) and live keys see different webhooks.
+
+On a terminal the table fits its width, shortening addresses with "…" (and
+leaving out the last columns when even that is not enough); piped, it is one
+tab-separated line per webhook, every value whole.`,
+		Example: `  drsetup webhooks list
+  drsetup webhooks list --profile acme-sandbox
+  DRSETUP_DR_API_KEY=sk_test_… drsetup webhooks list --json
+  drsetup webhooks list | cut -f1,2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.ctx = cmd.Context()

@@ -38,12 +38,16 @@ type factory struct {
 	// (newFactory's) from the global flags; tests return services over an
 	// emulator instead.
 	Services func() (*services, error)
-	closers  []func()
+	// ProfileNames is the store that shell completion lists saved profiles
+	// from, without starting the services or touching the keyring; nil
+	// when there is none.
+	ProfileNames func() *profile.Store
+	closers      []func()
 }
 
 // newFactory is the factory main uses: services start on first use.
 func newFactory(io *iostreams.IOStreams, getenv func(string) string) *factory {
-	f := &factory{IO: io, Getenv: getenv}
+	f := &factory{IO: io, Getenv: getenv, ProfileNames: profileNamesStore}
 	var (
 		once sync.Once
 		svc  *services

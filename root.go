@@ -23,6 +23,9 @@ type globalOptions struct {
 	debugLog     string
 	drAPIURL     string
 	allowAnyHost bool
+	// profileNamed: the profile was named (--profile or DRSETUP_PROFILE),
+	// so a missing one is a mistake rather than a first run.
+	profileNamed bool
 }
 
 // helpHint follows only a mistake in the command line itself; a message
@@ -74,7 +77,13 @@ against Salesforce and Digital River as it is given, and registers the
 webhook through the Digital River API. Secrets are kept in the OS keyring.
 
 Run 'drsetup --demo' to try it against a simulated org and account:
-nothing leaves this machine.`,
+nothing leaves this machine. 'drsetup help environment' lists the variables
+it reads. It sends no telemetry and checks for no updates.`,
+		Example: `  drsetup --demo                 # the wizard, against the simulator
+  drsetup                        # the wizard (drsetup setup)
+  drsetup doctor                 # check the saved setup
+  drsetup webhooks list --json   # the key's webhooks, for a script
+  drsetup --version`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
@@ -95,7 +104,9 @@ nothing leaves this machine.`,
 	root.Flags().AddFlagSet(setup.LocalFlags())
 	// --version prints what `drsetup version` prints.
 	root.Flags().BoolVar(&showVersion, "version", false, "print the drsetup version, commit and build (as drsetup version does)")
-	root.CompletionOptions.HiddenDefaultCmd = true
+	// drsetup's own completion command (completion.go): one with examples,
+	// listed in help, whose typos are usage errors like every command's.
+	root.CompletionOptions.DisableDefaultCmd = true
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.profile, "profile", "", "saved profile `NAME` to use (env DRSETUP_PROFILE; default \"default\")")
 	pf.BoolVar(&g.demo, "demo", false, "run against the built-in simulated Salesforce org and Digital River account; nothing leaves the machine")
@@ -113,28 +124,34 @@ nothing leaves this machine.`,
 			fmt.Fprintln(cmd.OutOrStdout(), demoHelp())
 		}
 	})
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usagef("%s", err)
-	})
-	root.AddCommand(setup, newDoctorCmd(f, nil), newWebhooksCmd(f, nil), newProfilesCmd(f, nil, nil), newVersionCmd(f))
+	root.SetFlagErrorFunc(flagError)
+	root.SetHelpCommand(newHelpCmd())
+	root.AddCommand(setup, newDoctorCmd(f, nil), newWebhooksCmd(f, nil), newProfilesCmd(f, nil, nil), newVersionCmd(f),
+		newCompletionCmd(), newEnvironmentTopic())
 	forEachCmd(root, func(c *cobra.Command) {
 		c.SilenceErrors, c.SilenceUsage = true, true
 		if c.Args != nil {
 			args := c.Args
 			c.Args = func(cmd *cobra.Command, a []string) error {
 				if err := args(cmd, a); err != nil {
+					// An argument where a subcommand goes is a typo of one.
+					if cmd.HasAvailableSubCommands() && len(a) > 0 {
+						return unknownCommand(cmd, a[0])
+					}
 					return usagef("%s", err)
 				}
 				return nil
 			}
 		}
 	})
+	registerCompletions(root, f)
 	return root
 }
 
 // resolveGlobal applies the environment to the global flags, after parsing.
 func (f *factory) resolveGlobal(cmd *cobra.Command) error {
 	g := &f.Global
+	g.profileNamed = cmd.Flags().Changed("profile") || f.Getenv("DRSETUP_PROFILE") != ""
 	g.profile = profile.NameFrom(g.profile, cmd.Flags().Changed("profile"), f.Getenv)
 	if !cmd.Flags().Changed("dr-api-url") {
 		g.drAPIURL = f.Getenv("DRSETUP_DR_API_URL")

@@ -13,10 +13,10 @@ import (
 )
 
 // Check runs work with a progress callback for doctor.Options.Progress: on a
-// terminal (and not in accessible mode) the checks in flight are drawn on
-// stderr; otherwise one line says the run started when stderr is a terminal.
+// terminal that can animate (not dumb, not in accessible mode) the checks
+// in flight are drawn on stderr; otherwise one line says the run started when stderr is a terminal.
 func Check(io *iostreams.IOStreams, work func(progress func(doctor.Event)) *doctor.Report) *doctor.Report {
-	if io.IsStderrTTY() && !io.Accessible() {
+	if io.CanAnimate() {
 		color := io.ColorEnabled()
 		st := theme.New(dark(io), color)
 		return Run(io.ErrOut, st, theme.Profile(io.ErrOut, os.Environ(), color), io.TerminalWidth(), work)
