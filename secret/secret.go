@@ -6,9 +6,7 @@ package secret
 import (
 	"fmt"
 	"log/slog"
-	"sort"
 	"strings"
-	"sync"
 )
 
 // Masked is what every printed form of a Value shows.
@@ -61,82 +59,21 @@ func Mask(s string) string {
 	if s == "" {
 		return ""
 	}
-	for _, p := range []string{"sk_test_", "pk_test_", "sk_live_", "pk_live_", "sk_", "pk_"} {
-		if strings.HasPrefix(s, p) && len(s) > len(p)+4 {
-			return p + Masked
-		}
+	if p := kindPrefix(s); p != "" && len(s) > len(p)+4 {
+		return p + Masked
 	}
 	return Masked
 }
 
-// Redactor replaces every known secret value in text with "[redacted]". It is
-// safe for concurrent use; secrets can be added as they become known.
-type Redactor struct {
-	mu      sync.RWMutex
-	secrets []string
-}
+// kindPrefixes are the public kinds of Digital River keys, longest first.
+var kindPrefixes = []string{"sk_test_", "pk_test_", "sk_live_", "pk_live_", "sk_", "pk_"}
 
-// Redacted is what Redactor puts in place of a secret.
-const Redacted = "[redacted]"
-
-// minSecretLen keeps Redactor from replacing short, common strings (an empty
-// security token, "1") all over a log line.
-const minSecretLen = 4
-
-// Add registers secrets to redact. Short or empty values are ignored, and so
-// is everything for a nil Redactor.
-func (r *Redactor) Add(values ...string) {
-	if r == nil {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, v := range values {
-		if len(v) < minSecretLen {
-			continue
-		}
-		dup := false
-		for _, s := range r.secrets {
-			if s == v {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			r.secrets = append(r.secrets, v)
+// kindPrefix returns the Digital River key kind s starts with, or "".
+func kindPrefix(s string) string {
+	for _, p := range kindPrefixes {
+		if strings.HasPrefix(s, p) {
+			return p
 		}
 	}
-	// Longest first, so a password+token value is replaced whole before the
-	// password inside it.
-	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
-}
-
-// Redact returns text with every registered secret replaced.
-func (r *Redactor) Redact(text string) string {
-	if r == nil {
-		return text
-	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	for _, s := range r.secrets {
-		if strings.Contains(text, s) {
-			text = strings.ReplaceAll(text, s, Redacted)
-		}
-	}
-	return text
-}
-
-// Contains reports whether text holds any registered secret.
-func (r *Redactor) Contains(text string) bool {
-	if r == nil {
-		return false
-	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	for _, s := range r.secrets {
-		if strings.Contains(text, s) {
-			return true
-		}
-	}
-	return false
+	return ""
 }
