@@ -15,7 +15,8 @@ import (
 // below their package's layer.
 var layers = map[string]int{
 	"field": 0, "text": 0, "secret": 0, "buildinfo": 0, "httpx": 0,
-	"sfcheck": 1, "drapi": 1, "profile": 1, "debuglog": 1, "iostreams": 1, "emulator": 1,
+	"secret/secrettest": 0, // test support: only tests import it
+	"sfcheck":           1, "drapi": 1, "profile": 1, "debuglog": 1, "iostreams": 1, "emulator": 1,
 	"emulator/emulatortest": 2, // test support: only tests import it
 	"steps":                 2,
 	"doctor":                3,
@@ -35,6 +36,9 @@ var thirdParty = []struct {
 	{"github.com/charmbracelet/", isUI, "only ui draws the terminal (Bubble Tea's companions)"},
 	{"github.com/zalando/go-keyring", func(p string) bool { return p == "profile" }, "only profile talks to the keyring"},
 }
+
+// testSupport packages (emulatortest, secrettest) exist for tests only.
+func testSupport(p string) bool { return strings.HasSuffix(p, "test") }
 
 func isUI(p string) bool { return p == "ui" || strings.HasPrefix(p, "ui/") }
 
@@ -104,14 +108,14 @@ func violations(pkgs []listed) []string {
 				if !ours || dep == me {
 					continue
 				}
-				if dep == "emulator" && (test || me == "" || me == "emulator/emulatortest") || dep == "emulator/emulatortest" && test {
-					continue // the simulator serves tests and --demo
+				if dep == "emulator" && (test || me == "" || me == "emulator/emulatortest") || testSupport(dep) && test {
+					continue // the simulator serves tests and --demo; test helpers serve tests
 				}
 				dl, ok := layers[dep]
 				switch {
 				case !ok:
 					out = append(out, fmt.Sprintf("%s imports %s, which has no layer", show(me), dep))
-				case dep == "emulator" || dep == "emulator/emulatortest":
+				case dep == "emulator" || testSupport(dep):
 					out = append(out, fmt.Sprintf("%s imports %s outside its tests: only main (--demo) and tests may use the simulator", show(me), dep))
 				case dl < layer:
 				case dl == layer && (dl == 0 || isUI(me) && isUI(dep)):

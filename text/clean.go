@@ -1,6 +1,7 @@
-// Package text holds drsetup's helpers for text that reaches a user. Clean
+// Package text holds drsetup's helpers for text that reaches a user: Clean
 // makes text from elsewhere (Salesforce, Digital River, a proxy, a saved
-// profile) safe to put on a terminal.
+// profile) safe to put on a terminal, and the words helpers put sentences,
+// lists and plurals together.
 package text
 
 import (

@@ -1,7 +1,7 @@
-// Package text holds the small helpers every layer uses to put words
-// together for the user: sentences, lists, plurals, and the defaults shown
-// for a missing value.
 package text
+
+// The words helpers every layer uses to put text together for the user:
+// sentences, lists, plurals, and the defaults shown for a missing value.
 
 import (
 	"fmt"
