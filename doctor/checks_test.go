@@ -164,7 +164,7 @@ func TestChecks(t *testing.T) {
 		{name: "unknown key", id: CheckDRAPIKey, want: Fail,
 			setup: func(_ *profile.Profile, s *profile.Secrets) { s.Set(field.DRAPIKey, "sk_live_revokedkey0009") }, says: []string{"did not accept the API key", "API keys"}},
 		{name: "public key", id: CheckDRAPIKey, want: Fail,
-			setup: func(_ *profile.Profile, s *profile.Secrets) { s.Set(field.DRAPIKey, "pk_live_publickey0001") }, says: []string{"public key"}},
+			setup: func(_ *profile.Profile, s *profile.Secrets) { s.Set(field.DRAPIKey, "pk_live_Zz81qPublicKey0001") }, says: []string{"public key"}},
 		{name: "restricted key", id: CheckDRAPIKey, want: Fail,
 			scenario: func(sc *emulator.Scenario) { sc.DigitalRiver.Keys[0].CanWebhooks = false }, says: []string{"restricted key"}},
 		{name: "no key", id: CheckDRAPIKey, want: Skip, setup: func(_ *profile.Profile, s *profile.Secrets) { s.Set(field.DRAPIKey, "") }},
