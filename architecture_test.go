@@ -15,13 +15,16 @@ import (
 // below their package's layer.
 var layers = map[string]int{
 	"field": 0, "text": 0, "secret": 0, "buildinfo": 0, "httpx": 0,
-	"secret/secrettest": 0, // test support: only tests import it
-	"sfcheck":           1, "drapi": 1, "profile": 1, "debuglog": 1, "iostreams": 1, "emulator": 1,
-	"emulator/emulatortest": 2, // test support: only tests import it
-	"steps":                 2,
-	"doctor":                3,
-	"ui":                    4, "ui/plain": 4, "ui/doctorview": 4, "ui/theme": 4,
-	"": 5, // main
+	"sfcheck": 1, "drapi": 1, "profile": 1, "debuglog": 1, "iostreams": 1, "emulator": 1,
+	"explain": 2,
+	"steps":   3,
+	"doctor":  4,
+	"ui":      5, "ui/plain": 5, "ui/doctorview": 5, "ui/theme": 5,
+	"": 6, // main
+
+	// Test support: only tests import these.
+	"secret/secrettest":     0,
+	"emulator/emulatortest": 2,
 }
 
 const module = "github.com/drsetup/drsetup"
@@ -120,7 +123,7 @@ func violations(pkgs []listed) []string {
 				case dl < layer:
 				case dl == layer && (dl == 0 || isUI(me) && isUI(dep)):
 				default:
-					out = append(out, fmt.Sprintf("%s (layer %d) imports %s (layer %d): dependencies point one way, ui → doctor → steps → sfcheck/drapi/profile → leaves", show(me), layer, dep, dl))
+					out = append(out, fmt.Sprintf("%s (layer %d) imports %s (layer %d): dependencies point one way, ui → doctor → steps → explain → sfcheck/drapi/profile → leaves", show(me), layer, dep, dl))
 				}
 			}
 		}

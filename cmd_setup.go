@@ -223,7 +223,7 @@ func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Set
 	sv.OnStage = func(st steps.Stage) { fmt.Fprintf(w, "%s…\n", st) }
 	v, err := sv.VerifySalesforce(ctx, s)
 	if err != nil {
-		return nil, failure(err)
+		return nil, err
 	}
 	var blocking []string
 	for _, p := range v.Problems {
@@ -238,7 +238,7 @@ func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Set
 	}
 	kc, err := sv.CheckKey(ctx, s)
 	if err != nil {
-		return nil, failure(err)
+		return nil, err
 	}
 	for _, p := range kc.Problems {
 		note(p)
@@ -252,34 +252,10 @@ func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Set
 	}
 	res, err := sv.Register(ctx, s, plan, v)
 	if err != nil {
-		return nil, failure(err)
+		return nil, err
 	}
 	for _, l := range res.Lines() {
 		fmt.Fprintln(w, l)
 	}
 	return res, nil
 }
-
-// failure is a failed step told in the admin's words.
-func failure(err error) error {
-	if errors.Is(err, context.Canceled) {
-		return err
-	}
-	fl := steps.Explain(err)
-	msg := fl.Meaning
-	if fl.Said != "" {
-		msg = "Salesforce answered " + fl.Said + ". " + msg
-	}
-	if fl.Remedy != "" {
-		msg += " " + fl.Remedy
-	}
-	return &explainedError{msg: msg, err: err}
-}
-
-type explainedError struct {
-	msg string
-	err error
-}
-
-func (e *explainedError) Error() string { return e.msg }
-func (e *explainedError) Unwrap() error { return e.err }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/drsetup/drsetup/buildinfo"
+	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 )
@@ -58,7 +59,8 @@ func run(ctx context.Context, f *factory, args []string) int {
 				fmt.Fprintln(io.ErrOut, helpHint)
 			}
 		default:
-			fmt.Fprintf(io.ErrOut, "drsetup: %s\n", err)
+			// Every other failure is told once, here, in the user's words.
+			fmt.Fprintf(io.ErrOut, "drsetup: %s\n", explain.Of(err).Text())
 		}
 	}
 	return code

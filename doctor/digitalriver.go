@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -118,26 +119,19 @@ func (r *run) checkKey(ctx context.Context) ([]drapi.Webhook, bool) {
 	return all, true
 }
 
-// drFailure words a failed Digital River call.
+// drFailure words a failed Digital River call: what happened (the check's
+// title says what was tried) and what to do.
 func drFailure(err error) Result {
-	var de *drapi.Error
-	if errors.As(err, &de) {
-		sum := de.Explanation()
-		if de.RequestID != "" {
-			sum += fmt.Sprintf(" (Digital River request id %s)", de.RequestID)
-		}
-		remedy := de.Remedy()
-		if remedy == "" && de.Kind != drapi.KindCancelled {
-			// No answer at all: the explanation says which failure.
-			remedy = "Check this machine's connection to " + drapi.DefaultBaseURL + " (VPN, DNS, and HTTPS_PROXY and NO_PROXY behind a proxy), or --dr-api-url if set, then run doctor again."
-		}
-		return Result{Status: Fail, Summary: sum, Remedy: remedy}
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.DeadlineExceeded) && !errors.As(err, new(*drapi.Error)) {
 		return Result{Status: Fail, Summary: "Digital River did not answer within the check's time limit.",
 			Remedy: "Check the network connection to " + drapi.DefaultBaseURL + ", or HTTPS_PROXY behind a corporate proxy, and run doctor again."}
 	}
-	return Result{Status: Fail, Summary: text.Sentence(err.Error()), Remedy: "Run doctor again; if it keeps failing, run it with --debug-log FILE and send the file to support."}
+	f := explain.Of(err)
+	sum := text.Or(f.Meaning, f.Headline)
+	if f.RequestID != "" {
+		sum += fmt.Sprintf(" (Digital River request id %s)", f.RequestID)
+	}
+	return Result{Status: Fail, Summary: sum, Remedy: f.Remedy}
 }
 
 // checkExists picks the webhooks to examine: the org's (also under a wrong

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -68,15 +67,15 @@ func (l *logins) login(ctx, base context.Context, cr sfcheck.Credentials, who st
 }
 
 // waitError says that a caller stopped waiting for a login, in the terms of
-// the login itself.
+// the login itself: it was sent, once, and may yet reach Salesforce.
 func (l *logins) waitError(ctx context.Context, cr sfcheck.Credentials) error {
-	host := hostOf(cr.TokenEndpoint)
-	e := &sfcheck.LoginError{Op: sfcheck.OpLogin, Kind: sfcheck.KindCancelled, Host: host, Err: ctx.Err(),
-		Meaning: fmt.Sprintf("It was cancelled before %s answered.", host)}
+	e := &sfcheck.LoginError{Op: sfcheck.OpLogin, Kind: sfcheck.KindCancelled, Host: hostOf(cr.TokenEndpoint), Err: ctx.Err(),
+		Flow: cr.Flow, Timeout: l.timeout}
+	if cr.Flow != sfcheck.FlowClientCredentials {
+		e.Username = cr.Username
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		e.Kind = sfcheck.KindTimeout
-		e.Meaning = fmt.Sprintf("%s did not answer in time (doctor waits up to %s per check). Check your network connection; behind a corporate proxy, set HTTPS_PROXY.", host, l.timeout)
-		e.Remedy = "The login was sent once and not repeated."
+		e.Kind, e.Sent = sfcheck.KindTimeout, true
 	}
 	return e
 }

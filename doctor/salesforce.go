@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -302,7 +303,8 @@ func probeResult(ctx context.Context, sf *sfcheck.Client, s *sfcheck.Session, ta
 		return Result{Status: Pass, Hop: HopApex,
 			Summary: lead + fmt.Sprintf("%s answers a GET with 405, as the app's listener does: the package is installed and the user may run it.", target)}
 	}
-	res := Result{Status: Fail, Summary: fmt.Sprintf("%s%s (GET %s: HTTP %d).", lead, strings.TrimSuffix(pr.Finding, "."), target, pr.Status), Remedy: pr.Remedy, Hop: HopApex}
+	finding, remedy := explain.Probe(pr)
+	res := Result{Status: Fail, Summary: fmt.Sprintf("%s%s (GET %s: HTTP %d).", lead, strings.TrimSuffix(finding, "."), target, pr.Status), Remedy: remedy, Hop: HopApex}
 	if pr.OK {
 		res.Status = Warn
 	}
@@ -310,49 +312,10 @@ func probeResult(ctx context.Context, sf *sfcheck.Client, s *sfcheck.Session, ta
 }
 
 // explainLogin turns a failed Salesforce request into a finding and a
-// remedy.
+// remedy (explain's words, as every mode has them).
 func explainLogin(err error) (summary, remedy string) {
-	var le *sfcheck.LoginError
-	if errors.As(err, &le) {
-		head := "Salesforce refused the login"
-		switch le.Op {
-		case sfcheck.OpIdentity:
-			head = "Reading the user's identity failed"
-		case sfcheck.OpProbe:
-			head = "Probing the Apex endpoint failed"
-		}
-		switch {
-		case le.Kind == sfcheck.KindMissingValue || le.Kind == sfcheck.KindHostRefused:
-			head = "No request was sent"
-		case le.Status == 0:
-			head = map[string]string{
-				sfcheck.OpLogin:    "The login got no answer",
-				sfcheck.OpIdentity: "Reading the user's identity got no answer",
-				sfcheck.OpProbe:    "Probing the Apex endpoint got no answer",
-			}[le.Op]
-			if head == "" {
-				head = "The login got no answer"
-			}
-		case le.Code != "" && le.Description != "":
-			head += fmt.Sprintf(" (%s: %s)", le.Code, le.Description)
-		case le.Code != "":
-			head += fmt.Sprintf(" (%s)", le.Code)
-		case le.Status != 0:
-			head += fmt.Sprintf(" (HTTP %d)", le.Status)
-		}
-		remedy = le.Remedy
-		if remedy == "" && le.Status == 0 && le.Host != "" && le.Kind != sfcheck.KindCancelled {
-			remedy = fmt.Sprintf("Check this machine's connection to %s (VPN, DNS, and HTTPS_PROXY and NO_PROXY behind a proxy), then run doctor again.", le.Host)
-		}
-		return head + ". " + le.Meaning, remedy
-	}
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "Salesforce did not answer within the check's time limit.", "Check the network connection to Salesforce, or HTTPS_PROXY behind a corporate proxy, and run doctor again."
-	case errors.Is(err, context.Canceled):
-		return "Cancelled before Salesforce answered.", ""
-	}
-	return text.Sentence(err.Error()), ""
+	f := explain.Of(err)
+	return f.Summary(), f.Remedy
 }
 
 // useValue says how to put value into f: for a value given on the command

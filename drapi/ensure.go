@@ -59,8 +59,7 @@ func (e *DuplicatesError) Error() string {
 	for i, w := range e.Webhooks {
 		ids[i] = w.ID
 	}
-	return fmt.Sprintf("%d Digital River webhooks already exist for %s (%s), so Digital River sends every event more than once; drsetup will not add another or choose between them. Delete the extra ones in the Digital River Dashboard (Developers → Webhooks) and run drsetup again.",
-		len(e.Webhooks), e.Address, strings.Join(ids, ", "))
+	return fmt.Sprintf("%d Digital River webhooks exist for %s: %s", len(e.Webhooks), e.Address, strings.Join(ids, ", "))
 }
 
 // UncertainCreateError is returned when a create's answer was lost and looking
@@ -72,8 +71,7 @@ type UncertainCreateError struct {
 }
 
 func (e *UncertainCreateError) Error() string {
-	return fmt.Sprintf("The answer to creating the webhook was lost (%s), and checking whether Digital River stored it failed as well (%s). Run drsetup setup again: it finds a webhook created meanwhile and updates it rather than adding a second one.",
-		strings.TrimSuffix(e.Err.Explanation(), "."), strings.TrimSuffix(e.CheckErr.Error(), "."))
+	return fmt.Sprintf("the answer to creating the webhook was lost (%s), and checking whether Digital River stored it failed (%s)", e.Err, e.CheckErr)
 }
 
 func (e *UncertainCreateError) Unwrap() []error { return []error{e.Err, e.CheckErr} }

@@ -39,9 +39,10 @@ type ErrorDetail struct {
 	Message   string `json:"message"`
 }
 
-// Error is a failed Digital River call: the HTTP answer (or its absence) and
-// what the user should do about it. Its fields never hold a request or
-// response body, since webhook bodies carry OAuth secrets.
+// Error is a failed Digital River call: the HTTP answer (or its absence),
+// as facts; package explain says what it means for the user. Its fields
+// never hold a request or response body, since webhook bodies carry OAuth
+// secrets.
 type Error struct {
 	Status    int    // HTTP status; 0 when no answer came back
 	Type      string // Digital River's "type", e.g. "bad_request"
@@ -62,154 +63,37 @@ type Error struct {
 	// Err is the underlying cause: an *httpx.NetError, httpx.ErrBodyTooLarge or
 	// a JSON decoding error.
 	Err error
-
-	host string
+	// Host is the API host asked.
+	Host string
 }
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Error is the user's text: what went wrong, what to do, and the request id
-// when Digital River gave one.
+// Error says what failed, with Digital River's own words: a short, factual
+// line. What it means and what to do is package explain's.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.Explanation())
-	if r := e.Remedy(); r != "" {
-		b.WriteString(" ")
-		b.WriteString(r)
+	fmt.Fprintf(&b, "Digital River %s %s", e.Method, e.Path)
+	switch {
+	case e.Status != 0:
+		fmt.Fprintf(&b, ": HTTP %d", e.Status)
+		if e.Type != "" {
+			b.WriteString(" " + e.Type)
+		}
+	case e.Err != nil:
+		b.WriteString(": " + e.Err.Error())
+	}
+	for _, d := range e.Errors {
+		b.WriteString("; " + strings.TrimPrefix(strings.Join([]string{d.Code, d.Message}, ": "), ": "))
 	}
 	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (Digital River request id %s)", e.RequestID)
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
 	}
 	return b.String()
 }
 
-// Explanation says in plain words what happened.
-func (e *Error) Explanation() string {
-	said := e.drSaid()
-	switch e.Kind {
-	case KindUnauthorized:
-		return "Digital River did not accept the API key: it is wrong, revoked or from another account."
-	case KindForbidden:
-		return "Digital River accepted the API key but it is not allowed to " + e.operation() + ": it is probably a restricted key without webhook permission." + said
-	case KindNotFound:
-		if e.isList() {
-			return fmt.Sprintf("%s answered 404 Not Found for the webhooks list, so it is not the Digital River API.", e.hostName())
-		}
-		return fmt.Sprintf("Digital River has no webhook %s: it was deleted, or it belongs to the other mode (test and live keys see different webhooks).", e.webhookID())
-	case KindConflict:
-		return "Digital River refused to " + e.operation() + " because it conflicts with a webhook that exists already." + said
-	case KindBadRequest:
-		if p := e.parameter(); p != "" {
-			return fmt.Sprintf("Digital River refused to %s: the value of %s was not accepted.%s", e.operation(), p, said)
-		}
-		return "Digital River refused to " + e.operation() + "." + said
-	case KindRateLimited:
-		if e.RetryAfter > maxWait {
-			return fmt.Sprintf("Digital River is limiting how fast this API key may call it (HTTP 429) and asked to wait %s before trying again.", e.RetryAfter.Round(time.Second))
-		}
-		return fmt.Sprintf("Digital River is limiting how fast this API key may call it (HTTP 429), and it was still busy after %s.", tries(e.Attempts))
-	case KindServer:
-		return fmt.Sprintf("Digital River had a problem on its side (HTTP %d) while trying to %s%s.%s", e.Status, e.operation(), afterTries(e.Attempts), said)
-	case KindProxyHTML:
-		page := "an HTML page"
-		if e.Body != "" {
-			page = fmt.Sprintf("an HTML page titled %q", e.Body)
-		}
-		return fmt.Sprintf("Instead of Digital River's answer, %s came back (HTTP %d): a proxy, firewall or network sign-in page between this machine and %s answered.", page, e.Status, e.hostName())
-	case KindNotJSON:
-		return fmt.Sprintf("The answer from %s (HTTP %d%s) was not the JSON the Digital River API sends.", e.hostName(), e.Status, noteOf(e.Body))
-	case KindTooLarge:
-		return fmt.Sprintf("The answer from %s (HTTP %d) was larger than any Digital River webhook answer should be, so drsetup stopped reading it.", e.hostName(), e.Status)
-	case KindRedirect:
-		to := ""
-		if e.Location != "" {
-			to = " to " + e.Location
-		}
-		return fmt.Sprintf("%s answered with a redirect (HTTP %d)%s; drsetup does not follow redirects with an API key.", e.hostName(), e.Status, to)
-	case KindNetwork, KindTimeout, KindCancelled:
-		var ne *httpx.NetError
-		if errors.As(e.Err, &ne) {
-			return ne.Error() + "."
-		}
-		return fmt.Sprintf("Could not reach %s.", e.hostName())
-	}
-	return fmt.Sprintf("Digital River answered HTTP %d %s when asked to %s.%s", e.Status, http.StatusText(e.Status), e.operation(), said)
-}
-
-// Remedy says what the user can do next, or "" when the explanation already
-// says it.
-func (e *Error) Remedy() string {
-	const keys = "In the Digital River Dashboard, open Developers → API keys and copy the confidential (secret) key of the mode you want (sk_test_… for test, sk_… for live)."
-	switch e.Kind {
-	case KindUnauthorized:
-		return keys
-	case KindForbidden:
-		return "Use the account's confidential (secret) key from Dashboard → Developers → API keys, or give this restricted key read and write permission for webhooks."
-	case KindNotFound:
-		if e.isList() {
-			return "Check --dr-api-url (or DRSETUP_DR_API_URL); the Digital River API is " + DefaultBaseURL + "."
-		}
-		return "List the webhooks again (drsetup webhooks list) with the key of the right mode and use an id from that list."
-	case KindConflict:
-		return "List the webhooks (drsetup webhooks list) to see which one is in the way, then run drsetup setup again so it updates that webhook instead of adding one."
-	case KindBadRequest:
-		return e.badRequestRemedy()
-	case KindRateLimited:
-		return "Wait a minute and try again; if other programs or people use the same API key, pause them first (Digital River allows 25 requests a second in test mode, 250 in live)."
-	case KindServer:
-		return "Try again in a few minutes. If it keeps happening, contact Digital River support and give them the request id."
-	case KindProxyHTML:
-		return "Sign in to the network if it asks you to, check HTTPS_PROXY and NO_PROXY, or ask your network team to allow " + DefaultBaseURL + ". If --dr-api-url is set, check it points at the API, not a web site."
-	case KindNotJSON, KindTooLarge:
-		return "Check that --dr-api-url (if set) points at the Digital River API, " + DefaultBaseURL + ", and that no proxy rewrites the answer; then try again."
-	case KindRedirect:
-		return "Check --dr-api-url (or DRSETUP_DR_API_URL); the Digital River API is " + DefaultBaseURL + ", which does not redirect."
-	case KindNetwork, KindTimeout, KindCancelled:
-		return ""
-	}
-	return "Check --dr-api-url (if set) points at " + DefaultBaseURL + ", and try again; if it keeps happening, contact Digital River support with the request id."
-}
-
-func (e *Error) badRequestRemedy() string {
-	p := strings.ToLower(e.parameter())
-	all := strings.ToLower(e.drSaid())
-	switch {
-	case strings.Contains(p, "granttype") || strings.Contains(all, "client_credentials") || strings.Contains(p, "audience"):
-		return "Digital River's API may accept only the password grant for a webhook's OAuth settings: choose username-password authentication, or create the webhook with client credentials in the Dashboard (Developers → Webhooks), which offers that grant."
-	case p == "address":
-		return "The address must be the Endpoint URL, https://<My Domain>/services/apexrest/digitalriverv3/webhooks/, with the org's My Domain host."
-	case strings.HasPrefix(p, "type"):
-		return "Choose event types from the list the Digital River app supports (order.accepted, order.complete, …)."
-	case strings.HasPrefix(p, "oauth"):
-		return "Check the OAuth settings (token endpoint, Client ID, Client Secret, username and password) and try again."
-	case p != "":
-		return "Correct " + e.parameter() + " and try again."
-	}
-	return "Check the values entered and try again; if they look right, contact Digital River support with the request id."
-}
-
-// drSaid quotes Digital River's own messages, which name the problem better
-// than a status code and carry no secrets of their own.
-func (e *Error) drSaid() string {
-	var msgs []string
-	for _, d := range e.Errors {
-		if d.Message != "" {
-			msgs = append(msgs, d.Message)
-		} else if d.Code != "" {
-			msgs = append(msgs, d.Code)
-		}
-	}
-	if len(msgs) == 0 {
-		return ""
-	}
-	said := strings.Join(msgs, "; ")
-	if !strings.HasSuffix(said, ".") && !strings.HasSuffix(said, "!") && !strings.HasSuffix(said, "?") {
-		said += "."
-	}
-	return " Digital River said: " + said
-}
-
-func (e *Error) parameter() string {
+// Parameter is the first parameter Digital River's errors name, or "".
+func (e *Error) Parameter() string {
 	for _, d := range e.Errors {
 		if d.Parameter != "" {
 			return d.Parameter
@@ -218,61 +102,17 @@ func (e *Error) parameter() string {
 	return ""
 }
 
-func (e *Error) isList() bool {
+// IsList reports whether the failed request listed the webhooks.
+func (e *Error) IsList() bool {
 	return e.Method == http.MethodGet && strings.HasSuffix(e.Path, "/webhooks")
 }
 
-func (e *Error) webhookID() string {
+// WebhookID is the webhook the failed request was about, or "".
+func (e *Error) WebhookID() string {
 	if i := strings.LastIndex(e.Path, "/webhooks/"); i >= 0 {
 		return e.Path[i+len("/webhooks/"):]
 	}
 	return ""
-}
-
-// operation names what was being done, for "refused to …".
-func (e *Error) operation() string {
-	id := e.webhookID()
-	switch {
-	case e.isList():
-		return "list the webhooks"
-	case e.Method == http.MethodPost:
-		return "create the webhook"
-	case e.Method == http.MethodPatch:
-		return "update webhook " + id
-	case e.Method == http.MethodDelete:
-		return "delete webhook " + id
-	case id != "":
-		return "read webhook " + id
-	}
-	return "answer"
-}
-
-func (e *Error) hostName() string {
-	if e.host == "" {
-		return "the server"
-	}
-	return e.host
-}
-
-func tries(n int) string {
-	if n <= 1 {
-		return "one try"
-	}
-	return fmt.Sprintf("%d tries", n)
-}
-
-func afterTries(n int) string {
-	if n <= 1 {
-		return ""
-	}
-	return fmt.Sprintf(" (after %d tries)", n)
-}
-
-func noteOf(body string) string {
-	if body == "" {
-		return ""
-	}
-	return ", " + body
 }
 
 // mayHaveApplied reports whether the request may have reached Digital River
@@ -304,7 +144,7 @@ func (c *Client) responseError(r *request, status int, header http.Header, body 
 		RequestID: clean(header.Get("x-dr-requestid"), 100, r.redact),
 		Method:    r.method,
 		Path:      r.path,
-		host:      c.base.Host,
+		Host:      c.base.Host,
 	}
 	switch {
 	case errors.Is(readErr, httpx.ErrBodyTooLarge):
@@ -376,7 +216,7 @@ func (c *Client) decodeError(r *request, status int, header http.Header, body []
 		Path:      r.path,
 		Body:      bodyNote(header.Get("Content-Type"), len(body)),
 		Err:       err,
-		host:      c.base.Host,
+		Host:      c.base.Host,
 	}
 }
 

@@ -17,12 +17,12 @@ import (
 	"github.com/drsetup/drsetup/secret"
 )
 
-// Retry timing. maxWait bounds one wait, Retry-After included: a server asking
+// Retry timing. MaxRetryWait bounds one wait, Retry-After included: a server asking
 // for longer is told back to the user rather than waited on.
 const (
-	baseBackoff = 500 * time.Millisecond
-	maxBackoff  = 8 * time.Second
-	maxWait     = 30 * time.Second
+	baseBackoff  = 500 * time.Millisecond
+	maxBackoff   = 8 * time.Second
+	MaxRetryWait = 30 * time.Second
 )
 
 // request is one API call, possibly sent several times.
@@ -91,7 +91,7 @@ func (c *Client) try(ctx context.Context, r *request, n int) (*response, *Error)
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), body)
 	if err != nil {
-		return nil, &Error{Kind: KindUnexpected, Method: r.method, Path: r.path, Err: err, host: c.base.Host}
+		return nil, &Error{Kind: KindUnexpected, Method: r.method, Path: r.path, Err: err, Host: c.base.Host}
 	}
 	req.Header.Set("Authorization", "Bearer "+c.key)
 	req.Header.Set("Accept", "application/json")
@@ -137,7 +137,7 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 
 func (c *Client) netError(ctx context.Context, r *request, attempts int, err error) *Error {
 	ne := httpx.ClassifyNetError(ctx, c.base.Host, err)
-	e := &Error{Kind: KindNetwork, Method: r.method, Path: r.path, Attempts: attempts, Err: ne, host: c.base.Host}
+	e := &Error{Kind: KindNetwork, Method: r.method, Path: r.path, Attempts: attempts, Err: ne, Host: c.base.Host}
 	switch ne.Kind {
 	case httpx.NetCancelled:
 		e.Kind = KindCancelled
@@ -159,7 +159,7 @@ func (c *Client) retryWait(ctx context.Context, r *request, e *Error, attempt in
 	if e.Kind == KindRateLimited && e.RetryAfter > 0 {
 		wait = e.RetryAfter
 	}
-	if wait > maxWait {
+	if wait > MaxRetryWait {
 		return 0, false
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= wait {

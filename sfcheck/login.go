@@ -84,9 +84,7 @@ func (c *Client) Login(ctx context.Context, cr Credentials) (*Session, error) {
 	if err != nil {
 		return nil, &LoginError{
 			Op: OpLogin, Kind: KindHostRefused, Field: field.TokenEndpoint, Host: hostOf(cr.TokenEndpoint),
-			Meaning: err.Error(),
-			Remedy:  "Nothing was sent. Choose Production, Sandbox or the org's own token endpoint (the My Domain shown in Setup → My Domain, followed by " + tokenPath + ").",
-			Err:     err,
+			Flow: cr.Flow, Detail: err.Error(), Err: err,
 		}
 	}
 	if lerr := cr.missing(); lerr != nil {
@@ -168,34 +166,27 @@ func (cr Credentials) normalized() Credentials {
 // missing reports the first empty value the flow needs, before anything is
 // sent.
 func (cr Credentials) missing() *LoginError {
-	miss := func(f field.Field, what, where string) *LoginError {
-		return &LoginError{
-			Op: OpLogin, Kind: KindMissingValue, Field: f,
-			Meaning: fmt.Sprintf("The %s is empty, so no login was attempted.", what),
-			Remedy:  where,
-		}
+	miss := func(f field.Field) *LoginError {
+		return &LoginError{Op: OpLogin, Kind: KindMissingValue, Field: f, Flow: cr.Flow}
 	}
 	switch cr.Flow {
 	case FlowPassword, FlowClientCredentials:
 	default:
-		return &LoginError{Op: OpLogin, Kind: KindMissingValue, Field: field.Auth,
-			Meaning: fmt.Sprintf("%q is not an authentication method drsetup knows.", cr.Flow),
-			Remedy:  "Choose username-password or client credentials."}
+		e := miss(field.Auth)
+		e.Detail = string(cr.Flow)
+		return e
 	}
-	if cr.ClientID == "" {
-		return miss(field.ClientID, "Client ID (consumer key)", "Copy the Consumer Key from "+setupConsumer+".")
-	}
-	if cr.Flow == FlowClientCredentials {
-		if cr.ClientSecret.IsZero() {
-			return miss(field.ClientSecret, "Client Secret (consumer secret)", "Copy the Consumer Secret from "+setupConsumer+"; the client credentials flow always needs it.")
-		}
+	switch {
+	case cr.ClientID == "":
+		return miss(field.ClientID)
+	case cr.Flow == FlowClientCredentials && cr.ClientSecret.IsZero():
+		return miss(field.ClientSecret)
+	case cr.Flow == FlowClientCredentials:
 		return nil
-	}
-	if cr.Username == "" {
-		return miss(field.Username, "username", "Enter the integration user's username, as shown in Setup → Users.")
-	}
-	if cr.Password.IsZero() {
-		return miss(field.Password, "password", "Enter the integration user's password.")
+	case cr.Username == "":
+		return miss(field.Username)
+	case cr.Password.IsZero():
+		return miss(field.Password)
 	}
 	return nil
 }

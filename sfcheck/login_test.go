@@ -210,77 +210,77 @@ var loginErrorCases = []struct {
 	kind      ErrorKind
 	field     field.Field
 	retryable bool
-	mention   []string // each must appear in Meaning or Remedy
 }{
 	{name: "client id", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_client_id", "client identifier invalid"),
-		kind: KindBadClientID, field: field.ClientID, mention: []string{"Manage Consumer Details"}},
+		kind: KindBadClientID, field: field.ClientID},
 	{name: "client secret", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_client", "invalid client credentials"),
-		kind: KindBadClientSecret, field: field.ClientSecret, mention: []string{"Manage Consumer Details"}},
+		kind: KindBadClientSecret, field: field.ClientSecret},
 	{name: "authentication failure", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_grant", "authentication failure"),
-		kind: KindAuthFailure, field: field.Password, mention: []string{"Login History", "Allow OAuth Username-Password Flows", "security token", "sandbox user", "External Client App"}},
+		kind: KindAuthFailure, field: field.Password},
 	{name: "sandbox user at login.salesforce.com", cr: func() Credentials {
 		cr := passwordCreds(ProductionTokenURL)
 		cr.MyDomain = "acme--qa.sandbox.my.salesforce.com"
 		return cr
 	}(), status: 400, body: sfError("invalid_grant", "authentication failure"),
-		kind: KindAuthFailure, field: field.TokenEndpoint, mention: []string{"is a sandbox", SandboxTokenURL, "Login History"}},
+		kind: KindAuthFailure, field: field.TokenEndpoint},
 	{name: "production user at test.salesforce.com", cr: func() Credentials {
 		cr := passwordCreds(SandboxTokenURL)
 		cr.MyDomain = "https://acme.my.salesforce.com"
 		return cr
 	}(), status: 400, body: sfError("invalid_grant", "authentication failure"),
-		kind: KindAuthFailure, field: field.TokenEndpoint, mention: []string{"production org", ProductionTokenURL}},
+		kind: KindAuthFailure, field: field.TokenEndpoint},
 	{name: "username not an email", cr: func() Credentials {
 		cr := passwordCreds(ProductionTokenURL)
 		cr.Username = "integration"
 		return cr
 	}(), status: 400, body: sfError("invalid_grant", "authentication failure"),
-		kind: KindAuthFailure, field: field.Username, mention: []string{"email address"}},
+		kind: KindAuthFailure, field: field.Username},
 	{name: "IP restricted", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_grant", "IP restricted or invalid login hours"),
-		kind: KindIPRestricted, field: field.None, mention: []string{"Login IP Ranges", "Relax IP restrictions"}},
+		kind: KindIPRestricted, field: field.None},
 	{name: "ip restricted, lower case", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_grant", "ip restricted or invalid login hours"),
-		kind: KindIPRestricted, field: field.None, mention: []string{"Login Hours"}},
+		kind: KindIPRestricted, field: field.None},
 	{name: "not approved", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_grant", "user hasn't approved this consumer"),
-		kind: KindNotApproved, field: field.None, mention: []string{"Manage Profiles", "Permitted Users"}},
+		kind: KindNotApproved, field: field.None},
 	{name: "login rate", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_grant", "login rate exceeded"),
-		kind: KindLoginRate, field: field.None, mention: []string{"3,600", "hour"}},
+		kind: KindLoginRate, field: field.None},
 	{name: "inactive user (invalid_grant)", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_grant", "inactive user"),
-		kind: KindInactiveUser, field: field.Username, mention: []string{"Setup → Users"}},
+		kind: KindInactiveUser, field: field.Username},
 	{name: "inactive user", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("inactive_user", "User is inactive"),
-		kind: KindInactiveUser, field: field.Username, mention: []string{"Active"}},
+		kind: KindInactiveUser, field: field.Username},
 	{name: "inactive org", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("inactive_org", "Org is locked, closed, or suspended"),
-		kind: KindInactiveOrg, field: field.None, mention: []string{"Company Information"}},
+		kind: KindInactiveOrg, field: field.None},
 	{name: "rate limit", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("rate_limit_exceeded", "Number of logins exceeded"),
-		kind: KindLoginRate, field: field.None, retryable: true, mention: []string{"hour"}},
+		kind: KindLoginRate, field: field.None, retryable: true},
 	{name: "https required", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_request", "HTTPS required"),
-		kind: KindInvalidRequest, field: field.TokenEndpoint, mention: []string{"proxy"}},
+		kind: KindInvalidRequest, field: field.TokenEndpoint},
 	{name: "must use post", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("invalid_request", "must use HTTP POST"),
 		kind: KindInvalidRequest, field: field.TokenEndpoint},
 	{name: "invalid scope", cr: passwordCreds(ProductionTokenURL), status: 400, body: `{"error":"invalid_scope"}`,
-		kind: KindInvalidScope, field: field.None, mention: []string{"Selected OAuth Scopes"}},
+		kind: KindInvalidScope, field: field.None},
 	{name: "unsupported grant", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("unsupported_grant_type", "grant type not supported"),
 		kind: KindUnsupportedGrant, field: field.TokenEndpoint},
 	{name: "unknown error", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("unknown_error", "retry your request"),
-		kind: KindUnknownError, field: field.None, retryable: true, mention: []string{"Try again"}},
+		kind: KindUnknownError, field: field.None, retryable: true},
 	{name: "unknown code", cr: passwordCreds(ProductionTokenURL), status: 400, body: sfError("brand_new_error", "something new"),
-		kind: KindOther, field: field.None, mention: []string{"something new", "Login History"}},
+		kind: KindOther, field: field.None},
 	{name: "client credentials at login.salesforce.com", cr: func() Credentials {
 		cr := ccCreds(ProductionTokenURL)
 		cr.MyDomain = "acme.my.salesforce.com"
 		return cr
 	}(), status: 400, body: sfError("invalid_grant", "request not supported on this domain"),
-		kind: KindWrongDomain, field: field.TokenEndpoint, mention: []string{"https://acme.my.salesforce.com/services/oauth2/token"}},
+		kind: KindWrongDomain, field: field.TokenEndpoint},
 	{name: "client credentials without run as", cr: ccCreds("https://acme.my.salesforce.com/services/oauth2/token"), status: 400, body: sfError("invalid_grant", "no client credentials user enabled"),
-		kind: KindNoRunAs, field: field.Auth, mention: []string{"Enable Client Credentials Flow", "Run As"}},
+		kind: KindNoRunAs, field: field.Auth},
 	{name: "client credentials authentication failure", cr: ccCreds("https://acme.my.salesforce.com/services/oauth2/token"), status: 400, body: sfError("invalid_grant", "authentication failure"),
-		kind: KindNoRunAs, field: field.Auth, mention: []string{"Enable Client Credentials Flow", "Run As"}},
+		kind: KindNoRunAs, field: field.Auth},
 	{name: "client credentials IP restricted", cr: ccCreds("https://acme.my.salesforce.com/services/oauth2/token"), status: 400, body: sfError("invalid_grant", "IP restricted or invalid login hours"),
-		kind: KindIPRestricted, field: field.None, mention: []string{"Run As"}},
+		kind: KindIPRestricted, field: field.None},
 	{name: "client credentials unsupported grant", cr: ccCreds("https://acme.my.salesforce.com/services/oauth2/token"), status: 400, body: sfError("unsupported_grant_type", "grant type not supported"),
-		kind: KindUnsupportedGrant, field: field.Auth, mention: []string{"Enable Client Credentials Flow"}},
+		kind: KindUnsupportedGrant, field: field.Auth},
 }
 
-func TestLoginErrorsAreExplainedAndSentOnce(t *testing.T) {
+// The words for each are explain's (explain/login_test.go); here, the facts.
+func TestLoginErrorsAreClassifiedAndSentOnce(t *testing.T) {
 	for _, tc := range loginErrorCases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, n := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
@@ -303,17 +303,8 @@ func TestLoginErrorsAreExplainedAndSentOnce(t *testing.T) {
 			if le.Code == "invalid_grant" && le.Retryable {
 				t.Error("invalid_grant marked retryable")
 			}
-			if !strings.Contains(le.Remedy, "Setup →") {
-				t.Errorf("remedy %q names no Setup page", le.Remedy)
-			}
-			text := le.Meaning + " " + le.Remedy
-			for _, m := range tc.mention {
-				if !strings.Contains(text, m) {
-					t.Errorf("explanation does not mention %q:\n%s", m, text)
-				}
-			}
-			if msg := le.Error(); !strings.Contains(msg, le.Code) || !strings.Contains(msg, le.Meaning) {
-				t.Errorf("Error() = %q lacks the code or the meaning", msg)
+			if msg := le.Error(); !strings.Contains(msg, le.Code) || !strings.Contains(msg, le.Description) {
+				t.Errorf("Error() = %q lacks Salesforce's answer", msg)
 			}
 		})
 	}
@@ -327,45 +318,44 @@ func TestLoginUnusableAnswers(t *testing.T) {
 		kind      ErrorKind
 		status    int
 		retryable bool
-		mention   string
 	}{
 		{name: "proxy HTML page", handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(403)
 			io.WriteString(w, "<html><head><title>Access Denied - Zscaler</title></head><body>Blocked</body></html>")
-		}, kind: KindProxyHTML, status: 403, mention: "Access Denied - Zscaler"},
+		}, kind: KindProxyHTML, status: 403},
 		{name: "captive portal with 200", handler: func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "<!DOCTYPE html><html><title>Hotel Wi-Fi</title></html>")
-		}, kind: KindProxyHTML, status: 200, mention: "Hotel Wi-Fi"},
+		}, kind: KindProxyHTML, status: 200},
 		{name: "bad gateway text", handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/plain")
 			w.WriteHeader(502)
 			io.WriteString(w, "Bad Gateway")
-		}, kind: KindNotJSON, status: 502, retryable: true, mention: "not the JSON"},
+		}, kind: KindNotJSON, status: 502, retryable: true},
 		{name: "empty error", handler: func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(400)
-		}, kind: KindEmptyBody, status: 400, mention: "empty body"},
+		}, kind: KindEmptyBody, status: 400},
 		{name: "empty success", handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
-		}, kind: KindEmptyBody, status: 200, mention: "empty body"},
+		}, kind: KindEmptyBody, status: 200},
 		{name: "huge success", handler: func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 200, `{"access_token":"`+big+`"}`)
-		}, kind: KindTooLarge, status: 200, mention: "larger than"},
+		}, kind: KindTooLarge, status: 200},
 		{name: "huge error", handler: func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 400, big)
-		}, kind: KindTooLarge, status: 400, mention: "larger than"},
+		}, kind: KindTooLarge, status: 400},
 		{name: "redirect", handler: func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "https://elsewhere.example.com/services/oauth2/token", http.StatusFound)
-		}, kind: KindRedirect, status: 302, mention: "elsewhere.example.com"},
+		}, kind: KindRedirect, status: 302},
 		{name: "no access token", handler: func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 200, `{"instance_url":"https://acme.my.salesforce.com"}`)
-		}, kind: KindBadResponse, status: 200, mention: "access_token"},
+		}, kind: KindBadResponse, status: 200},
 		{name: "no instance url", handler: func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 200, `{"access_token":"x","id":"https://login.salesforce.com/id/`+testOrgID+`/`+testUserID+`"}`)
-		}, kind: KindBadResponse, status: 200, mention: "instance_url"},
+		}, kind: KindBadResponse, status: 200},
 		{name: "identity URL without IDs", handler: func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 200, `{"access_token":"x","instance_url":"https://acme.my.salesforce.com","id":"https://login.salesforce.com/id/abc/def"}`)
-		}, kind: KindBadResponse, status: 200, mention: "org ID"},
+		}, kind: KindBadResponse, status: 200},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -381,12 +371,7 @@ func TestLoginUnusableAnswers(t *testing.T) {
 			if le.Kind != tc.kind || le.Status != tc.status || le.Retryable != tc.retryable {
 				t.Errorf("kind %s status %d retryable %v; want %s %d %v", le.Kind, le.Status, le.Retryable, tc.kind, tc.status, tc.retryable)
 			}
-			if !strings.Contains(le.Error(), tc.mention) {
-				t.Errorf("error %q does not mention %q", le.Error(), tc.mention)
-			}
-			if !strings.Contains(le.Remedy, "Setup →") {
-				t.Errorf("remedy %q names no Setup page", le.Remedy)
-			}
+
 		})
 	}
 }
@@ -422,13 +407,10 @@ func TestLoginSilentServerTimesOut(t *testing.T) {
 	if !errors.As(err, &ne) || ne.Kind != httpx.NetTimeout {
 		t.Errorf("error does not wrap a NetTimeout: %v", err)
 	}
-	msg := le.Error()
-	for _, want := range []string{"login.salesforce.com did not answer in time", "not repeated"} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("error %q does not say %q", msg, want)
-		}
+	if !le.Sent || le.Timeout != 200*time.Millisecond {
+		t.Errorf("a login that timed out may have reached Salesforce: Sent %v, Timeout %s", le.Sent, le.Timeout)
 	}
-	if strings.Contains(msg, "context deadline exceeded") {
+	if msg := le.Error(); strings.Contains(msg, "context deadline exceeded") {
 		t.Errorf("error %q is a raw Go error", msg)
 	}
 	// The server may see the request only after the client gave up on it.
@@ -482,8 +464,8 @@ func TestLoginRefusesUntrustedHostsWithoutSending(t *testing.T) {
 			t.Errorf("Login(%s) = %v, want host_refused", endpoint, err)
 			continue
 		}
-		if !strings.Contains(le.Error(), "Nothing was sent") {
-			t.Errorf("error %q does not say nothing was sent", le.Error())
+		if le.Detail == "" {
+			t.Errorf("error %q does not say why the host was refused", le.Error())
 		}
 	}
 	if sent {

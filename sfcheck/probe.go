@@ -3,7 +3,6 @@ package sfcheck
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
-	"github.com/drsetup/drsetup/text"
 )
 
 // Identity is the user a session belongs to, from Salesforce's identity
@@ -27,7 +25,7 @@ type Identity struct {
 // are *LoginError with Op OpIdentity.
 func (c *Client) Identity(ctx context.Context, s *Session) (*Identity, error) {
 	if s == nil || s.IdentityURL == "" {
-		return nil, &LoginError{Op: OpIdentity, Kind: KindMissingValue, Meaning: "There is no session to read the identity of.", Remedy: "Log in first."}
+		return nil, &LoginError{Op: OpIdentity, Kind: KindMissingValue, Detail: "no session"}
 	}
 	lc := loginContext{op: OpIdentity, host: hostOf(s.IdentityURL), timeout: c.timeout()}
 	ex, lerr := c.get(ctx, lc, s.IdentityURL, s.AccessToken)
@@ -43,8 +41,6 @@ func (c *Client) Identity(ctx context.Context, s *Session) (*Identity, error) {
 		if e.Code == "" {
 			e.Code = plainCode(ex.body)
 		}
-		e.Meaning = fmt.Sprintf("Salesforce did not accept at %s the access token it had just issued.", lc.host)
-		e.Remedy = "Try again; if it keeps failing, check Setup → Session Settings (sessions locked to the IP address or domain they started from)."
 		return nil, e
 	case ex.status != http.StatusOK:
 		return nil, lc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body)
@@ -79,15 +75,22 @@ const (
 	ProbeUnexpected   ProbeKind = "unexpected"
 )
 
-// ProbeResult is what the Apex endpoint answered to a GET.
+// ProbeResult is what the Apex endpoint answered to a GET: the verdict and
+// the facts it rests on. Package explain words it.
 type ProbeResult struct {
+	URL       string // the endpoint probed
+	Path      string // its path
 	Status    int
 	Kind      ProbeKind
 	OK        bool   // the endpoint exists and the user can reach it (405, or 200)
 	ErrorCode string // Salesforce's errorCode, as received
 	Message   string // Salesforce's message, as received
-	Finding   string // what it means, in the admin's words
-	Remedy    string // what to do, naming the Setup page; "" when nothing needs doing
+	Class     string // the Apex class a 403 names, when it names one
+	// Failure is the probe's answer as a *LoginError when it is not
+	// Salesforce's (a redirect, an HTML page, an unexpected body), for the
+	// explanation of what answered instead.
+	Failure     *LoginError
+	InstanceURL string // the login's, to compare hosts with on a 401
 }
 
 // ProbeApex sends one GET, never a POST, with the session's token to
@@ -98,58 +101,38 @@ type ProbeResult struct {
 // OpProbe.
 func (c *Client) ProbeApex(ctx context.Context, s *Session, endpointURL string) (ProbeResult, error) {
 	if s == nil {
-		return ProbeResult{}, &LoginError{Op: OpProbe, Kind: KindMissingValue, Meaning: "There is no session to probe the Apex endpoint with.", Remedy: "Log in first."}
+		return ProbeResult{}, &LoginError{Op: OpProbe, Kind: KindMissingValue, Detail: "no session"}
 	}
 	lc := loginContext{op: OpProbe, host: hostOf(endpointURL), timeout: c.timeout()}
 	ex, lerr := c.get(ctx, lc, endpointURL, s.AccessToken)
 	if lerr != nil {
 		return ProbeResult{}, lerr
 	}
-	r := ProbeResult{Status: ex.status}
+	r := ProbeResult{URL: endpointURL, Status: ex.status, Path: ApexPath, InstanceURL: s.InstanceURL}
 	r.ErrorCode, r.Message = apexError(ex.body)
-	path := ApexPath
 	if u, err := url.Parse(endpointURL); err == nil && u.Path != "" {
-		path = u.Path
+		r.Path = u.Path
 	}
-
 	switch {
 	case ex.status == http.StatusMethodNotAllowed:
 		r.Kind, r.OK = ProbeReachable, true
-		r.Finding = "The Digital River app's webhook endpoint is installed and the integration user can reach it (Salesforce refuses a GET with 405, as it does for an endpoint that takes only POST)."
 	case ex.status == http.StatusOK:
 		r.Kind, r.OK = ProbeGetHandled, true
-		r.Finding = "The endpoint answered a GET with 200: it exists and the user can reach it, but something there handles GET, which the Digital River app's listener does not."
-		r.Remedy = "Check in Setup → Installed Packages that the Digital River package (namespace " + ApexNamespace + ") is the one installed, and that the Endpoint URL ends in " + ApexPath + "."
 	case ex.status == http.StatusNotFound:
 		r.Kind = ProbeNotInstalled
-		r.Finding = fmt.Sprintf("Salesforce has no Apex REST endpoint at %s in this org: the Digital River app (namespace %s) is not installed, or the path's namespace, case or trailing slash is wrong.", path, ApexNamespace)
-		r.Remedy = "Check Setup → Installed Packages for the Digital River package with namespace prefix " + ApexNamespace + ", and use the Endpoint URL https://<My Domain>" + ApexPath + " exactly."
 	case ex.status == http.StatusForbidden:
 		r.Kind = ProbeNoAccess
-		class := "of the Digital River app"
-		if _, name, ok := strings.Cut(r.Message, "Apex class named:"); ok && strings.TrimSpace(name) != "" {
-			class = strings.TrimSpace(name)
+		if _, name, ok := strings.Cut(r.Message, "Apex class named:"); ok {
+			r.Class = strings.TrimSpace(name)
 		}
-		r.Finding = fmt.Sprintf("The app is installed, but the integration user may not run its Apex class %s, so Salesforce refuses Digital River's calls.", class)
-		r.Remedy = "Assign the permission set \"DigitalRiver Connector - Integration\" to the integration user (Setup → Users → the user → Permission Set Assignments), or add the class in Setup → Profiles → the user's profile → Apex Class Access."
 	case ex.status == http.StatusUnauthorized:
 		r.Kind = ProbeUnauthorized
-		r.Finding = fmt.Sprintf("Salesforce did not accept the login's access token at %s: the endpoint's host is not the org that issued the token (the login's instance URL is %s), or the session was ended.", lc.host, s.InstanceURL)
-		r.Remedy = "Use the org's own My Domain in the Endpoint URL, as the instance URL shows (Setup → My Domain); if the hosts match, check Setup → Session Settings for sessions locked to an IP address."
 	case ex.status >= 300 && ex.status < 400:
-		e := lc.redirect(ex.status, ex.header.Get("Location"))
 		r.Kind = ProbeRedirected
-		r.Finding = e.Meaning
-		r.Remedy = e.Remedy
+		r.Failure = lc.redirect(ex.status, ex.header.Get("Location"))
 	default:
-		e := lc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body)
 		r.Kind = ProbeUnexpected
-		r.Finding = e.Meaning
-		r.Remedy = e.Remedy
-		if r.ErrorCode != "" {
-			r.Finding = fmt.Sprintf("Salesforce answered HTTP %d (%s: %s), which the probe does not expect.", ex.status, r.ErrorCode, r.Message)
-			r.Remedy = "Try again later; if it persists, check trust.salesforce.com for incidents and Setup → Installed Packages for the Digital River package."
-		}
+		r.Failure = lc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body)
 	}
 	return r, nil
 }
@@ -161,8 +144,7 @@ func (c *Client) get(ctx context.Context, lc loginContext, rawURL string, token 
 	if err != nil {
 		e := lc.base(KindHostRefused, 0)
 		e.Field = field.MyDomain
-		e.Meaning = text.Capitalize(err.Error()) + "."
-		e.Remedy = "Nothing was sent. Use the org's My Domain, as shown in " + setupMyDomain + "."
+		e.Detail = err.Error()
 		e.Err = err
 		return nil, e
 	}

@@ -24,29 +24,28 @@ const endpointURL = "https://acme.my.salesforce.com/services/apexrest/digitalriv
 
 func TestProbeApexAnswers(t *testing.T) {
 	cases := []struct {
-		name    string
-		status  int
-		ctype   string
-		body    string
-		kind    ProbeKind
-		ok      bool
-		code    string
-		mention string // in Finding or Remedy
+		name   string
+		status int
+		ctype  string
+		body   string
+		kind   ProbeKind
+		ok     bool
+		code   string
 	}{
 		{name: "installed", status: 405, body: `[{"errorCode":"METHOD_NOT_ALLOWED","message":"HTTP Method 'GET' not allowed. Allowed are POST"}]`,
-			kind: ProbeReachable, ok: true, code: "METHOD_NOT_ALLOWED", mention: "installed"},
+			kind: ProbeReachable, ok: true, code: "METHOD_NOT_ALLOWED"},
 		{name: "not installed", status: 404, body: `[{"errorCode":"NOT_FOUND","message":"Could not find a match for URL /digitalriverv3/webhooks/"}]`,
-			kind: ProbeNotInstalled, code: "NOT_FOUND", mention: "Setup → Installed Packages"},
+			kind: ProbeNotInstalled, code: "NOT_FOUND"},
 		{name: "no class access", status: 403, body: `[{"errorCode":"FORBIDDEN","message":"You do not have access to the Apex class named: DRB2B_WebhookListener"}]`,
-			kind: ProbeNoAccess, code: "FORBIDDEN", mention: "DRB2B_WebhookListener"},
+			kind: ProbeNoAccess, code: "FORBIDDEN"},
 		{name: "session invalid", status: 401, body: `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`,
-			kind: ProbeUnauthorized, code: "INVALID_SESSION_ID", mention: "Setup → My Domain"},
+			kind: ProbeUnauthorized, code: "INVALID_SESSION_ID"},
 		{name: "get handled", status: 200, body: `{"ok":true}`,
-			kind: ProbeGetHandled, ok: true, mention: "Setup → Installed Packages"},
+			kind: ProbeGetHandled, ok: true},
 		{name: "proxy page", status: 503, ctype: "text/html", body: `<html><title>Service Unavailable</title></html>`,
-			kind: ProbeUnexpected, mention: "Service Unavailable"},
+			kind: ProbeUnexpected},
 		{name: "salesforce error", status: 500, body: `[{"errorCode":"APEX_ERROR","message":"System.LimitException"}]`,
-			kind: ProbeUnexpected, code: "APEX_ERROR", mention: "APEX_ERROR"},
+			kind: ProbeUnexpected, code: "APEX_ERROR"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -78,16 +77,7 @@ func TestProbeApexAnswers(t *testing.T) {
 			if r.Status != tc.status || r.Kind != tc.kind || r.OK != tc.ok || r.ErrorCode != tc.code {
 				t.Errorf("result %+v; want status %d kind %s ok %v code %q", r, tc.status, tc.kind, tc.ok, tc.code)
 			}
-			if r.Finding == "" {
-				t.Error("no finding")
-			}
-			if !r.OK && !strings.Contains(r.Remedy, "Setup →") {
-				t.Errorf("remedy %q names no Setup page", r.Remedy)
-			}
-			if !strings.Contains(r.Finding+" "+r.Remedy, tc.mention) {
-				t.Errorf("finding and remedy do not mention %q: %s / %s", tc.mention, r.Finding, r.Remedy)
-			}
-			if strings.Contains(r.Finding+r.Remedy+r.Message, testAccessToken) {
+			if strings.Contains(r.Message+r.Class, testAccessToken) {
 				t.Error("the access token leaked into the result")
 			}
 		})
@@ -102,7 +92,7 @@ func TestProbeApexRedirect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Kind != ProbeRedirected || r.OK || !strings.Contains(r.Finding, "acme--qa.sandbox.my.salesforce.com") {
+	if r.Kind != ProbeRedirected || r.OK || r.Failure == nil || r.Failure.Detail != "acme--qa.sandbox.my.salesforce.com" {
 		t.Errorf("result %+v, want a redirect naming the new host", r)
 	}
 }
@@ -157,9 +147,7 @@ func TestIdentity(t *testing.T) {
 	if !errors.As(err, &le) || le.Kind != KindUnauthorized || le.Status != 401 || le.Code != "Bad_OAuth_Token" || le.Op != OpIdentity {
 		t.Errorf("Identity with a bad token = %v, want unauthorized", err)
 	}
-	if le != nil && !strings.Contains(le.Remedy, "Setup →") {
-		t.Errorf("remedy %q names no Setup page", le.Remedy)
-	}
+
 }
 
 func TestIdentityRefusesUntrustedHost(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -53,7 +54,7 @@ func (sv *Services) traced(step string, start time.Time, err *error) {
 	}
 	status, summary := "pass", ""
 	if *err != nil {
-		status, summary = "fail", (*err).Error()
+		status, summary = "fail", explain.Of(*err).Summary()
 	}
 	sv.Trace(step, status, summary, time.Since(start))
 }
@@ -132,7 +133,7 @@ func (sv *Services) VerifySalesforce(ctx context.Context, s Setup) (_ *Verified,
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
 	case err != nil:
-		v.Problems = append(v.Problems, Problem{Message: "The login worked, but the user's details could not be read: " + err.Error()})
+		v.Problems = append(v.Problems, Problem{Message: "The login worked, but the user's details could not be read: " + explain.Of(err).Summary()})
 	case !id.Active:
 		v.Problems = append(v.Problems, Problem{Field: field.Username, Blocking: true,
 			Message: fmt.Sprintf("The user %s is inactive.", id.Username),
@@ -147,9 +148,10 @@ func (sv *Services) VerifySalesforce(ctx context.Context, s Setup) (_ *Verified,
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
 	case err != nil:
-		v.Problems = append(v.Problems, Problem{Field: field.MyDomain, Message: "The Apex endpoint could not be checked: " + err.Error()})
+		v.Problems = append(v.Problems, Problem{Field: field.MyDomain, Message: "The Apex endpoint could not be checked: " + explain.Of(err).Summary()})
 	case !probe.OK:
-		v.Problems = append(v.Problems, Problem{Field: field.MyDomain, Message: probe.Finding, Remedy: probe.Remedy, Blocking: true})
+		finding, remedy := explain.Probe(probe)
+		v.Problems = append(v.Problems, Problem{Field: field.MyDomain, Message: finding, Remedy: remedy, Blocking: true})
 	}
 	v.Probe = probe
 	return v, nil

@@ -69,12 +69,12 @@ func (x *Session) KeyChecked() *KeyCheck {
 	return nil
 }
 
-// Reopen is the step to go back to after failure f at step at: the step
-// that asks for the value most likely wrong, or at itself (to try again)
-// when no value is to blame.
-func Reopen(f Failure, at ID) ID {
-	if f.Field != field.None {
-		return StepOf(f.Field)
+// Reopen is the step to go back to after a failure at step at whose value
+// most likely wrong is f (explain.Failure.Field): the step that asks for
+// it, or at itself (to try again) when no value is to blame.
+func Reopen(f field.Field, at ID) ID {
+	if f != field.None {
+		return StepOf(f)
 	}
 	return at
 }

@@ -14,11 +14,11 @@ import (
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
 	"github.com/drsetup/drsetup/emulator/emulatortest"
+	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
-	"github.com/drsetup/drsetup/text"
 )
 
 var demo = emulator.Demo
@@ -323,7 +323,7 @@ func TestSwitchingToClientCredentialsUpdatesTheOAuthBlock(t *testing.T) {
 	// explanation that names the setting.
 	_, err := w.sv.VerifySalesforce(context.Background(), s)
 	var le *sfcheck.LoginError
-	if !errors.As(err, &le) || !strings.Contains(le.Meaning+le.Remedy, "Allow OAuth Username-Password Flows") {
+	if !errors.As(err, &le) || !strings.Contains(explain.Of(le).Text(), "Allow OAuth Username-Password Flows") {
 		t.Fatalf("blocked flow: %v", err)
 	}
 	if n := w.srv.LoginAttempts(demo.BlockedUsername); n != 1 {
@@ -345,7 +345,7 @@ func TestWrongClientSecretPointsAtTheSecret(t *testing.T) {
 	s := demoSetup()
 	s.ClientSecret = "wrong-secret-value"
 	_, err := w.sv.VerifySalesforce(context.Background(), s)
-	f := Explain(err)
+	f := explain.Of(err)
 	if f.Field != field.ClientSecret || f.Said == "" || f.Remedy == "" {
 		t.Fatalf("failure %+v", f)
 	}
@@ -432,23 +432,5 @@ func TestResultJSONIsTheContractShape(t *testing.T) {
 	}
 	if !reflect.DeepEqual(m, want) {
 		t.Fatalf("JSON %s\nwant %v", b, want)
-	}
-}
-
-func TestExplainCapitalisesAndSeparatesParts(t *testing.T) {
-	_, err := drapi.ClassifyKey(demo.DRPublicKey)
-	f := Explain(err)
-	if f.Field != field.DRAPIKey || !strings.HasPrefix(f.Meaning, "This is a Digital River public key") {
-		t.Fatalf("failure %+v", f)
-	}
-	if text.Sentence("x") != "X." || text.Sentence("") != "" || text.Sentence("done.") != "Done." || text.Sentence("acme.lightning.force.com is wrong") != "acme.lightning.force.com is wrong." {
-		t.Fatal("Sentence")
-	}
-}
-
-func TestExplainKeepsDigitalRiversRequestID(t *testing.T) {
-	f := Explain(&drapi.Error{Status: 401, Kind: drapi.KindUnauthorized, RequestID: "req-42"})
-	if !strings.Contains(f.Remedy, "Digital River request id req-42") || f.Field != field.DRAPIKey {
-		t.Fatalf("failure %+v", f)
 	}
 }

@@ -57,9 +57,8 @@ func BenchmarkKeystrokeVerifyFailed(b *testing.B) {
 	d.send(gotoMsg{to: steps.VerifySalesforce})
 	v := d.w.screens[steps.VerifySalesforce].(*verify)
 	v.finish(verifyResult{err: &sfcheck.LoginError{Op: sfcheck.OpLogin, Status: 400, Code: "invalid_grant",
-		Description: "authentication failure", Kind: sfcheck.KindAuthFailure, Field: field.Password,
-		Meaning: "Salesforce gives this one answer for many causes: a wrong password; a missing or old security token; a wrong username; the username-password flow blocked in the org.",
-		Remedy:  "Read the real reason in Setup → Users → Login History."}})
+		Description: "authentication failure", Kind: sfcheck.KindAuthFailure, Field: field.Password, Flow: sfcheck.FlowPassword,
+		Username: demo.Username}})
 	benchKeys(b, d, keyMsg("pgdown"), keyMsg("pgup"))
 }
 

@@ -90,7 +90,7 @@ func (d *drKey) view() body {
 		b.add(c.spinnerLine())
 	case d.err != nil:
 		b.gap()
-		what, remedy := explain(d.err)
+		what, remedy := explainErr(d.err)
 		b.markFocus()
 		b.add(hang(st.Fail, w, theme.MarkFail+" ", what))
 		if remedy != "" {

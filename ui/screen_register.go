@@ -81,7 +81,7 @@ func (r *register) view() body {
 		b.add(c.spinnerLine())
 	case r.err != nil:
 		b.markFocus()
-		what, remedy := explain(r.err)
+		what, remedy := explainErr(r.err)
 		if errors.Is(r.err, context.Canceled) {
 			what = "Cancelled. The webhook may or may not have been registered; the review looks again, and nothing was saved."
 		}

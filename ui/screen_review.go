@@ -93,7 +93,7 @@ func (r *review) view() body {
 	case c.busy():
 		b.add(c.spinnerLine())
 	case r.err != nil:
-		what, remedy := explain(r.err)
+		what, remedy := explainErr(r.err)
 		b.add(hang(st.Fail, w, theme.MarkFail+" ", what))
 		if remedy != "" {
 			b.add(hang(st.Text, w, "  ", remedy))

@@ -9,10 +9,10 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
-	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/theme"
 )
 
@@ -273,7 +273,8 @@ func (v *verify) viewOK(b *builder, w int) {
 	}
 	b.add(indent(rows(st, w-2, pairs), 2))
 	if r.Probe.OK {
-		b.add(hang(st.Pass, w, theme.MarkPass+" ", r.Probe.Finding))
+		finding, _ := explain.Probe(r.Probe)
+		b.add(hang(st.Pass, w, theme.MarkPass+" ", finding))
 	}
 	b.markFocus()
 	if len(r.Problems) > 0 {
@@ -293,31 +294,25 @@ func (v *verify) viewFailed(b *builder, w int) {
 	c := v.c
 	st := c.styles
 	b.markFocus()
-	le := v.loginErr
-	if le == nil {
-		b.add(hang(st.Error, w, theme.MarkFail+" ", text.Sentence(v.err.Error())))
+	f := explain.Of(v.err)
+	if v.loginErr == nil {
+		b.add(hang(st.Error, w, theme.MarkFail+" ", f.Summary()))
 		b.add(wrap(st.Text, w, "Press Enter to try again."))
 		return
 	}
-	title := "Salesforce refused the login."
-	switch le.Op {
-	case sfcheck.OpIdentity:
-		title = "The login worked, but reading the user's identity failed."
-	case sfcheck.OpProbe:
-		title = "The login worked, but checking the Apex endpoint failed."
-	}
-	if le.Status == 0 && le.Code == "" {
-		title = "No answer from Salesforce."
-	}
-	b.add(hang(st.Fail, w, theme.MarkFail+" ", title))
+	b.add(hang(st.Fail, w, theme.MarkFail+" ", f.Headline))
 	// Paragraphs rather than two columns: these texts are long, and at 60
 	// columns a label column would leave them half the width.
-	if said := salesforceSaid(le); said != "" {
+	if f.Said != "" {
+		said := f.Said
+		if f.Status != 0 {
+			said += fmt.Sprintf(" (HTTP %d)", f.Status)
+		}
 		b.add(hang(st.Text, w, "  ", st.Label.Render("Salesforce said: ")+st.Code.Render(said)))
 	}
-	b.add(hang(st.Text, w, "  ", st.Label.Render("What it means: ")+le.Meaning))
-	if le.Remedy != "" {
-		b.add(hang(st.Text, w, "  ", st.Label.Render("What to do: ")+le.Remedy))
+	b.add(hang(st.Text, w, "  ", st.Label.Render("What it means: ")+f.Meaning))
+	if f.Remedy != "" {
+		b.add(hang(st.Text, w, "  ", st.Label.Render("What to do: ")+f.Remedy))
 	}
 	b.gap()
 	if f := v.field(); f != "" {
@@ -325,19 +320,6 @@ func (v *verify) viewFailed(b *builder, w int) {
 		return
 	}
 	b.add(wrap(st.Text, w, "Press Enter to try again."))
-}
-
-// salesforceSaid is Salesforce's own answer: "invalid_grant: authentication
-// failure (HTTP 400)".
-func salesforceSaid(le *sfcheck.LoginError) string {
-	s := le.Code
-	if le.Description != "" {
-		s += ": " + le.Description
-	}
-	if le.Status != 0 {
-		s = strings.TrimSpace(s + fmt.Sprintf(" (HTTP %d)", le.Status))
-	}
-	return s
 }
 
 func (v *verify) ShortHelp() []key.Binding {

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
@@ -290,15 +291,15 @@ func (r *run) report(ps []steps.Problem) {
 }
 
 // explain says why a step's work failed, in the service's words first.
-func (r *run) explain(err error) steps.Failure {
-	f := steps.Explain(err)
+func (r *run) explain(err error) explain.Failure {
+	f := explain.Of(err)
 	r.say("failed.")
 	if f.Said != "" {
-		r.say("Salesforce answered: %s", f.Said)
+		r.say("%s answered: %s", f.Service, f.Said)
 	}
 	r.say("%s", f.Meaning)
-	if f.Remedy != "" {
-		r.say("What to do: %s", f.Remedy)
+	if todo := f.ToDo(); todo != "" {
+		r.say("What to do: %s", todo)
 	}
 	return f
 }
@@ -332,7 +333,8 @@ func (r *run) verify() (steps.ID, error) {
 	r.say("done.")
 	r.say("Logged in to org %s as user %s at %s.", v.OrgID(), v.UserID(), v.InstanceURL())
 	if v.Probe.OK {
-		r.say("The Apex endpoint answered: %s", v.Probe.Finding)
+		finding, _ := explain.Probe(v.Probe)
+		r.say("The Apex endpoint answered: %s", finding)
 	}
 	r.report(v.Problems)
 	if i := slices.IndexFunc(v.Problems, func(p steps.Problem) bool { return p.Blocking }); i >= 0 {
@@ -363,7 +365,7 @@ func (r *run) fixStep(f field.Field, at steps.ID, err error) (steps.ID, error) {
 	}
 	opts := []string{"Try again with the same values", "Quit"}
 	targets := []steps.ID{at, -1}
-	if id := steps.Reopen(steps.Failure{Field: f}, at); id != at {
+	if id := steps.Reopen(f, at); id != at {
 		opts = append([]string{fmt.Sprintf("Change the %s (step %s)", strings.ToLower(f.Label()), id.Title())}, opts...)
 		targets = append([]steps.ID{id}, targets...)
 	}
@@ -392,7 +394,7 @@ func (r *run) key() (steps.ID, error) {
 		return 0, err
 	case errors.As(err, &dup):
 		r.say("done.")
-		r.say("Note: %s", dup.Error())
+		r.say("Note: %s", explain.Of(dup).Text())
 		return steps.Events, nil
 	case err != nil:
 		return r.failed(err, steps.DRKey)
