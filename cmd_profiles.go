@@ -52,11 +52,7 @@ it in the keyring. The Digital River webhook itself is left alone.`,
 }
 
 func runProfilesList(f *factory) error {
-	svc, err := f.Services()
-	if err != nil {
-		return err
-	}
-	store, err := svc.Store()
+	store, err := f.store()
 	if err != nil {
 		return err
 	}
@@ -100,11 +96,7 @@ func runProfilesDelete(f *factory, name string) error {
 	if err := profile.ValidName(name); err != nil {
 		return invalidf("%s", err)
 	}
-	svc, err := f.Services()
-	if err != nil {
-		return err
-	}
-	store, err := svc.Store()
+	store, err := f.store()
 	if err != nil {
 		return err
 	}

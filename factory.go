@@ -64,6 +64,15 @@ func newFactory(io *iostreams.IOStreams, getenv func(string) string) *factory {
 	return f
 }
 
+// store is the run's profile store, starting the services it lives in.
+func (f *factory) store() (*profile.Store, error) {
+	svc, err := f.Services()
+	if err != nil {
+		return nil, err
+	}
+	return svc.Store()
+}
+
 // onClose runs fn when the command has ended.
 func (f *factory) onClose(fn func()) { f.closers = append(f.closers, fn) }
 

@@ -188,11 +188,7 @@ func (f *factory) checkNamedProfile(rs *runSettings) error {
 	if !f.Global.profileNamed || rs.Profile != nil || rs.ProfileErr != nil {
 		return nil
 	}
-	svc, err := f.Services()
-	if err != nil {
-		return err
-	}
-	store, err := svc.Store()
+	store, err := f.store()
 	if err != nil {
 		return err
 	}
