@@ -230,6 +230,9 @@ func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Set
 		if p.Blocking {
 			blocking = append(blocking, "  "+p.String())
 		} else {
+			if p.Field == field.SecurityToken {
+				p.Remedy += " For this run, set " + field.SecurityToken.EnvVar() + "."
+			}
 			note(p)
 		}
 	}

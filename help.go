@@ -22,6 +22,7 @@ var environment = []envGroup{
 		{"DRSETUP_TOKEN_ENDPOINT", "the Salesforce token endpoint URL, as --token-endpoint"},
 		{"DRSETUP_MY_DOMAIN", "the org's My Domain URL, as --my-domain"},
 		{"DRSETUP_AUTH", "password or client-credentials, as --auth"},
+		{"DRSETUP_APP", "connected-app or external-client-app (client credentials only), as --app"},
 		{"DRSETUP_CLIENT_ID", "the Connected App's consumer key, as --client-id"},
 		{"DRSETUP_USERNAME", "the integration user's username, as --username"},
 		{"DRSETUP_EVENTS", "comma-separated event types, as --events"},

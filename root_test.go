@@ -466,14 +466,12 @@ func TestCompletionValues(t *testing.T) {
 	}
 }
 
-// --app is the kind of Salesforce app (issue 17): completed on any command
-// that has it, once it exists.
-func TestCompletionOfAFlagAddedLater(t *testing.T) {
+// --app is the kind of Salesforce app: completed on every command that has
+// it.
+func TestCompletionOfTheAppFlag(t *testing.T) {
 	f := newFactory(&iostreams.IOStreams{}, func(string) string { return "" })
 	root := newRootCmd(f)
 	setup, _, _ := root.Find([]string{"setup"})
-	setup.Flags().String("app", "", "")
-	registerCompletions(root, f)
 	fn, ok := setup.GetFlagCompletionFunc("app")
 	if !ok {
 		t.Fatal("--app has no completion")

@@ -26,6 +26,12 @@ type DemoValues struct {
 	NoPackageMyDomain string // an org without the Digital River package
 	NoPackageUsername string
 	NoAccessUsername  string // a user of MyDomain without Apex class access
+	ECAMyDomain       string // an org whose consumer key is an External Client App's: client credentials only
+	ECAUsername       string // its integration user, the app's Run As user
+	// TrustedUsername is a user of MyDomain who logs in from a trusted IP
+	// range: the password alone works from this computer, but Digital
+	// River's own logins need the security token.
+	TrustedUsername string
 }
 
 const (
@@ -38,6 +44,7 @@ const (
 	demoUmbrella  = "umbrella.my.salesforce.com"
 	demoWayneUAT  = "wayne--uat.sandbox.my.salesforce.com"
 	demoStaleWord = "Old&Pass+w0rd"
+	demoCyberdyne = "cyberdyne.my.salesforce.com"
 )
 
 // Demo holds the values for the demo scenarios.
@@ -59,6 +66,9 @@ var Demo = DemoValues{
 	NoPackageMyDomain: "https://" + demoSoylent,
 	NoPackageUsername: "integration@soylent.example",
 	NoAccessUsername:  "noaccess@acme.example",
+	ECAMyDomain:       "https://" + demoCyberdyne,
+	ECAUsername:       "integration@cyberdyne.example",
+	TrustedUsername:   "trusted@acme.example",
 }
 
 // Traps are short lines naming the mistakes the demo lets a newcomer make,
@@ -74,6 +84,8 @@ func (d DemoValues) Traps() []string {
 		fmt.Sprintf("use the blocked org %s (user %s), then switch to client credentials", d.BlockedMyDomain, d.BlockedUsername),
 		fmt.Sprintf("use %s (user %s), where the Digital River package is not installed", d.NoPackageMyDomain, d.NoPackageUsername),
 		fmt.Sprintf("use the user %s, who lacks the DigitalRiver Connector - Integration permission set", d.NoAccessUsername),
+		fmt.Sprintf("use %s (user %s) with a Connected App and username and password: its consumer key is an External Client App's, which offers only client credentials", d.ECAMyDomain, d.ECAUsername),
+		fmt.Sprintf("use the user %s and leave the security token empty: this computer is trusted, Digital River's addresses are not", d.TrustedUsername),
 	}
 }
 
@@ -86,14 +98,15 @@ var salesforceEvents = []string{
 // DemoScenario is the world of `drsetup --demo`: the orgs behind Demo's
 // values and a Digital River account with only unrelated webhooks.
 func DemoScenario() Scenario {
-	acme := demoOrg(demoAcme, demoUser(Demo.Username), demoUser(Demo.NoAccessUsername))
+	acme := demoOrg(demoAcme, demoUser(Demo.Username), demoUser(Demo.NoAccessUsername), demoUser(Demo.TrustedUsername))
 	acme.Users[1].ClassAccess = false
+	acme.Users[2].TrustedIP = true
 	uat := demoOrg(demoAcmeUAT, demoUser(Demo.SandboxUsername))
 	uat.Sandbox = true
 	soylent := demoOrg(demoSoylent, demoUser(Demo.NoPackageUsername))
 	soylent.PackageInstalled = false
 	return Scenario{
-		Orgs: []Org{acme, uat, blockedOrg(), soylent},
+		Orgs: []Org{acme, uat, blockedOrg(), soylent, externalAppOrg()},
 		DigitalRiver: Account{
 			Keys: demoKeys(),
 			Webhooks: []Webhook{
@@ -179,6 +192,18 @@ func blockedOrg() Org {
 	o.UsernamePasswordBlocked = true
 	o.Apps[0].ClientCredentials = true
 	o.Apps[0].RunAsUser = Demo.BlockedUsername
+	return o
+}
+
+// externalAppOrg holds its consumer key in an External Client App, as orgs
+// created since Spring '26 do: client credentials only, with the integration
+// user as the Run As user.
+func externalAppOrg() Org {
+	o := demoOrg(demoCyberdyne, demoUser(Demo.ECAUsername))
+	o.Apps[0].Name = "Digital River"
+	o.Apps[0].External = true
+	o.Apps[0].ClientCredentials = true
+	o.Apps[0].RunAsUser = Demo.ECAUsername
 	return o
 }
 

@@ -189,7 +189,7 @@ func (e *Emulator) passwordGrant(host string, org int, f url.Values) (tokenRespo
 		return tokenResponse{}, errClientID // inference: an app not installed in the user's org
 	case app.ClientSecret != secret:
 		return tokenResponse{}, errClientSecret
-	case o.UsernamePasswordBlocked:
+	case o.UsernamePasswordBlocked, app.External:
 		// Refused before the password is checked, so it does not count
 		// toward the lockout (inference; Salesforce gives no distinct text).
 		return tokenResponse{}, errAuthFailure

@@ -44,6 +44,10 @@ type ConnectedApp struct {
 	AdminApprovedOnly bool   // Permitted Users = "Admin approved users are pre-authorized"
 	ClientCredentials bool   // "Enable Client Credentials Flow"
 	RunAsUser         string // username of the client-credentials "Run As" user; "" = none
+	// External makes it an External Client App, which offers no
+	// username-password flow: Salesforce answers that grant with invalid_grant
+	// "authentication failure" (reported by several sources).
+	External bool
 }
 
 // User is a Salesforce user. Usernames are unique across every org, as in

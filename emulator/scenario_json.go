@@ -122,6 +122,7 @@ type (
 		AdminApprovedOnly bool   `json:"adminApprovedOnly"`
 		ClientCredentials bool   `json:"clientCredentials"`
 		RunAsUser         string `json:"runAsUser"`
+		External          bool   `json:"external"`
 	}
 	userJSON struct {
 		Username      string `json:"username"`

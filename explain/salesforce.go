@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/sfcheck"
@@ -14,11 +15,9 @@ import (
 // Setup pages named in remedies.
 const (
 	setupApp          = "Setup → App Manager → Salesforce DigitalRiver Integration"
-	setupConsumer     = field.WhereConsumerKey
 	setupPolicies     = setupApp + " → Manage → Edit Policies"
 	setupUnPwFlow     = "Setup → OAuth and OpenID Connect Settings → Allow OAuth Username-Password Flows"
 	setupMyDomain     = "Setup → My Domain"
-	setupClientCreds  = "In " + setupApp + " → Edit, tick Enable Client Credentials Flow; then in " + setupPolicies + " → Client Credentials Flow, set Run As to the integration user (an active user)."
 	noRetryNote       = " drsetup did not retry: repeated failed logins lock the user out."
 	connectedAppDelay = " A connected app created or changed in the last few minutes may not be active yet; wait ten minutes and try again."
 	tokenPath         = "/services/oauth2/token"
@@ -111,9 +110,9 @@ func missingWords(e *sfcheck.LoginError) (string, string) {
 	case field.Auth:
 		return fmt.Sprintf("%q is not an authentication method drsetup knows.", e.Detail), "Choose username-password or client credentials."
 	case field.ClientID:
-		return "The Client ID (consumer key) is empty, so no login was attempted.", "Copy the Consumer Key from " + setupConsumer + "."
+		return "The Client ID (consumer key) is empty, so no login was attempted.", "Copy the Consumer Key from " + e.App.WhereConsumerKey() + "."
 	case field.ClientSecret:
-		return "The Client Secret (consumer secret) is empty, so no login was attempted.", "Copy the Consumer Secret from " + setupConsumer + "; the client credentials flow always needs it."
+		return "The Client Secret (consumer secret) is empty, so no login was attempted.", "Copy the Consumer Secret from " + e.App.WhereConsumerKey() + "; the client credentials flow always needs it."
 	case field.Username:
 		return "The username is empty, so no login was attempted.", "Enter the integration user's username, as shown in Setup → Users."
 	case field.Password:
@@ -171,10 +170,10 @@ func salesforceWords(e *sfcheck.LoginError) (meaning, remedy string) {
 	switch e.Kind {
 	case sfcheck.KindBadClientID:
 		return "Salesforce does not know this Client ID (consumer key): it is mistyped, or it belongs to a connected app in another org (a sandbox copied before the app was created does not have it).",
-			"Copy the Consumer Key again from " + setupConsumer + ", in the org you are logging in to." + connectedAppDelay
+			"Copy the Consumer Key again from " + e.App.WhereConsumerKey() + ", in the org you are logging in to." + connectedAppDelay
 	case sfcheck.KindBadClientSecret:
 		return "Salesforce knows the Client ID but not this Client Secret (consumer secret): it is mistyped, or the secret was rotated.",
-			"Copy the Consumer Secret again from " + setupConsumer + "."
+			"Copy the Consumer Secret again from " + e.App.WhereConsumerKey() + "."
 	case sfcheck.KindInactiveOrg:
 		return "The org is locked, closed or suspended, so nobody can log in to it.",
 			"Check the org's status in Setup → Company Information and with your Salesforce account team; if you meant another org, check the My Domain (" + setupMyDomain + ")."
@@ -186,7 +185,7 @@ func salesforceWords(e *sfcheck.LoginError) (meaning, remedy string) {
 			"In " + setupApp + " → Edit → Selected OAuth Scopes, add \"Manage user data via APIs (api)\"." + connectedAppDelay
 	case sfcheck.KindUnsupportedGrant:
 		if cc {
-			return "The token endpoint does not accept the client credentials grant.", setupClientCreds + " The grant is served only by the org's own My Domain token endpoint."
+			return "The token endpoint does not accept the client credentials grant.", e.App.ClientCredentialsSetup() + " The grant is served only by the org's own My Domain token endpoint."
 		}
 		return "The token endpoint did not recognise the username-password grant: the address is not a Salesforce token endpoint, or something between this computer and Salesforce changed the request.",
 			"Check the token endpoint (" + tokenEndpoints + ")."
@@ -228,7 +227,7 @@ func invalidGrantWords(e *sfcheck.LoginError) (string, string) {
 		return fmt.Sprintf("%s does not serve this grant: the client credentials flow is served only by the org's own My Domain token endpoint.", e.Host), remedy
 	case sfcheck.KindIPRestricted:
 		return fmt.Sprintf("Salesforce refused %s because of the IP address the login came from or the time of day: the user's profile sets Login IP Ranges or Login Hours. Digital River logs in from its own servers, not from this computer.", who(e)),
-			"In Setup → Profiles → the integration user's profile, check Login IP Ranges and Login Hours; or set " + setupPolicies + " → IP Relaxation to \"Relax IP restrictions\"."
+			"In Setup → Profiles → the integration user's profile, check Login IP Ranges and Login Hours: Login IP Ranges must include Digital River's addresses (" + drapi.SourceAddressList() + "); or set " + setupPolicies + " → IP Relaxation to \"Relax IP restrictions\"."
 	case sfcheck.KindNotApproved:
 		return fmt.Sprintf("The connected app admits only pre-authorized users, and %s is not one: neither the user's profile nor a permission set of the user is assigned to the app.", who(e)),
 			"In " + setupApp + " → Manage, use Manage Profiles or Manage Permission Sets to add the integration user's profile or permission set; or set " + setupPolicies + " → Permitted Users to \"All users may self-authorize\"."
@@ -238,7 +237,7 @@ func invalidGrantWords(e *sfcheck.LoginError) (string, string) {
 		return text.Capitalize(who(e)) + " is deactivated.", "Activate the user in Setup → Users → the user → Edit → Active, or choose another integration user."
 	case sfcheck.KindNoRunAs:
 		return "Salesforce refused the client credentials grant: the connected app does not have the flow enabled, or has no active Run As user.",
-			setupClientCreds + connectedAppDelay
+			e.App.ClientCredentialsSetup() + connectedAppDelay
 	}
 	return authFailure(e)
 }

@@ -17,6 +17,7 @@ const (
 	TokenEndpoint Field = "token_endpoint"
 	MyDomain      Field = "my_domain"
 	Auth          Field = "auth"
+	App           Field = "app"
 	ClientID      Field = "client_id"
 	ClientSecret  Field = "client_secret"
 	Username      Field = "username"
@@ -59,6 +60,8 @@ var registry = [...]spec{
 		help: "Setup → My Domain → Current My Domain URL, e.g. https://acme.my.salesforce.com. Not the Lightning URL in the browser's address bar (….lightning.force.com)."},
 	{field: Auth, usage: "how Digital River logs in to Salesforce: password or client-credentials", noun: "authentication method", label: "Authentication", profileKey: "auth",
 		help: "Username-password is what the guide describes. Client credentials logs in as the Connected App's Run As user, for orgs where the username-password flow is blocked or retired."},
+	{field: App, usage: "which kind of Salesforce app holds the consumer key: connected-app or external-client-app (client credentials only)", noun: "kind of Salesforce app", label: "Salesforce app", profileKey: "app",
+		help: "Which kind of app holds the consumer key: the Connected App \"Salesforce DigitalRiver Integration\" that step 10 of the guide creates, or an External Client App (Setup → External Client App Manager), which orgs get since Spring '26. External Client Apps offer only the client credentials flow."},
 	{field: ClientID, usage: "the Connected App's consumer key", noun: "Client ID", label: "Client ID (consumer key)", profileKey: "clientId",
 		help: "The Consumer Key of the Connected App \"Salesforce DigitalRiver Integration\" (step 10 of the guide): " + WhereConsumerKey + "."},
 	{field: ClientSecret, noun: "client secret", label: "Client Secret (consumer secret)", secret: true,
@@ -68,7 +71,7 @@ var registry = [...]spec{
 	{field: Password, noun: "password", label: "Password", secret: true,
 		help: "The integration user's password. drsetup appends the security token itself."},
 	{field: SecurityToken, noun: "security token", label: "Security token", secret: true,
-		help: "From the email \"Your new Salesforce security token\" (reset it under the user's Settings → Reset My Security Token). Leave it empty if the user logs in from a trusted IP range."},
+		help: "From the email \"Your new Salesforce security token\" (reset it under the user's Settings → Reset My Security Token). Digital River logs in from its own addresses, not from this computer: unless the org trusts those (Setup → Network Access), the login there needs the token even when one from here does not."},
 	{field: DRAPIKey, noun: "Digital River API key", label: "Digital River secret API key", secret: true,
 		help: "Digital River Dashboard → Developers → API keys: the confidential (secret) key. sk_test_… is test mode, other sk_… keys are live."},
 	{field: Events, usage: "comma-separated event `LIST` (default: the eight the app supports)", noun: "event types", label: "Event types", profileKey: "events", list: true,

@@ -97,12 +97,14 @@ func TestResolveReadsEveryFieldFromItsVariable(t *testing.T) {
 
 func TestResolveReadsEveryFieldFromTheProfile(t *testing.T) {
 	p, sec := sampleProfile("acme"), sampleSecrets()
+	p.Set(field.App, "external-client-app") // a field added after the version 1 sample
 	s := Resolve(Inputs{Profile: &p, Secrets: &sec})
 	want := map[field.Field]string{
 		field.Environment:   p.Get(field.Environment),
 		field.TokenEndpoint: p.Get(field.TokenEndpoint),
 		field.MyDomain:      p.Get(field.MyDomain),
 		field.Auth:          p.Get(field.Auth),
+		field.App:           p.Get(field.App),
 		field.ClientID:      p.Get(field.ClientID),
 		field.Username:      p.Get(field.Username),
 		field.Events:        strings.Join(p.List(field.Events), ","),

@@ -660,3 +660,22 @@ func assertNoSecretInFiles(t *testing.T, sec Secrets, roots ...string) {
 	}
 	t.Logf("scanned %d files under %v: no secret", files, roots)
 }
+
+// A field added since the version 1 sample is saved under its profile key
+// and read back.
+func TestAFieldAddedLaterRoundTrips(t *testing.T) {
+	s := NewStore(t.TempDir(), MemoryKeyring())
+	p := sampleProfile("acme")
+	p.Set(field.App, "external-client-app")
+	if err := s.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(s.Path("acme"))
+	if !bytes.Contains(raw, []byte(`"app": "external-client-app"`)) {
+		t.Fatalf("file:\n%s", raw)
+	}
+	got, err := s.Load("acme")
+	if err != nil || got.Get(field.App) != "external-client-app" {
+		t.Fatalf("Load = %v, %v", got.Get(field.App), err)
+	}
+}

@@ -79,6 +79,7 @@ type LoginError struct {
 
 	// What the request was, for the explanation.
 	Flow      Flow              // the grant of a login
+	App       App               // the kind of app the consumer key belongs to, when known
 	Username  string            // the login's user; "" with client credentials
 	MyDomain  string            // the My Domain the admin entered, to blame the right input
 	TokenKind TokenEndpointKind // whose token endpoint the login went to
@@ -135,7 +136,7 @@ type loginContext struct {
 }
 
 func (lc loginContext) base(kind ErrorKind, status int) *LoginError {
-	e := &LoginError{Op: lc.op, Kind: kind, Status: status, Host: lc.host, Flow: lc.cr.Flow,
+	e := &LoginError{Op: lc.op, Kind: kind, Status: status, Host: lc.host, Flow: lc.cr.Flow, App: lc.cr.App,
 		MyDomain: lc.cr.MyDomain, TokenKind: lc.kind, Timeout: lc.timeout}
 	if lc.cr.Flow != FlowClientCredentials {
 		e.Username = lc.cr.Username

@@ -42,6 +42,9 @@ type Credentials struct {
 	// it lets a failed login blame the right input (a sandbox sent to
 	// login.salesforce.com, the client credentials flow sent to a shared host).
 	MyDomain string
+	// App is the kind of app that holds the consumer key, if known; not
+	// sent either: it names the right Setup pages in an explanation.
+	App App
 }
 
 // Client talks to Salesforce for drsetup. The zero value works: it uses

@@ -195,6 +195,54 @@ func ParseFlow(s string) (Flow, error) {
 	return "", fmt.Errorf("%q is not an authentication method: use password or client-credentials", s)
 }
 
+// App is the kind of Salesforce app that holds the consumer key. Since
+// Spring '26 new orgs get External Client Apps: new Connected Apps need a
+// Support request. External Client Apps do not offer the username-password
+// flow.
+type App string
+
+const (
+	AppConnected App = "connected-app"       // what step 10 of the guide creates
+	AppExternal  App = "external-client-app" // client credentials only
+)
+
+// ParseApp reads an app kind as given on the command line or in a profile.
+func ParseApp(s string) (App, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "connected-app", "connected", "connectedapp":
+		return AppConnected, nil
+	case "external-client-app", "external", "externalclientapp", "eca":
+		return AppExternal, nil
+	}
+	return "", fmt.Errorf("%q is not a kind of Salesforce app: use connected-app or external-client-app", s)
+}
+
+// WhereConsumerKey is the Setup page that shows app's consumer key and
+// secret.
+func (a App) WhereConsumerKey() string {
+	if a == AppExternal {
+		return "Setup → External Client App Manager → the app → Settings → OAuth Settings → Consumer Key and Secret (Salesforce asks to verify your identity first)"
+	}
+	return field.WhereConsumerKey
+}
+
+// ClientCredentialsSetup says what to enable in Salesforce for the client
+// credentials flow in an app of this kind.
+func (a App) ClientCredentialsSetup() string {
+	if a == AppExternal {
+		return "In Setup → External Client App Manager → the app: under Settings → Flow Enablement, tick Enable Client Credentials Flow; under Policies, set Run As to the integration user (the app's permission set makes that user API only, as the flow requires)."
+	}
+	return "In Setup → App Manager → Salesforce DigitalRiver Integration → Edit, tick Enable Client Credentials Flow; then in Setup → App Manager → Salesforce DigitalRiver Integration → Manage → Edit Policies → Client Credentials Flow, set Run As to the integration user (an active user)."
+}
+
+// Name is the app kind in words.
+func (a App) Name() string {
+	if a == AppExternal {
+		return "External Client App"
+	}
+	return "Connected App"
+}
+
 // CrossCheck compares the environment, the token endpoint (empty: the one env
 // picks), the My Domain (zero: not known yet) and the flow, and returns what
 // does not fit together. None of these is an error: each is a finding the

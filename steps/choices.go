@@ -1,6 +1,11 @@
 package steps
 
-import "github.com/drsetup/drsetup/sfcheck"
+import (
+	"strings"
+
+	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/sfcheck"
+)
 
 // Choice is one answer of a step that offers a list: the environment's
 // token endpoints, the authentication methods. Every mode shows the same
@@ -50,12 +55,31 @@ func (s *Setup) ChooseToken(t TokenChoice) {
 	}
 }
 
-// AuthChoices are the ways Digital River can log in to Salesforce.
-func AuthChoices() []Choice {
+// LoginChoices are the ways Digital River can log in to Salesforce: the
+// kind of app that holds the consumer key, and the flow it offers. Each
+// value is "<app>/<flow>".
+func LoginChoices() []Choice {
 	return []Choice{
-		{Value: string(sfcheck.FlowPassword), Label: "Username and password",
-			Detail: "The integration user's username, password and security token (what the guide describes)."},
-		{Value: string(sfcheck.FlowClientCredentials), Label: "Client credentials",
-			Detail: "The Connected App's Run As user; no password to keep up to date."},
+		{Value: loginChoice(sfcheck.AppConnected, sfcheck.FlowPassword), Label: "Connected App, username and password",
+			Detail: "What step 10 of the guide sets up: the integration user's username, password and security token."},
+		{Value: loginChoice(sfcheck.AppConnected, sfcheck.FlowClientCredentials), Label: "Connected App, client credentials",
+			Detail: "The Connected App's Run As user; no password to keep up to date. For orgs where the username-password flow is blocked."},
+		{Value: loginChoice(sfcheck.AppExternal, sfcheck.FlowClientCredentials), Label: "External Client App, client credentials",
+			Detail: "What orgs get since Spring '26, when a new Connected App needs a Support request. External Client Apps offer only client credentials."},
 	}
+}
+
+func loginChoice(a sfcheck.App, f sfcheck.Flow) string { return string(a) + "/" + string(f) }
+
+// LoginChosen is the login choice to show as selected.
+func (s Setup) LoginChosen() string { return loginChoice(s.App, s.Auth) }
+
+// ChooseLogin records a login choice (a LoginChoices value).
+func (s *Setup) ChooseLogin(v string) {
+	a, f, ok := strings.Cut(v, "/")
+	if !ok {
+		return
+	}
+	s.SetValue(field.App, a)
+	s.SetValue(field.Auth, f)
 }

@@ -23,6 +23,10 @@ func FromSettings(name string, set profile.Settings) Setup {
 		}
 	}
 	s.SetValue(field.TokenEndpoint, set.Get(field.TokenEndpoint))
+	if s.App == sfcheck.AppExternal && set.Get(field.Auth) == "" {
+		// An External Client App offers only client credentials.
+		s.Auth = sfcheck.FlowClientCredentials
+	}
 	return s
 }
 
@@ -64,6 +68,7 @@ func (s Setup) ProfileAfter(prev profile.Profile, webhookID string, mode drapi.M
 		p.Set(field.MyDomain, strings.TrimSpace(s.MyDomain))
 	}
 	p.Set(field.Auth, string(s.Auth))
+	p.Set(field.App, string(s.App))
 	p.Set(field.ClientID, strings.TrimSpace(s.ClientID))
 	if s.Uses(field.Username) {
 		p.Set(field.Username, strings.TrimSpace(s.Username))

@@ -44,6 +44,15 @@ func CheckGiven(set profile.Settings) []string {
 			bad = append(bad, fmt.Sprintf("%s: %s", from, err))
 		}
 	}
+	if v, from, ok := given(field.App); ok {
+		if a, err := sfcheck.ParseApp(v); err != nil {
+			bad = append(bad, fmt.Sprintf("%s: %s", from, err))
+		} else if auth, fromAuth, authGiven := given(field.Auth); a == sfcheck.AppExternal && authGiven {
+			if fl, err := sfcheck.ParseFlow(auth); err == nil && fl == sfcheck.FlowPassword {
+				bad = append(bad, fmt.Sprintf("%s and %s: an External Client App does not offer the username-password flow; use --auth client-credentials (or leave it out)", from, fromAuth))
+			}
+		}
+	}
 	if v, from, ok := given(field.Events); ok {
 		var unknown []string
 		for _, e := range strings.Split(v, ",") {
@@ -86,5 +95,5 @@ func IgnoredNote(set profile.Settings) string {
 	if len(ignored) > 1 {
 		verb = " are"
 	}
-	return fmt.Sprintf("Note: %s%s ignored: with client credentials Digital River logs in as the connected app's Run As user.", strings.Join(ignored, ", "), verb)
+	return fmt.Sprintf("Note: %s%s ignored: with client credentials Digital River logs in as the app's Run As user.", strings.Join(ignored, ", "), verb)
 }

@@ -118,6 +118,9 @@ func (sv *Services) VerifySalesforce(ctx context.Context, s Setup) (_ *Verified,
 		return nil, err
 	}
 	v := &Verified{Session: sess}
+	if p, ok := TokenFromHereOnly(s); ok {
+		v.Problems = append(v.Problems, p)
+	}
 	if err := sfcheck.CheckInstance(sess, d); err != nil {
 		p := Problem{Field: field.MyDomain, Message: err.Error(), Blocking: true}
 		var ie *sfcheck.InstanceError
@@ -305,4 +308,19 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		Salesforce: sf{OrgID: r.Salesforce.OrgID, UserID: r.Salesforce.UserID, InstanceURL: r.Salesforce.InstanceURL},
 		Secrets:    secrets,
 	})
+}
+
+// TokenFromHereOnly is the warning for a password login that worked
+// without a security token: a login from this computer is not Digital
+// River's. Digital River logs in from its own addresses, which the org
+// most likely does not trust, so there the login needs the token, and
+// every delivery fails with "Failed: API security token required".
+func TokenFromHereOnly(s Setup) (Problem, bool) {
+	if s.Auth == sfcheck.FlowClientCredentials || strings.TrimSpace(s.SecurityToken.Reveal()) != "" {
+		return Problem{}, false
+	}
+	return Problem{Field: field.SecurityToken,
+		Message: "The login worked from this computer without a security token, because Salesforce trusts this computer's address. Digital River logs in from its own addresses (" + drapi.SourceAddressList() + "): unless the org trusts those too (Setup → Network Access), Salesforce asks for the token there and every delivery fails with \"Failed: API security token required\".",
+		Remedy:  "Enter the integration user's security token (the user's Settings → Reset My Security Token emails a new one), or add Digital River's addresses to Setup → Network Access.",
+	}, true
 }

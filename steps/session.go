@@ -1,10 +1,12 @@
 package steps
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/sfcheck"
 )
 
 // LoginKey is what a Salesforce verification depends on: every credential
@@ -78,3 +80,16 @@ func Reopen(f field.Field, at ID) ID {
 	}
 	return at
 }
+
+// ClientCredentialsMayHelp reports whether err is a refused username-password
+// login whose cause may be a blocked flow or an External Client App, which
+// offers no other: then moving to client credentials is the way on.
+func ClientCredentialsMayHelp(err error) bool {
+	var le *sfcheck.LoginError
+	return errors.As(err, &le) && le.Op == sfcheck.OpLogin && le.Flow == sfcheck.FlowPassword && le.Kind == sfcheck.KindAuthFailure
+}
+
+// SwitchToClientCredentials moves the setup to the client credentials flow,
+// keeping every value typed (the username and password stay, unused, in
+// case the admin switches back).
+func (s *Setup) SwitchToClientCredentials() { s.Auth = sfcheck.FlowClientCredentials }

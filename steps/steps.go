@@ -37,7 +37,7 @@ var titles = map[ID]string{
 	Welcome:          "Welcome",
 	Environment:      "Salesforce environment",
 	MyDomain:         "My Domain URL",
-	Auth:             "Authentication",
+	Auth:             "Salesforce app and login",
 	ConnectedApp:     "Connected App",
 	User:             "Integration user",
 	VerifySalesforce: "Verify Salesforce",
@@ -50,6 +50,27 @@ var titles = map[ID]string{
 // Title is the step's heading.
 func (id ID) Title() string { return titles[id] }
 
+// Title is step id's heading for these answers: the app step is named
+// after the kind of app that holds the consumer key.
+func (s Setup) Title(id ID) string {
+	if id == ConnectedApp && s.App == sfcheck.AppExternal {
+		return "External Client App"
+	}
+	return id.Title()
+}
+
+// Help says what f is and where to find it, for these answers: the consumer
+// key and secret are on another Setup page for an External Client App.
+func (s Setup) Help(f field.Field) string {
+	switch {
+	case s.App == sfcheck.AppExternal && f == field.ClientID:
+		return "The Consumer Key of the External Client App that Digital River logs in with: " + s.App.WhereConsumerKey() + ". Under Settings → Flow Enablement, tick Enable Client Credentials Flow; under Policies, set Run As to the integration user."
+	case s.App == sfcheck.AppExternal && f == field.ClientSecret:
+		return "The Consumer Secret of the same External Client App, on the same page."
+	}
+	return f.Help()
+}
+
 // Field names one value of the setup; the strings are shared with profile and
 // sfcheck.
 type Field = field.Field
@@ -58,7 +79,7 @@ type Field = field.Field
 var stepFields = map[ID][]field.Field{
 	Environment:  {field.Environment, field.TokenEndpoint},
 	MyDomain:     {field.MyDomain},
-	Auth:         {field.Auth},
+	Auth:         {field.Auth, field.App},
 	ConnectedApp: {field.ClientID, field.ClientSecret},
 	User:         {field.Username, field.Password, field.SecurityToken},
 	DRKey:        {field.DRAPIKey},
@@ -107,6 +128,7 @@ type Setup struct {
 	TokenEndpoint string              // with TokenCustom: the URL as given
 	MyDomain      string              // as typed
 	Auth          sfcheck.Flow
+	App           sfcheck.App // the kind of app holding the consumer key
 	ClientID      string
 	ClientSecret  secret.Value
 	Username      string
@@ -127,6 +149,7 @@ func Defaults(profileName string) Setup {
 		Token:       TokenProduction,
 		Environment: sfcheck.Production,
 		Auth:        sfcheck.FlowPassword,
+		App:         sfcheck.AppConnected,
 		Events:      slices.Clone(drapi.AppEvents),
 	}
 }
@@ -254,6 +277,7 @@ func (s Setup) Credentials() sfcheck.Credentials {
 		Flow:          s.Auth,
 		ClientID:      strings.TrimSpace(s.ClientID),
 		ClientSecret:  secret.Value(strings.TrimSpace(s.ClientSecret.Reveal())),
+		App:           s.App,
 	}
 	if d, err := s.Domain(); err == nil {
 		c.MyDomain = d.URL()
@@ -320,6 +344,8 @@ func (s Setup) Value(f field.Field) string {
 		return s.MyDomain
 	case field.Auth:
 		return string(s.Auth)
+	case field.App:
+		return string(s.App)
 	case field.ClientID:
 		return s.ClientID
 	case field.ClientSecret:
@@ -369,6 +395,12 @@ func (s *Setup) SetValue(f field.Field, v string) {
 			s.Auth = fl
 		} else {
 			s.Auth = sfcheck.Flow(v)
+		}
+	case field.App:
+		if a, err := sfcheck.ParseApp(v); err == nil {
+			s.App = a
+		} else {
+			s.App = sfcheck.App(v)
 		}
 	case field.ClientID:
 		s.ClientID = v

@@ -144,21 +144,30 @@ func CheckField(s Setup, f field.Field) []Problem {
 		if s.Auth != sfcheck.FlowPassword && s.Auth != sfcheck.FlowClientCredentials {
 			return block(fmt.Sprintf("%q is not an authentication method.", string(s.Auth)), "Use password or client-credentials.")
 		}
+		if s.App == sfcheck.AppExternal && s.Auth == sfcheck.FlowPassword {
+			return []Problem{{Field: f, Blocking: true, Suggestion: string(sfcheck.FlowClientCredentials),
+				Message: "An External Client App does not offer the username-password flow: Salesforce would answer every login with invalid_grant \"authentication failure\".",
+				Remedy:  "Use client credentials, with the integration user as the app's Run As user; or use a Connected App."}}
+		}
+	case field.App:
+		if s.App != sfcheck.AppConnected && s.App != sfcheck.AppExternal {
+			return block(fmt.Sprintf("%q is not a kind of Salesforce app.", string(s.App)), "Use connected-app or external-client-app.")
+		}
 	case field.ClientID:
 		v := strings.TrimSpace(s.ClientID)
 		switch {
 		case v == "":
-			return block("The Client ID (consumer key) is empty.", "Copy the Consumer Key from "+field.WhereConsumerKey+".")
+			return block("The Client ID (consumer key) is empty.", "Copy the Consumer Key from "+s.App.WhereConsumerKey()+".")
 		case strings.IndexFunc(v, unicode.IsSpace) >= 0:
-			return block("The Client ID has spaces inside it; a consumer key is one unbroken string.", "Copy the Consumer Key again from "+field.WhereConsumerKey+".")
+			return block("The Client ID has spaces inside it; a consumer key is one unbroken string.", "Copy the Consumer Key again from "+s.App.WhereConsumerKey()+".")
 		}
 	case field.ClientSecret:
 		v := strings.TrimSpace(s.ClientSecret.Reveal())
 		switch {
 		case v == "":
-			return block("The Client Secret (consumer secret) is empty.", "Copy the Consumer Secret from "+field.WhereConsumerKey+".")
+			return block("The Client Secret (consumer secret) is empty.", "Copy the Consumer Secret from "+s.App.WhereConsumerKey()+".")
 		case strings.IndexFunc(v, unicode.IsSpace) >= 0:
-			return block("The Client Secret has spaces inside it; a consumer secret is one unbroken string.", "Copy the Consumer Secret again from "+field.WhereConsumerKey+".")
+			return block("The Client Secret has spaces inside it; a consumer secret is one unbroken string.", "Copy the Consumer Secret again from "+s.App.WhereConsumerKey()+".")
 		}
 	case field.Username:
 		if s.Auth == sfcheck.FlowClientCredentials {
@@ -270,3 +279,7 @@ func keyModeCheck(s Setup) []Problem {
 	}
 	return nil
 }
+
+// OptionalEventNote says what order.created does, for the screens that offer
+// it unticked.
+const OptionalEventNote = "order.created: the app writes the Salesforce order id back to Digital River. It answers 400 until the order exists in Salesforce, which Digital River retries, so deliveries of it can show as failed for a while."

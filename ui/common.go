@@ -88,30 +88,32 @@ type keyMap struct {
 	Up, NextField, Accept            key.Binding
 	Toggle, All, Recommended         key.Binding
 	Edit, Retry, PageUp, PageDown    key.Binding
+	ClientCredentials                key.Binding
 	Confirm, Deny, QuitWelcome, Done key.Binding
 }
 
 func newKeyMap() keyMap {
 	return keyMap{
-		Next:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
-		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		BackTab:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")),
-		Quit:        key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
-		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "choose")),
-		NextField:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
-		Accept:      key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "use the suggestion")),
-		Toggle:      key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),
-		All:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all")),
-		Recommended: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "the app's eight")),
-		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
-		Retry:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again")),
-		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
-		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
-		Confirm:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "quit")),
-		Deny:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "stay")),
-		QuitWelcome: key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		Done:        key.NewBinding(key.WithKeys("enter", "q", "esc"), key.WithHelp("enter", "exit")),
+		Next:              key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+		Back:              key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		BackTab:           key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")),
+		Quit:              key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help:              key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Up:                key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "choose")),
+		NextField:         key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		Accept:            key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "use the suggestion")),
+		Toggle:            key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle")),
+		All:               key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all")),
+		Recommended:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "the app's eight")),
+		Edit:              key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		Retry:             key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again")),
+		ClientCredentials: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "use client credentials")),
+		PageUp:            key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
+		PageDown:          key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
+		Confirm:           key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "quit")),
+		Deny:              key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "stay")),
+		QuitWelcome:       key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Done:              key.NewBinding(key.WithKeys("enter", "q", "esc"), key.WithHelp("enter", "exit")),
 	}
 }
 

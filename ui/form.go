@@ -14,7 +14,7 @@ import (
 type form struct {
 	c         *common
 	id        steps.ID
-	intro     string
+	intro     func() string // what the screen is for; nil for nothing
 	fields    []*textField
 	focused   int
 	problems  []steps.Problem // steps.Check of the values as they are, kept between keystrokes
@@ -26,7 +26,7 @@ type form struct {
 	onSubmit func() tea.Cmd
 }
 
-func newForm(c *common, id steps.ID, intro string, fields ...*textField) *form {
+func newForm(c *common, id steps.ID, intro func() string, fields ...*textField) *form {
 	return &form{c: c, id: id, intro: intro, fields: fields}
 }
 
@@ -182,16 +182,13 @@ func (f *form) view() body {
 	st := c.styles
 	w := c.contentWidth()
 	b := newBuilder()
-	if f.intro != "" {
-		b.add(wrap(st.Text, w, f.intro))
+	if f.intro != nil {
+		b.add(wrap(st.Text, w, f.intro()))
 		b.gap()
 	}
 	for i, fl := range f.fields {
 		focused := i == f.focused
 		label := fl.id.Label()
-		if fl.id == field.SecurityToken {
-			label += " (may be empty)"
-		}
 		if focused {
 			b.add(st.Focused.Render(label))
 		} else {
@@ -200,7 +197,7 @@ func (f *form) view() body {
 		line, x := fl.render(st, w, focused)
 		b.addCursorLine(line, x, focused)
 		if focused {
-			b.add(hang(st.Subtle, w, "  ", fl.id.Help()))
+			b.add(hang(st.Subtle, w, "  ", c.setup.Help(fl.id)))
 		}
 		if ps := f.problemsOf(fl.id); len(ps) > 0 {
 			b.add(problemBlock(c, w, ps, true))

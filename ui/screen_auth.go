@@ -20,18 +20,18 @@ type auth struct {
 }
 
 func newAuth(c *common) *auth {
-	return &auth{c: c, choice: choice{options: options(steps.AuthChoices())}}
+	return &auth{c: c, choice: choice{options: options(steps.LoginChoices())}}
 }
 
 func (a *auth) enter() tea.Cmd {
-	a.choice.selectValue(string(a.c.setup.Auth))
+	a.choice.selectValue(a.c.setup.LoginChosen())
 	a.apply()
 	return nil
 }
 
 func (a *auth) apply() {
 	if v := a.choice.selected(); v != "" {
-		a.c.setup.Auth = sfcheck.Flow(v)
+		a.c.setup.ChooseLogin(v)
 	}
 	a.problems = steps.Check(*a.c.setup, steps.Auth)
 }
@@ -71,7 +71,7 @@ func (a *auth) view() body {
 	st := c.styles
 	w := c.contentWidth()
 	b := newBuilder()
-	b.add(wrap(st.Text, w, "How does Digital River log in to Salesforce?"))
+	b.add(wrap(st.Text, w, "Which app holds the consumer key, and how does Digital River log in to Salesforce?"))
 	b.gap()
 	b.markFocus()
 	b.add(a.choice.render(st, w))
@@ -82,7 +82,7 @@ func (a *auth) view() body {
 	}
 	if c.setup.Auth == sfcheck.FlowClientCredentials {
 		b.gap()
-		b.add(wrap(st.Subtle, w, "In Setup → App Manager → Salesforce DigitalRiver Integration → Edit, tick Enable Client Credentials Flow; then under Manage → Edit Policies set Run As to the integration user."))
+		b.add(wrap(st.Subtle, w, c.setup.App.ClientCredentialsSetup()))
 	}
 	if len(a.problems) > 0 {
 		b.gap()

@@ -29,7 +29,7 @@ type keyResult struct {
 }
 
 func newDRKey(c *common) *drKey {
-	d := &drKey{form: newForm(c, steps.DRKey, "",
+	d := &drKey{form: newForm(c, steps.DRKey, nil,
 		newField(field.DRAPIKey, true, "sk_test_… or sk_…"))}
 	d.onSubmit = d.check
 	return d

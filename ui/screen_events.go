@@ -29,7 +29,12 @@ type events struct {
 func newEvents(c *common) *events { return &events{c: c} }
 
 func (e *events) enter() tea.Cmd {
-	e.list = append(slices.Clone(drapi.AppEvents), drapi.OrderEvents...)
+	e.list = append(slices.Clone(drapi.AppEvents), drapi.OptionalAppEvents...)
+	for _, ev := range drapi.OrderEvents {
+		if !slices.Contains(e.list, ev) {
+			e.list = append(e.list, ev)
+		}
+	}
 	e.selected = map[string]bool{}
 	for _, ev := range e.c.setup.Events {
 		if !slices.Contains(e.list, ev) {
@@ -120,7 +125,12 @@ func (e *events) view() body {
 	b.gap()
 	b.add(st.Label.Render("Supported by the app"))
 	for i, ev := range e.list {
-		if i == len(drapi.AppEvents) {
+		switch i {
+		case len(drapi.AppEvents):
+			b.gap()
+			b.add(st.Label.Render("Also handled by the app, off by default"))
+			b.add(hang(st.Subtle, w, "  ", steps.OptionalEventNote))
+		case len(drapi.AppEvents) + len(drapi.OptionalAppEvents):
 			b.gap()
 			b.add(st.Label.Render("Other order events") + st.Subtle.Render(" (the app stores them but acts on few)"))
 		}

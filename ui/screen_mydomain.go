@@ -10,7 +10,7 @@ import (
 // sandbox host with Production chosen is flagged with the environment to
 // choose. Under the field: the Endpoint URL that follows.
 func newMyDomain(c *common) *form {
-	f := newForm(c, steps.MyDomain, "",
+	f := newForm(c, steps.MyDomain, nil,
 		newField(field.MyDomain, false, "https://acme.my.salesforce.com"))
 	f.extra = func(w int) string {
 		st := c.styles

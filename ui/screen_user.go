@@ -10,7 +10,9 @@ import (
 // as Digital River needs, so the admin never has to.
 func newUser(c *common) *form {
 	return newForm(c, steps.User,
-		"The user Digital River logs in as: the integration user with the permission set \"DigitalRiver Connector - Integration\".",
+		func() string {
+			return "The user Digital River logs in as: the integration user with the permission set \"DigitalRiver Connector - Integration\"."
+		},
 		newField(field.Username, false, "integration@acme.com"),
 		newField(field.Password, true, ""),
 		newField(field.SecurityToken, true, ""))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -108,6 +109,12 @@ func (v *verify) key(k tea.KeyPressMsg) tea.Cmd {
 		if f := v.field(); f != "" {
 			return goTo(f)
 		}
+	case "c":
+		if v.state == verifyFailed && steps.ClientCredentialsMayHelp(v.err) {
+			v.c.setup.SwitchToClientCredentials()
+			v.state, v.note = verifyIdle, ""
+			return func() tea.Msg { return gotoMsg{to: steps.Auth} }
+		}
 	case "tab":
 		if v.state == verifyOK {
 			if p, ok := suggestion(v.c.session.Verified().Problems); ok && p.Apply(v.c.setup) {
@@ -131,8 +138,18 @@ func (v *verify) field() field.Field {
 		if p, ok := v.blocking(); ok {
 			return p.Field
 		}
+		if v.tokenMissing() {
+			return field.SecurityToken
+		}
 	}
 	return ""
+}
+
+// tokenMissing reports whether the login worked without a security token,
+// which Digital River's own logins most likely need.
+func (v *verify) tokenMissing() bool {
+	vf := v.c.session.Verified()
+	return vf != nil && slices.ContainsFunc(vf.Problems, func(p steps.Problem) bool { return p.Field == field.SecurityToken })
 }
 
 // blocking is the first finding after a login that stops the setup.
@@ -287,6 +304,10 @@ func (v *verify) viewOK(b *builder, w int) {
 		}
 		return
 	}
+	if v.tokenMissing() {
+		b.add(wrap(st.Text, w, "Press e to enter the security token, or Enter to continue with the Digital River key without it."))
+		return
+	}
 	b.add(wrap(st.Text, w, "Press Enter to continue with the Digital River key."))
 }
 
@@ -315,6 +336,9 @@ func (v *verify) viewFailed(b *builder, w int) {
 		b.add(hang(st.Text, w, "  ", st.Label.Render("What to do: ")+f.Remedy))
 	}
 	b.gap()
+	if steps.ClientCredentialsMayHelp(v.err) {
+		b.add(wrap(st.Text, w, "If the org blocks the username-password flow, or the consumer key is an External Client App's (which offers no other), press c to switch to client credentials: what you typed is kept."))
+	}
 	if f := v.field(); f != "" {
 		b.add(wrap(st.Text, w, fmt.Sprintf("Press Enter to change the %s (what you typed is kept), or r to try again as is.", shortLabel(f))))
 		return
@@ -328,12 +352,21 @@ func (v *verify) ShortHelp() []key.Binding {
 	switch {
 	case v.c.busy():
 		return []key.Binding{with(k.Back, "cancel"), k.Quit}
+	case v.state == verifyOK && v.tokenMissing():
+		if _, blocked := v.blocking(); !blocked {
+			bs = append(bs, k.Next, with(k.Edit, "enter the security token"))
+			break
+		}
+		bs = append(bs, with(k.Next, "change it"))
 	case v.state == verifyOK && v.field() == "":
 		bs = append(bs, k.Next)
 	case v.state == verifyOK, v.blocked != nil:
 		bs = append(bs, with(k.Next, "change it"))
 	case v.state == verifyFailed && v.field() != "" && !v.warnRepeat:
 		bs = append(bs, with(k.Next, "change "+strings.ToLower(shortLabel(v.field()))), k.Retry)
+		if steps.ClientCredentialsMayHelp(v.err) {
+			bs = append(bs, k.ClientCredentials)
+		}
 	case v.warnRepeat:
 		bs = append(bs, with(k.Next, "send anyway"))
 		if v.field() != "" {

@@ -409,7 +409,7 @@ func (w *wizard) header(wd int) string {
 	if c.demo != nil {
 		parts = append(parts, st.Banner.Width(wd).Render("Demo — simulated Salesforce org and Digital River account; nothing leaves this machine"))
 	}
-	title := w.current.Title()
+	title := c.setup.Title(w.current)
 	switch w.current {
 	case steps.Welcome:
 		title = "Connect Salesforce to Digital River webhooks"

@@ -20,6 +20,7 @@ import (
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/text"
 )
@@ -133,7 +134,7 @@ func (r *run) all() (*steps.Result, error) {
 func (r *run) heading(id steps.ID) {
 	n, total := r.s.Numbered(id)
 	r.say("")
-	r.say("Step %d of %d: %s.", n, total, id.Title())
+	r.say("Step %d of %d: %s.", n, total, r.s.Title(id))
 }
 
 // chooseFrom asks for one of steps' choices and returns its value.
@@ -176,7 +177,7 @@ func (r *run) myDomain() (steps.ID, error) {
 func (r *run) askFields(id steps.ID) error {
 	r.heading(id)
 	for _, f := range steps.FieldsOf(id) {
-		r.say("%s", f.Help())
+		r.say("%s", r.s.Help(f))
 		for ok := false; !ok; {
 			if err := r.askField(f); err != nil {
 				return err
@@ -235,11 +236,14 @@ func (r *run) offer(p steps.Problem) (bool, error) {
 func (r *run) auth() (steps.ID, error) {
 	r.heading(steps.Auth)
 	r.say("%s", field.Auth.Help())
-	v, err := r.chooseFrom("How should Digital River log in to Salesforce?", steps.AuthChoices(), string(r.s.Auth))
+	v, err := r.chooseFrom("Which app holds the consumer key, and how should Digital River log in to Salesforce?", steps.LoginChoices(), r.s.LoginChosen())
 	if err != nil {
 		return 0, err
 	}
-	r.s.SetValue(field.Auth, v)
+	r.s.ChooseLogin(v)
+	if r.s.Auth == sfcheck.FlowClientCredentials {
+		r.say("%s", r.s.App.ClientCredentialsSetup())
+	}
 	if r.s.UsesMyDomainTokenForFlow() {
 		r.say("Note: the client credentials flow needs the org's own token endpoint, so Digital River will use %s.", r.s.TokenURL())
 	}
@@ -343,8 +347,23 @@ func (r *run) verify() (steps.ID, error) {
 			return steps.VerifySalesforce, err
 		}
 		goOn, err := r.yesNo("Go on anyway? Events will not reach Salesforce until this is fixed", false)
-		if err != nil || !goOn {
-			return r.fixStep(p.Field, steps.VerifySalesforce, err)
+		if err != nil {
+			return 0, err
+		}
+		if !goOn {
+			return r.fixStep(p.Field, steps.VerifySalesforce, false)
+		}
+	}
+	if slices.ContainsFunc(v.Problems, func(p steps.Problem) bool { return p.Field == field.SecurityToken }) {
+		enter, err := r.yesNo("Enter the security token now?", true)
+		if err != nil {
+			return 0, err
+		}
+		if enter {
+			if err := r.askField(field.SecurityToken); err != nil {
+				return 0, err
+			}
+			return steps.VerifySalesforce, nil
 		}
 	}
 	r.x.SetVerified(v, r.s.LoginKey())
@@ -354,27 +373,35 @@ func (r *run) verify() (steps.ID, error) {
 // failed explains a failed check and asks what to change.
 func (r *run) failed(err error, at steps.ID) (steps.ID, error) {
 	f := r.explain(err)
-	return r.fixStep(f.Field, at, nil)
+	return r.fixStep(f.Field, at, steps.ClientCredentialsMayHelp(err))
 }
 
 // fixStep asks whether to go back to the step of the value most likely
 // wrong, to try again, or to quit.
-func (r *run) fixStep(f field.Field, at steps.ID, err error) (steps.ID, error) {
-	if err != nil {
-		return 0, err
-	}
-	opts := []string{"Try again with the same values", "Quit"}
-	targets := []steps.ID{at, -1}
+func (r *run) fixStep(f field.Field, at steps.ID, offerClientCredentials bool) (steps.ID, error) {
+	const switchFlow steps.ID = -2
+	var opts []string
+	var targets []steps.ID
 	if id := steps.Reopen(f, at); id != at {
-		opts = append([]string{fmt.Sprintf("Change the %s (step %s)", strings.ToLower(f.Label()), id.Title())}, opts...)
-		targets = append([]steps.ID{id}, targets...)
+		opts = append(opts, fmt.Sprintf("Change the %s (step %s)", strings.ToLower(f.Label()), r.s.Title(id)))
+		targets = append(targets, id)
 	}
+	if offerClientCredentials {
+		opts = append(opts, "Switch to client credentials, keeping what you typed: the way on when the org blocks the username-password flow, or the consumer key is an External Client App's (which offers no other)")
+		targets = append(targets, switchFlow)
+	}
+	opts = append(opts, "Try again with the same values", "Quit")
+	targets = append(targets, at, -1)
 	i, err := r.choose("What now?", opts, 0)
 	if err != nil {
 		return 0, err
 	}
-	if targets[i] < 0 {
+	switch targets[i] {
+	case -1:
 		return 0, ErrCancelled
+	case switchFlow:
+		r.s.SwitchToClientCredentials()
+		return steps.Auth, nil
 	}
 	if targets[i] == at && at == steps.VerifySalesforce {
 		r.say("Note: repeated failed logins count towards locking the user out.")

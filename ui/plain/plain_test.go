@@ -174,3 +174,69 @@ func ioPipe() (*blockingReader, func()) {
 type blockingReader struct{ c chan struct{} }
 
 func (b *blockingReader) Read([]byte) (int, error) { <-b.c; return 0, errors.New("closed") }
+
+func TestExternalClientAppInPlainPrompts(t *testing.T) {
+	sv, _, _ := services(t)
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{
+		In:  answers("1", demo.ECAMyDomain, "3", demo.ClientID, demo.ClientSecret, demo.DRKey, "", "y"),
+		Out: &out, Services: sv, Initial: steps.Defaults("cyberdyne"),
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	text := out.String()
+	for _, want := range []string{"3. External Client App, client credentials", "External Client App Manager", "Step 4 of 8: External Client App.", "Flow Enablement"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	if o := res.Webhook.OAuth; o == nil || o.GrantType != drapi.GrantClientCredentials || o.TokenEndPoint != demo.ECAMyDomain+"/services/oauth2/token" {
+		t.Fatalf("registered %+v", res.Webhook)
+	}
+}
+
+func TestRefusedPasswordLoginOffersToSwitchToClientCredentials(t *testing.T) {
+	sv, srv, _ := services(t)
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{
+		In: answers("1", demo.ECAMyDomain, "1", demo.ClientID, demo.ClientSecret, demo.ECAUsername, demo.Password, demo.SecurityToken,
+			"2",         // What now? 2 = switch to client credentials
+			"3", "", "", // the External Client App; keep the key and secret
+			demo.DRKey, "", "y"),
+		Out: &out, Services: sv, Initial: steps.Defaults("cyberdyne"),
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "Switch to client credentials, keeping what you typed") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	if res.Webhook.OAuth.GrantType != drapi.GrantClientCredentials || srv.LoginAttempts(demo.ECAUsername) != 1 {
+		t.Fatalf("grant %q after %d password logins", res.Webhook.OAuth.GrantType, srv.LoginAttempts(demo.ECAUsername))
+	}
+}
+
+func TestPasswordAloneWorkingAsksForTheToken(t *testing.T) {
+	sc := emulator.DemoScenario()
+	sc.Orgs[0].Users[0].TrustedIP = true
+	w := emulatortest.New(t, sc)
+	sv := &steps.Services{SF: w.Salesforce(), DR: w.DigitalRiver(), Store: w.Store}
+	var out bytes.Buffer
+	_, err := Run(context.Background(), Options{
+		In: answers("1", demo.MyDomain, "1", demo.ClientID, demo.ClientSecret, demo.Username, demo.Password, "",
+			"y", demo.SecurityToken, // enter the token now: drsetup logs in again
+			demo.DRKey, "", "y"),
+		Out: &out, Services: sv, Initial: steps.Defaults("default"),
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	text := out.String()
+	if !strings.Contains(text, "Failed: API security token required") || !strings.Contains(text, "Enter the security token now?") {
+		t.Fatalf("output:\n%s", text)
+	}
+	if n := w.Server.LoginAttempts(demo.Username); n != 2 {
+		t.Errorf("%d logins, want one without the token and one with it", n)
+	}
+}
