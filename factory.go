@@ -81,7 +81,7 @@ func (s *services) start() error {
 		rt = httpx.NewTransport()
 	}
 	s.http = httpx.NewClient(s.log.Transport(rt))
-	s.log.Event("start", map[string]any{"demo": g.demo, "profile": g.profile})
+	s.log.Event("run", map[string]any{"demo": g.demo, "profile": g.profile})
 	return nil
 }
 
