@@ -15,6 +15,7 @@ import (
 
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/text"
 )
 
 // ErrorKind classifies a failed request to Salesforce.
@@ -124,9 +125,25 @@ func (e *LoginError) Unwrap() error { return e.Err }
 type loginContext struct {
 	op      string
 	cr      Credentials
+	token   secret.Value // the access token an identity lookup or probe sent
 	kind    TokenEndpointKind
 	host    string
 	timeout time.Duration
+}
+
+// remote makes a text that came back from Salesforce, or from whatever
+// answered in its place, safe to show: every secret the request carried is
+// redacted in any encoding (a server may quote the request it refuses), and
+// what is left is one line without terminal control characters.
+func (lc loginContext) remote(s string) string {
+	return text.Clean(lc.redactor().Redact(s))
+}
+
+func (lc loginContext) redactor() *secret.Redactor {
+	var r secret.Redactor
+	r.Add(lc.cr.Password.Reveal()+lc.cr.SecurityToken.Reveal(), lc.cr.Password.Reveal(),
+		lc.cr.SecurityToken.Reveal(), lc.cr.ClientSecret.Reveal(), lc.token.Reveal())
+	return &r
 }
 
 func (lc loginContext) base(kind ErrorKind, status int) *LoginError {
@@ -186,7 +203,7 @@ func (lc loginContext) redirect(status int, location string) *LoginError {
 	e.Field = FieldTokenEndpoint
 	to := "another address"
 	if u, err := url.Parse(location); err == nil && u.Host != "" {
-		to = u.Hostname()
+		to = lc.remote(u.Hostname())
 	}
 	e.Meaning = fmt.Sprintf("%s redirected the request to %s. drsetup does not send credentials on to an address nobody checked, and Digital River will not follow a redirect either.", lc.host, to)
 	e.Remedy = "Use a token endpoint that answers directly: " + ProductionTokenURL + ", " + SandboxTokenURL + ", or the org's My Domain (shown in " + setupMyDomain + ") followed by " + tokenPath + "."
@@ -206,7 +223,7 @@ func (lc loginContext) unusable(status int, contentType string, body []byte) *Lo
 	case httpx.LooksLikeHTML(contentType, body):
 		e.Kind = KindProxyHTML
 		page := "an HTML page"
-		if t := httpx.HTMLTitle(body); t != "" {
+		if t := lc.remote(httpx.HTMLTitle(body)); t != "" {
 			page = fmt.Sprintf("an HTML page titled %q", t)
 		}
 		e.Meaning = fmt.Sprintf("%s came back (HTTP %d) instead of Salesforce's answer: a proxy, firewall or captive portal answered, or the address is not a Salesforce API address.", capitalize(page), status)
@@ -235,6 +252,7 @@ func (lc loginContext) badResponse(what string) *LoginError {
 // salesforce explains a JSON error from the token endpoint.
 func (lc loginContext) salesforce(status int, code, desc string) *LoginError {
 	e := lc.base(KindOther, status)
+	code, desc = lc.remote(code), lc.remote(desc)
 	e.Code, e.Description = code, desc
 	d := strings.ToLower(strings.TrimSpace(desc))
 	cc := lc.cr.Flow == FlowClientCredentials
@@ -385,12 +403,11 @@ func (lc loginContext) user() string {
 	return lc.cr.Username
 }
 
-// redact removes the secrets of the login from every text of e: Salesforce
-// and proxies are not expected to echo them, but an error must never carry one.
+// redact removes the secrets of the request from every text of e, whatever
+// built it: Salesforce and proxies are not expected to echo them, but an
+// error must never carry one.
 func (lc loginContext) redact(e *LoginError) *LoginError {
-	var r secret.Redactor
-	r.Add(lc.cr.Password.Reveal()+lc.cr.SecurityToken.Reveal(), lc.cr.Password.Reveal(),
-		lc.cr.SecurityToken.Reveal(), lc.cr.ClientSecret.Reveal())
+	r := lc.redactor()
 	e.Code = r.Redact(e.Code)
 	e.Description = r.Redact(e.Description)
 	e.Meaning = r.Redact(e.Meaning)

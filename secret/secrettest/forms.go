@@ -76,8 +76,8 @@ func leaks(text, s string, withBase64 bool) []string {
 }
 
 // Telling is the part of s that must never show: its first six characters
-// after a Digital River key's public kind (sk_test_, sk_ …), or the whole of
-// s when it is shorter than that.
+// after a Digital River key's public kind (sk_test_, sk_ …) or a Salesforce
+// access token's org ID, or the whole of s when it is shorter than that.
 func Telling(s string) string {
 	body := s
 	for _, p := range []string{"sk_test_", "pk_test_", "sk_live_", "pk_live_", "sk_", "pk_"} {
@@ -85,6 +85,9 @@ func Telling(s string) string {
 			body = s[len(p):]
 			break
 		}
+	}
+	if i := strings.IndexByte(s, '!'); (i == 15 || i == 18) && strings.HasPrefix(s, "00D") {
+		body = s[i+1:] // a Salesforce access token's org ID
 	}
 	if utf8.RuneCountInString(body) < 6 {
 		return s
