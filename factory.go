@@ -148,7 +148,7 @@ func (s *services) DigitalRiver() func(key string) (*drapi.Client, error) {
 		if s.demo != nil {
 			base = "" // the demo serves api.digitalriver.com itself
 		}
-		return drapi.New(key, drapi.Options{BaseURL: base, HTTPClient: s.http, AllowAnyHost: s.f.Global.allowAnyHost})
+		return drapi.New(key, drapi.Options{BaseURL: base, HTTPClient: s.http, AllowAnyHost: s.f.Global.allowAnyHost, Redactor: s.redactor})
 	}
 }
 
