@@ -146,16 +146,16 @@ func TestChecks(t *testing.T) {
 			setup: func(p *profile.Profile, _ *profile.Secrets) { p.DRMode = "test" }, says: []string{"test key"}},
 		{name: "test key with a production org", id: CheckDRAPIKey, want: Warn,
 			scenario: func(sc *emulator.Scenario) {
-				sc.DigitalRiver.Keys = append(sc.DigitalRiver.Keys, emulator.Key{Key: "sk_test_doctortestkey0002", CanWebhooks: true})
+				sc.DigitalRiver.Keys = append(sc.DigitalRiver.Keys, emulator.Key{Key: "sk_test_d0c7e57k3y0002", CanWebhooks: true})
 			},
 			setup: func(p *profile.Profile, s *profile.Secrets) {
-				p.DRMode, s.DRAPIKey = "test", "sk_test_doctortestkey0002"
+				p.DRMode, s.DRAPIKey = "test", "sk_test_d0c7e57k3y0002"
 			},
 			says: []string{"production org"}},
 		{name: "unknown key", id: CheckDRAPIKey, want: Fail,
 			setup: func(_ *profile.Profile, s *profile.Secrets) { s.DRAPIKey = "sk_live_revokedkey0009" }, says: []string{"did not accept the API key", "API keys"}},
 		{name: "public key", id: CheckDRAPIKey, want: Fail,
-			setup: func(_ *profile.Profile, s *profile.Secrets) { s.DRAPIKey = "pk_live_publickey0001" }, says: []string{"public key"}},
+			setup: func(_ *profile.Profile, s *profile.Secrets) { s.DRAPIKey = "pk_live_9b1e4c7a0001" }, says: []string{"public key"}},
 		{name: "restricted key", id: CheckDRAPIKey, want: Fail,
 			scenario: func(sc *emulator.Scenario) { sc.DigitalRiver.Keys[0].CanWebhooks = false }, says: []string{"restricted key"}},
 		{name: "no key", id: CheckDRAPIKey, want: Skip, setup: func(_ *profile.Profile, s *profile.Secrets) { s.DRAPIKey = "" }},

@@ -29,7 +29,7 @@ const (
 	username     = "integration@acme.example"
 	password     = "Pass&word+1 %x"
 	secToken     = "TOKEN123abc"
-	liveKey      = "sk_live_doctortestkey0001"
+	liveKey      = "sk_live_d0c7e57k3y0001"
 	hookID       = "0b7c3a52-1111-4000-8000-000000000001"
 	otherHookID  = "0b7c3a52-2222-4000-8000-000000000002"
 )
