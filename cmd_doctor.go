@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ import (
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/doctorview"
 	"github.com/drsetup/drsetup/ui/theme"
 )
@@ -223,8 +225,37 @@ func checkDoctorValues(fs *pflag.FlagSet, v *valueFlags, getenv func(string) str
 			bad = append(bad, fmt.Sprintf("%s: unknown event type %s; the app handles %s", from, strings.Join(unknown, ", "), strings.Join(drapi.AppEvents, ", ")))
 		}
 	}
+	bad = append(bad, implausibleValues(value, v)...)
 	if len(bad) > 0 {
 		return invalidf("%s", strings.Join(bad, "\n"))
 	}
 	return nil
+}
+
+// implausibleValues refuses text values that no one typed: a Client ID over
+// 255 bytes, and any value with bytes that are not UTF-8 or with control
+// characters, which would reach a terminal or a request as they are.
+func implausibleValues(value func(flag, fl string, field profile.Field) (string, string, bool), v *valueFlags) []string {
+	var bad []string
+	for _, c := range []struct {
+		flag, fl string
+		field    profile.Field
+	}{
+		{"client-id", v.clientID, profile.FieldClientID},
+		{"username", v.username, profile.FieldUsername},
+		{"my-domain", v.myDomain, profile.FieldMyDomain},
+		{"token-endpoint", v.tokenEndpoint, profile.FieldTokenEndpoint},
+	} {
+		s, from, ok := value(c.flag, c.fl, c.field)
+		switch {
+		case !ok:
+		case !utf8.ValidString(s):
+			bad = append(bad, from+": holds bytes that are not text; type or paste the value again")
+		case !text.Printable(strings.TrimSpace(s)):
+			bad = append(bad, from+": holds control characters (a terminal escape, a tab or a line break); type or paste the value again")
+		case c.field == profile.FieldClientID && len(s) > 255:
+			bad = append(bad, fmt.Sprintf("%s: is %d bytes long, but a consumer key is under 100 characters; copy the Consumer Key again", from, len(s)))
+		}
+	}
+	return bad
 }

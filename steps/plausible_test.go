@@ -1,0 +1,42 @@
+package steps
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/drsetup/drsetup/profile"
+)
+
+// A Client ID or username that no one typed (too long, not text, with a
+// terminal escape or a line break) blocks before any request, and the
+// message does not repeat it.
+func TestImplausibleClientIDAndUsernameBlock(t *testing.T) {
+	for _, c := range []struct {
+		field profile.Field
+		value string
+		says  string
+	}{
+		{profile.FieldClientID, "3MVG9" + strings.Repeat("a", 251), "256 bytes long"},
+		{profile.FieldClientID, "3MVG9\x1b]0;owned\x07", "control characters"},
+		{profile.FieldClientID, "3MVG9\xff\xfe", "not text"},
+		{profile.FieldUsername, "it@acme.com\x1b[2J", "control characters"},
+		{profile.FieldUsername, "it@acme.com\xff", "not text"},
+	} {
+		s := Defaults("p")
+		s.ClientID, s.Username = "3MVG9good", "it@acme.com"
+		if c.field == profile.FieldClientID {
+			s.ClientID = c.value
+		} else {
+			s.Username = c.value
+		}
+		ps := CheckField(s, c.field)
+		if len(ps) != 1 || !ps[0].Blocking || !strings.Contains(ps[0].Message, c.says) || strings.ContainsAny(ps[0].String(), "\x1b\x07\xff") {
+			t.Errorf("%s %q: %v", c.field, c.value, ps)
+		}
+	}
+	s := Defaults("p")
+	s.ClientID = "3MVG9" + strings.Repeat("a", 250) // 255 bytes: long, but possible
+	if ps := CheckField(s, profile.FieldClientID); len(ps) != 0 {
+		t.Errorf("a 255-byte Client ID: %v", ps)
+	}
+}
