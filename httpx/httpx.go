@@ -222,17 +222,38 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Redact drops userinfo and the query string from a URL-ish string, so an error
-// message never repeats a password someone pasted into an address.
+// Redact drops userinfo, the query string and the fragment from a URL-ish
+// string, so an error message never repeats a password someone pasted into
+// an address. A string that does not parse as a URL loses the same parts as
+// far as they can be told: everything from the first ? or #, and whatever
+// stands before an @ in the host part.
 func Redact(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || (u.User == nil && u.RawQuery == "") {
-		if i := strings.IndexAny(raw, "@?"); i >= 0 {
-			return raw[:i] + "…"
+	if err == nil {
+		if u.User == nil && u.RawQuery == "" && u.Fragment == "" {
+			return raw
 		}
-		return raw
+		u.User = nil
+		u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
+		return u.String()
 	}
-	u.User = nil
-	u.RawQuery = ""
-	return u.String()
+	cut := false
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw, cut = raw[:i], true
+	}
+	start := 0
+	if i := strings.Index(raw, "//"); i >= 0 {
+		start = i + 2
+	}
+	hostEnd := len(raw)
+	if i := strings.IndexByte(raw[start:], '/'); i >= 0 {
+		hostEnd = start + i
+	}
+	if at := strings.LastIndexByte(raw[start:hostEnd], '@'); at >= 0 {
+		raw, cut = raw[:start]+raw[start+at+1:], true
+	}
+	if cut {
+		return raw + "…"
+	}
+	return raw
 }

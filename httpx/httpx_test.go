@@ -137,6 +137,10 @@ func TestRedact(t *testing.T) {
 		"https://acme.example.com/x?password=hunter2":          "https://acme.example.com/x",
 		"acme.example.com/x?password=hunter2":                  "acme.example.com/x",
 		"%zz?password=hunter2":                                 "%zz…",
+		// An address that does not parse still loses its userinfo.
+		"https://erp:hunter2@erp.example/x\x1b[2J": "https://erp.example/x\x1b[2J…",
+		"https://erp:hunter2@erp.example/%zz":      "https://erp.example/%zz…",
+		"https://acme.example.com/x#token=hunter2": "https://acme.example.com/x",
 	}
 	for in, want := range cases {
 		if got := Redact(in); got != want {
