@@ -222,19 +222,19 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Redact drops userinfo, the query string and the fragment from a URL-ish
-// string, so an error message never repeats a password someone pasted into
-// an address. A string that does not parse as a URL loses the same parts as
-// far as they can be told: everything from the first ? or #, and whatever
-// stands before an @ in the host part.
+// Redact drops userinfo and the query string from a URL-ish string, so an
+// error message never repeats a password someone pasted into an address. A
+// string that does not parse as a URL loses the same parts as far as they
+// can be told: everything from the first ? or #, and whatever stands before
+// an @ in the host part.
 func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err == nil {
-		if u.User == nil && u.RawQuery == "" && u.Fragment == "" {
+		if u.User == nil && u.RawQuery == "" {
 			return raw
 		}
 		u.User = nil
-		u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
+		u.RawQuery = ""
 		return u.String()
 	}
 	cut := false
