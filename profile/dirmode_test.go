@@ -1,9 +1,11 @@
 package profile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -54,5 +56,21 @@ func TestNewSettingsFoldersArePrivate(t *testing.T) {
 		if fi, _ := os.Stat(d); fi.Mode().Perm() != 0o700 {
 			t.Errorf("%s: mode %04o, want 0700", d, fi.Mode().Perm())
 		}
+	}
+}
+
+// A profile file with a terminal escape in a value was not written by
+// drsetup: it is reported as damaged, naming the field, not shown.
+func TestProfileWithControlCharactersIsDamaged(t *testing.T) {
+	dir := t.TempDir()
+	s := NewStore(dir, MemoryKeyring())
+	if err := s.Save(Profile{Name: "default", Username: "it@acme.com"}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(s.Path("default"), []byte(`{"schemaVersion":1,"name":"default","username":"it@acme.com\u001b]0;owned\u0007","events":["order.accepted"]}`), 0o600)
+	_, err := s.Load("default")
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Kind != FileDamaged || !strings.Contains(err.Error(), `"username"`) || strings.ContainsAny(err.Error(), "\x1b\x07") {
+		t.Fatalf("Load = %v", err)
 	}
 }

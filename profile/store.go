@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/text"
 )
 
 // SchemaVersion is the profile file format this drsetup writes. It reads every
@@ -226,7 +227,36 @@ func decode(data []byte) (Profile, *FileError) {
 	if err := json.Unmarshal(data, &f); err != nil {
 		return Profile{}, damaged(jsonReason(err), err)
 	}
+	if field := unprintableField(f.Profile); field != "" {
+		return Profile{}, damaged(fmt.Sprintf("its field %q holds control characters or bytes that are not text, which drsetup never writes", field), nil)
+	}
 	return f.Profile, nil
+}
+
+// unprintableField returns the JSON name of the first text field of p that is
+// not printable (text.Printable), or "". A profile's values are shown on the
+// terminal and sent to Salesforce as they are; one with a terminal escape in
+// it was not written by drsetup.
+func unprintableField(p Profile) string {
+	v := reflect.ValueOf(p)
+	for i := range v.NumField() {
+		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		switch fv := v.Field(i); fv.Kind() {
+		case reflect.String:
+			if !text.Printable(fv.String()) {
+				return name
+			}
+		case reflect.Slice:
+			if s, ok := fv.Interface().([]string); ok {
+				for _, e := range s {
+					if !text.Printable(e) {
+						return name
+					}
+				}
+			}
+		}
+	}
+	return ""
 }
 
 func jsonReason(err error) string {
