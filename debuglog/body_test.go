@@ -306,3 +306,21 @@ func genPage(rng *rand.Rand, size int) page {
 	pg.body, _ = json.Marshal(map[string]any{"data": data, "hasMore": true, "nextId": "x"})
 	return pg
 }
+
+// A list page of 100 webhooks is cut at maxLoggedBody and rendered once per
+// page read: the debug log's cost per page of a doctor run over thousands of
+// webhooks.
+func BenchmarkRenderCutWebhookPage(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	pg := genPage(rng, 100<<10)
+	r := newRedactor(pg.known...)
+	for range 2000 {
+		r.red.Add(randomSecret(rng)) // the stored secrets doctor has learnt
+	}
+	body := pg.body[:maxLoggedBody]
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r.body("application/json", body, true)
+	}
+}
