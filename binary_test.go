@@ -381,8 +381,9 @@ func TestNoSecretReachesOutputOrDebugLog(t *testing.T) {
 		t.Fatalf("the debug log lacks the exchanges:\n%s", setupLog)
 	}
 
-	c.run("--demo", "--debug-log", logPath, "doctor", "--json")
-	doctorLog, _ := os.ReadFile(logPath)
+	doctorLogPath := filepath.Join(t.TempDir(), "doctor.jsonl")
+	c.run("--demo", "--debug-log", doctorLogPath, "doctor", "--json")
+	doctorLog, _ := os.ReadFile(doctorLogPath)
 	outputs += c.stdout.String() + c.stderr.String()
 
 	for name, text := range map[string]string{"stdout/stderr": outputs, "setup debug log": string(setupLog), "doctor debug log": string(doctorLog)} {

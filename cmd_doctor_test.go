@@ -177,6 +177,10 @@ func TestDoctorExitCodes(t *testing.T) {
 		{name: "bad environment flag", scenario: cmdScenario, profile: true, args: []string{"doctor", "--environment", "staging"}, want: 2, stderr: "--environment"},
 		{name: "bad auth variable", scenario: cmdScenario, profile: true, env: map[string]string{"DRSETUP_AUTH": "oauth"}, args: []string{"doctor"}, want: 2, stderr: "DRSETUP_AUTH"},
 		{name: "unknown event type", scenario: cmdScenario, profile: true, args: []string{"doctor", "--events", "order.accepted,order.shipped"}, want: 2, stderr: "order.shipped"},
+		{name: "a Client ID too long to be one", scenario: cmdScenario, profile: true, args: []string{"doctor", "--client-id", "3MVG9" + strings.Repeat("x", 300)}, want: 2, stderr: "--client-id: is 305 bytes long"},
+		{name: "a Client ID with a terminal escape", scenario: cmdScenario, profile: true, env: map[string]string{"DRSETUP_CLIENT_ID": "3MVG9\x1b]0;owned\x07"}, args: []string{"doctor"}, want: 2, stderr: "DRSETUP_CLIENT_ID: holds control characters"},
+		{name: "a username that is not text", scenario: cmdScenario, profile: true, args: []string{"doctor", "--username", "it@acme.com\xff"}, want: 2, stderr: "--username: holds bytes that are not text"},
+		{name: "a My Domain with a line break", scenario: cmdScenario, env: map[string]string{"DRSETUP_MY_DOMAIN": "https://acme.my.salesforce.com\nx"}, args: []string{"doctor"}, want: 2, stderr: "DRSETUP_MY_DOMAIN: holds control characters"},
 		{name: "an argument", scenario: cmdScenario, profile: true, args: []string{"doctor", "now"}, want: 2, help: true},
 		{name: "a secret as a flag", scenario: cmdScenario, profile: true, args: []string{"doctor", "--password", "x"}, want: 2, help: true},
 	} {
@@ -195,6 +199,9 @@ func TestDoctorExitCodes(t *testing.T) {
 			}
 			if c.want == 2 && r.out != "" {
 				t.Errorf("usage error with a result on stdout: %q", r.out)
+			}
+			if strings.ContainsAny(r.errOut, "\x1b\x07") {
+				t.Errorf("stderr repeats a control character: %q", r.errOut)
 			}
 			if got := strings.Contains(r.errOut, helpHint); got != c.help {
 				t.Errorf("pointer to --help %v, want %v:\n%s", got, c.help, r.errOut)

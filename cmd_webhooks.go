@@ -15,6 +15,7 @@ import (
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/text"
 )
@@ -83,12 +84,15 @@ type webhookRow struct {
 	CreatedTime   time.Time `json:"createdTime,omitzero"`
 }
 
+// rowOf takes what list shows from Digital River's answer; every text is
+// cleaned for the terminal (text.Clean), since a webhook's fields are
+// whatever its creator stored.
 func rowOf(w drapi.Webhook) webhookRow {
 	r := webhookRow{
-		ID:            w.ID,
-		Address:       w.Address,
+		ID:            text.Clean(w.ID),
+		Address:       text.Clean(httpx.Redact(text.Clean(w.Address))),
 		Enabled:       w.Enabled,
-		TransportType: strings.ToUpper(w.TransportType),
+		TransportType: text.Clean(strings.ToUpper(w.TransportType)),
 		TypeCount:     len(w.Types),
 		CreatedTime:   w.CreatedTime,
 	}
@@ -96,7 +100,7 @@ func rowOf(w drapi.Webhook) webhookRow {
 		r.TransportType = drapi.TransportHTTP
 	}
 	if w.OAuth != nil && r.TransportType == drapi.TransportOAuth {
-		r.GrantType = w.OAuth.GrantType
+		r.GrantType = text.Clean(w.OAuth.GrantType)
 		if r.GrantType == "" {
 			r.GrantType = drapi.GrantPassword
 		}

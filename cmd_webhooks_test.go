@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/drsetup/drsetup/drapi"
 )
 
 func TestWebhooksListTable(t *testing.T) {
@@ -121,5 +123,20 @@ func TestWebhooksListEmpty(t *testing.T) {
 	r = w.exec(tty{}, "webhooks", "list", "--json").want(t, 0)
 	if strings.TrimSpace(r.out) != "[]" {
 		t.Errorf("--json with no webhooks: %q", r.out)
+	}
+}
+
+// A webhook's fields are whatever its creator stored: list shows them without
+// terminal control characters and without what an address may carry in its
+// user name, password or query.
+func TestWebhooksListRowsAreCleaned(t *testing.T) {
+	r := rowOf(drapi.Webhook{
+		ID:            "wh-1\x1b]0;owned\x07",
+		Address:       "https://erp:Pw0rd@erp.example/hooks?token=abc123\x1b[2J",
+		TransportType: "oauth\u009b31m",
+		OAuth:         &drapi.OAuth{GrantType: "password\x07"},
+	})
+	if r.ID != "wh-1" || r.Address != "https://erp.example/hooks" || r.TransportType != "OAUTH" || r.GrantType != "password" {
+		t.Fatalf("row %+v", r)
 	}
 }

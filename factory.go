@@ -129,7 +129,7 @@ func (s *services) start() error {
 		rt = httpx.NewTransport()
 	}
 	s.http = httpx.NewClient(s.log.Transport(rt))
-	s.log.Event("start", map[string]any{"demo": g.demo, "profile": g.profile})
+	s.log.Event("run", map[string]any{"demo": g.demo, "profile": g.profile})
 	return nil
 }
 
@@ -196,7 +196,7 @@ func (s *services) DigitalRiver() func(key string) (*drapi.Client, error) {
 		if s.demo != nil {
 			base = "" // the demo serves api.digitalriver.com itself
 		}
-		return drapi.New(key, drapi.Options{BaseURL: base, HTTPClient: s.http, AllowAnyHost: s.f.Global.allowAnyHost})
+		return drapi.New(key, drapi.Options{BaseURL: base, HTTPClient: s.http, AllowAnyHost: s.f.Global.allowAnyHost, Redactor: s.redactor})
 	}
 }
 

@@ -1,22 +1,25 @@
 // Package debuglog writes drsetup's --debug-log: one JSON line per HTTP
 // exchange and per check, for support engineers, with every secret removed.
-// Headers are never written; bodies only after every secret field and every
-// known secret value is replaced by "[redacted]".
+// Headers are never written. Bodies are redacted by structure (every value
+// under a secret field name, whoever's it is) and by value (every secret the
+// run knows, in any encoding); what cannot be parsed is left out, with its
+// size, never written raw.
 package debuglog
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
-	"net/url"
 	"os"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/drsetup/drsetup/buildinfo"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
 )
@@ -27,25 +30,67 @@ const maxLoggedBody = 16 << 10
 // Logger appends JSON lines to a file. A nil *Logger logs nothing, so callers
 // need not check whether --debug-log was given.
 type Logger struct {
-	mu  sync.Mutex
-	w   io.Writer
-	c   io.Closer
-	red *secret.Redactor
-	now func() time.Time
+	mu     sync.Mutex
+	w      io.Writer
+	c      io.Closer
+	red    *secret.Redactor
+	bodies *redactor
+	now    func() time.Time
 }
 
-// Open creates or truncates path with mode 0600 (tightening an existing file's
-// mode too) and returns a Logger that redacts with red.
+// ExistsError says the debug log's path is taken. The log is only ever a new
+// file: writing into an existing one could destroy it, or follow a symbolic
+// link somewhere else, and opening a named pipe would wait for a reader.
+type ExistsError struct {
+	Path string
+	What string // "a file", "a symbolic link", "a named pipe", …
+}
+
+func (e *ExistsError) Error() string {
+	return fmt.Sprintf("the debug log %s already exists (%s); drsetup writes the debug log only to a new file, so name a file that does not exist yet", e.Path, e.What)
+}
+
+// Open creates path, which must not exist, with mode 0600, and returns a
+// Logger that redacts with red. Its first line names the drsetup that writes
+// it. An existing path of any kind (a file, a symbolic link, even one that
+// points nowhere, a directory, a named pipe, a device) is an *ExistsError.
 func Open(path string, red *secret.Redactor) (*Logger, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	// Lstat first for the message; O_EXCL (with O_NOFOLLOW where there is
+	// one) is what makes it safe against a path made in between.
+	if fi, err := os.Lstat(path); err == nil {
+		return nil, &ExistsError{Path: path, What: kindOf(fi)}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|noFollow, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil, &ExistsError{Path: path, What: "made while drsetup started"}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot create the debug log %s: %w", path, pathErr(err))
+		return nil, fmt.Errorf("cannot create the debug log %s: %w; check that its folder exists and is writable", path, pathErr(err))
 	}
-	if err := f.Chmod(0o600); err != nil && !isUnsupported(err) {
-		f.Close()
-		return nil, fmt.Errorf("cannot restrict the debug log %s to its owner: %w", path, pathErr(err))
+	l := New(f, red)
+	bi := buildinfo.Get()
+	l.write(map[string]any{"kind": "start", "drsetup": map[string]string{
+		"version": bi.Version, "commit": bi.Commit, "os": bi.OS, "arch": bi.Arch,
+	}})
+	return l, nil
+}
+
+func kindOf(fi fs.FileInfo) string {
+	switch m := fi.Mode(); {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m.IsRegular():
+		return "a file"
 	}
-	return New(f, red), nil
+	return "not a regular file"
 }
 
 // New returns a Logger writing to w (closed by Close when it is an io.Closer).
@@ -53,7 +98,9 @@ func New(w io.Writer, red *secret.Redactor) *Logger {
 	if red == nil {
 		red = &secret.Redactor{}
 	}
-	l := &Logger{w: w, red: red, now: time.Now}
+	key := make([]byte, 32)
+	rand.Read(key)
+	l := &Logger{w: w, red: red, bodies: &redactor{red: red, hashKey: key}, now: time.Now}
 	if c, ok := w.(io.Closer); ok {
 		l.c = c
 	}
@@ -146,13 +193,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		"retry":  httpx.Attempt(req.Context()),
 	}
 	if req.URL.RawQuery != "" {
-		line["query"] = redactQuery(req.URL.RawQuery, t.l.red)
+		line["query"] = t.l.bodies.form(req.URL.RawQuery, false).text
 	}
 	if req.GetBody != nil && req.ContentLength != 0 {
 		if rc, err := req.GetBody(); err == nil {
-			b, _ := httpx.ReadBody(rc, maxLoggedBody)
+			b, err := httpx.ReadBody(rc, maxLoggedBody)
 			rc.Close()
-			line["requestBody"] = redactBody(req.Header.Get("Content-Type"), b, t.l.red)
+			t.l.addBody(line, "requestBody", req.Header.Get("Content-Type"), b, err != nil)
 		}
 	}
 	resp, err := t.next.RoundTrip(req)
@@ -169,21 +216,38 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// Read up to maxLoggedBody+1 bytes here and hand the caller an identical
 	// body: what was read, then the rest.
 	b, rerr := io.ReadAll(io.LimitReader(resp.Body, maxLoggedBody+1))
+	cut := false
 	switch {
 	case rerr != nil:
 		resp.Body = readCloser{io.MultiReader(bytes.NewReader(b), errReader{rerr}), resp.Body}
+		cut = true
 	case len(b) > maxLoggedBody:
 		resp.Body = readCloser{io.MultiReader(bytes.NewReader(b), resp.Body), resp.Body}
-		line["responseBody"] = redactBody(resp.Header.Get("Content-Type"), b[:maxLoggedBody], t.l.red) + "…(cut)"
+		b, cut = b[:maxLoggedBody], true
 	default:
 		resp.Body.Close()
 		resp.Body = io.NopCloser(bytes.NewReader(b))
 	}
-	if len(b) > 0 && len(b) <= maxLoggedBody {
-		line["responseBody"] = redactBody(resp.Header.Get("Content-Type"), b, t.l.red)
-	}
+	t.l.addBody(line, "responseBody", resp.Header.Get("Content-Type"), b, cut)
 	t.l.write(line)
 	return resp, nil
+}
+
+// addBody puts the rendering of body b under name, and beside it what was
+// left out (nameLeftOut) and, for a cut body, how much of it was read
+// (nameCutAt).
+func (l *Logger) addBody(line map[string]any, name, contentType string, b []byte, cut bool) {
+	if len(b) == 0 {
+		return
+	}
+	r := l.bodies.body(contentType, b, cut)
+	line[name] = r.text
+	if r.leftOut != nil {
+		line[name+"LeftOut"] = r.leftOut
+	}
+	if cut {
+		line[name+"CutAt"] = len(b)
+	}
 }
 
 type readCloser struct {
@@ -195,99 +259,9 @@ type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
-// secretKeys are the field names whose values are always secret, in JSON
-// bodies and form bodies alike, compared case-insensitively.
-var secretKeys = map[string]bool{
-	"password": true, "clientsecret": true, "client_secret": true,
-	"access_token": true, "accesstoken": true, "refresh_token": true,
-	"id_token": true, "signature": true, "securitytoken": true,
-	"security_token": true, "token": true, "apikey": true, "api_key": true,
-	"authorization": true, "secret": true, "key": true,
-}
-
-func isSecretKey(k string) bool { return secretKeys[strings.ToLower(k)] }
-
-// redactBody returns a body safe to log: JSON with secret fields replaced,
-// form bodies likewise, anything else with known secrets replaced.
-func redactBody(contentType string, b []byte, red *secret.Redactor) string {
-	trimmed := bytes.TrimSpace(b)
-	if len(trimmed) == 0 {
-		return ""
-	}
-	if trimmed[0] == '{' || trimmed[0] == '[' {
-		var v any
-		if err := json.Unmarshal(trimmed, &v); err == nil {
-			out, err := json.Marshal(redactJSON(v))
-			if err == nil {
-				return red.Redact(string(out))
-			}
-		}
-	}
-	if strings.Contains(contentType, "x-www-form-urlencoded") {
-		return redactQuery(string(trimmed), red)
-	}
-	if httpx.LooksLikeHTML(contentType, trimmed) {
-		return red.Redact(fmt.Sprintf("(HTML page, %d bytes, title %q)", len(b), httpx.HTMLTitle(b)))
-	}
-	return red.Redact(string(trimmed))
-}
-
-func redactJSON(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, val := range t {
-			if isSecretKey(k) {
-				if s, ok := val.(string); ok && s == "" {
-					continue
-				}
-				t[k] = secret.Redacted
-				continue
-			}
-			t[k] = redactJSON(val)
-		}
-	case []any:
-		for i := range t {
-			t[i] = redactJSON(t[i])
-		}
-	}
-	return v
-}
-
-func redactQuery(raw string, red *secret.Redactor) string {
-	q, err := url.ParseQuery(raw)
-	if err != nil {
-		return red.Redact(raw)
-	}
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range q[k] {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(url.QueryEscape(k) + "=")
-			if isSecretKey(k) {
-				b.WriteString(secret.Redacted)
-			} else {
-				b.WriteString(url.QueryEscape(v))
-			}
-		}
-	}
-	return red.Redact(b.String())
-}
-
 func pathErr(err error) error {
 	if pe, ok := err.(*os.PathError); ok {
 		return pe.Err
 	}
 	return err
-}
-
-func isUnsupported(err error) bool {
-	// Windows has no Unix modes; the file is still private to its owner's profile.
-	return strings.Contains(err.Error(), "not supported")
 }

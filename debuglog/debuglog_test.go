@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +15,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/drsetup/drsetup/buildinfo"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
 )
@@ -33,27 +36,75 @@ func lines(t *testing.T, b []byte) []map[string]any {
 	return out
 }
 
-func TestOpenCreatesPrivateFile(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("Unix modes")
-	}
+func TestOpenCreatesAPrivateFileNamingTheBuild(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "trace.jsonl")
-	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	l, err := Open(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	l.Event("hello", nil)
 	l.Close()
-	fi, _ := os.Stat(path)
-	if fi.Mode().Perm() != 0o600 {
+	if fi, _ := os.Stat(path); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %v, want 0600", fi.Mode().Perm())
 	}
 	b, _ := os.ReadFile(path)
-	if strings.Contains(string(b), "old") {
-		t.Fatal("the old content should be replaced")
+	ls := lines(t, b)
+	bi := buildinfo.Get()
+	d, _ := ls[0]["drsetup"].(map[string]any)
+	if ls[0]["kind"] != "start" || d["version"] != bi.Version || d["commit"] != bi.Commit || d["os"] != runtime.GOOS || d["arch"] != runtime.GOARCH || ls[0]["time"] == nil {
+		t.Fatalf("first line %v", ls[0])
+	}
+	if len(ls) != 2 || ls[1]["msg"] != "hello" {
+		t.Fatalf("lines %v", ls)
+	}
+}
+
+// An existing path of any kind is refused at once, left as it was, and the
+// message says to name a new file. A named pipe would block an open for
+// writing until someone reads it: the test fails rather than hangs.
+func TestOpenRefusesAnExistingPath(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "precious.txt")
+	os.WriteFile(target, []byte("keep me"), 0o644)
+	paths := map[string]string{"a file": target}
+	if runtime.GOOS != "windows" {
+		link := filepath.Join(dir, "link")
+		os.Symlink(target, link)
+		dangling := filepath.Join(dir, "dangling")
+		os.Symlink(filepath.Join(dir, "nowhere"), dangling)
+		fifo := filepath.Join(dir, "fifo")
+		if err := syscallMkfifo(fifo); err != nil {
+			t.Fatal(err)
+		}
+		paths["a symbolic link"] = link
+		paths["a dangling symbolic link"] = dangling
+		paths["a named pipe"] = fifo
+	}
+	paths["a folder"] = dir
+	for what, p := range paths {
+		done := make(chan error, 1)
+		go func() {
+			l, err := Open(p, nil)
+			if err == nil {
+				l.Close()
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			var ee *ExistsError
+			if !errors.As(err, &ee) || !strings.Contains(err.Error(), "new file") || !strings.Contains(err.Error(), p) {
+				t.Errorf("%s: err %v, want an ExistsError that names the path and says to name a new file", what, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: Open hangs", what)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "nowhere")); err == nil {
+		t.Error("the dangling link's target was created")
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep me" {
+		t.Errorf("the existing file was changed: %q", b)
 	}
 }
 
@@ -202,15 +253,24 @@ func TestCheckAndNilLogger(t *testing.T) {
 }
 
 func FuzzRedactBody(f *testing.F) {
-	f.Add("application/json", `{"oauth":{"password":"p","clientSecret":"s"}}`)
-	f.Add("application/x-www-form-urlencoded", "password=p&client_secret=s")
-	f.Add("text/html", "<html><title>x</title>")
-	f.Fuzz(func(t *testing.T, ct, body string) {
+	f.Add("application/json", `{"oauth":{"password":"p","clientSecret":"s"}}`, 10)
+	f.Add("application/x-www-form-urlencoded", "password=p&client_secret=s", 100)
+	f.Add("text/html", "<html><title>x</title>", 100)
+	f.Fuzz(func(t *testing.T, ct, body string, cutAt int) {
 		red := &secret.Redactor{}
 		red.Add("SECRETVALUE")
-		out := redactBody(ct, []byte(body), red)
-		if strings.Contains(out, "SECRETVALUE") {
-			t.Fatalf("known secret survived: %q", out)
+		r := &redactor{red: red, hashKey: []byte("k")}
+		b := []byte(body)
+		cut := cutAt >= 0 && cutAt < len(b)
+		if cut {
+			b = b[:cutAt]
+		}
+		out := r.body(ct, b, cut)
+		if strings.Contains(out.text, "SECRETVALUE") || strings.Contains(out.text, "SECRET") {
+			t.Fatalf("known secret survived: %q", out.text)
+		}
+		if t0 := bytes.TrimSpace(b); len(t0) > 0 && (t0[0] == '{' || t0[0] == '[') && out.text != "" && !json.Valid([]byte(out.text)) {
+			t.Fatalf("rendering of %q is not JSON: %q", b, out.text)
 		}
 	})
 }

@@ -42,7 +42,7 @@ func (r *run) digitalRiver(ctx context.Context) {
 	for i, w := range selected {
 		group := i + 1
 		r.mu.Lock()
-		r.webhooks = append(r.webhooks, Webhook{ID: w.ID, Address: w.Address})
+		r.webhooks = append(r.webhooks, Webhook{ID: text.Clean(w.ID), Address: text.Clean(w.Address)})
 		if r.mode == ModeKeyOnly {
 			r.paths = append(r.paths, pathPlanOf(w))
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/text"
 )
@@ -51,6 +52,19 @@ func (r *run) replay(ctx context.Context, group int, w drapi.Webhook) {
 	if a.MyDomain != nil {
 		cr.MyDomain = a.MyDomain.URL()
 	}
+	// The replay sends credentials and a token where the webhook says, so
+	// the host rule holds whatever --allow-any-host says: the flag is for
+	// what the admin types, not for what a webhook stores.
+	strict := *r.o.Salesforce
+	strict.AllowAnyHost = r.o.ReplayAnyHost
+	if _, _, err := sfcheck.CheckTokenEndpoint(o.TokenEndPoint, strict.AllowAnyHost); err != nil {
+		r.check(ctx, CheckDRLoginReplay, group, w.ID, func(context.Context) Result {
+			return Result{Status: Fail, Hop: HopToken,
+				Summary: "Digital River's stored login was not replayed: the token endpoint stored in this webhook, " + httpx.Redact(o.TokenEndPoint) + ", is not one drsetup sends credentials to. " + text.Sentence(err.Error()),
+				Remedy:  fmt.Sprintf("Store the org's token endpoint in the webhook (%s, %s, or the org's My Domain followed by /services/oauth2/token): drsetup setup%s, or the %s page of the webhook. --allow-any-host does not apply to what a webhook stores.", sfcheck.ProductionTokenURL, sfcheck.SandboxTokenURL, r.setupArgs(), webhookPage)}
+		})
+		return
+	}
 	r.check(ctx, CheckDRLoginReplay, group, w.ID, func(cctx context.Context) Result {
 		s, sharedWith, err := r.logins.login(cctx, ctx, cr, "webhook "+w.ID)
 		note := ""
@@ -80,9 +94,9 @@ func (r *run) replay(ctx context.Context, group int, w drapi.Webhook) {
 		usable := a.HostKind == sfcheck.DomainMyDomain && a.MyDomain != nil && strings.HasPrefix(strings.ToLower(strings.TrimSpace(w.Address)), "https://")
 		switch {
 		case usable:
-			return probeResult(cctx, r.o.Salesforce, s, w.Address, lead)
+			return probeResult(cctx, &strict, s, w.Address, lead)
 		case a.Corrected != "":
-			res := probeResult(cctx, r.o.Salesforce, s, a.Corrected, lead+fmt.Sprintf(" The token is not sent to %s, which is not the org's API address (see webhook_address); at the corrected address:", hostOf(w.Address)))
+			res := probeResult(cctx, &strict, s, a.Corrected, lead+fmt.Sprintf(" The token is not sent to %s, which is not the org's API address (see webhook_address); at the corrected address:", hostOf(w.Address)))
 			if res.Status == Pass {
 				res.Status, res.Remedy = Warn, fmt.Sprintf("Change the webhook's address to %s (see webhook_address).", a.Corrected)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/text"
 )
 
 // DefaultCheckTimeout bounds each check when Options.CheckTimeout is 0. It
@@ -41,6 +42,12 @@ type Options struct {
 	Salesforce   *sfcheck.Client
 	DigitalRiver func(key string) (*drapi.Client, error)
 	AllowAnyHost bool
+	// ReplayAnyHost lets dr_login_replay send a webhook's stored credentials
+	// to a host outside Salesforce's, or to another port. It exists for tests
+	// whose servers are not at Salesforce's names; the CLI never sets it,
+	// whatever --allow-any-host says, because what a webhook stores is not
+	// what the admin typed.
+	ReplayAnyHost bool
 
 	// Redactor learns every secret the run meets (the webhooks' stored
 	// passwords and client secrets among them), so the debug log that shares
@@ -227,8 +234,11 @@ func (r *run) record(id ID, group int, webhookID string, res Result) Result {
 	if res.Hop == HopNone {
 		res.Hop = id.hop()
 	}
-	res.Summary = r.red.Redact(oneLine(res.Summary))
-	res.Remedy = r.red.Redact(oneLine(res.Remedy))
+	// Every finding passes here, with what it quotes from Salesforce,
+	// Digital River, a proxy or a profile: one line, no secret the run
+	// knows, no terminal control character.
+	res.Summary = text.Clean(r.red.Redact(res.Summary))
+	res.Remedy = text.Clean(r.red.Redact(res.Remedy))
 	if res.Status == Pass || res.Status == Skip {
 		res.Remedy = ""
 	}
@@ -256,12 +266,6 @@ func (r *run) report() *Report {
 	}
 	rep.Paths = r.buildPaths(rep.Checks)
 	return rep
-}
-
-// oneLine folds a text to one line: findings are one line each, and error
-// texts from elsewhere may carry line breaks.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }
 
 // future is a value set once by one goroutine and awaited by others.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/httpx"
+	"github.com/drsetup/drsetup/secret"
 )
 
 // DefaultBaseURL is the Digital River API, the only host that receives the key
@@ -51,6 +52,9 @@ type Options struct {
 	RetryBudget time.Duration
 	// MaxBody bounds every response body; default httpx.DefaultMaxBody.
 	MaxBody int64
+	// Redactor, when set, is the run's set of known secrets: every text of an
+	// *Error is redacted with it as well as with the request's own secrets.
+	Redactor *secret.Redactor
 }
 
 // Client talks to the Digital River API with one secret key. It is safe for
@@ -66,6 +70,7 @@ type Client struct {
 	attempts int
 	budget   time.Duration
 	maxBody  int64
+	red      *secret.Redactor
 
 	// sleep waits between tries; tests replace it so they never wait for real.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -102,6 +107,7 @@ func New(key string, o Options) (*Client, error) {
 		attempts: o.MaxAttempts,
 		budget:   o.RetryBudget,
 		maxBody:  o.MaxBody,
+		red:      o.Redactor,
 		sleep:    sleepContext,
 		jitter:   randomJitter,
 	}

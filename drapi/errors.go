@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/httpx"
+	"github.com/drsetup/drsetup/text"
 )
 
 // ErrorKind sorts Digital River failures by what the user has to do about them.
@@ -230,20 +231,16 @@ func bodyNote(contentType string, n int) string {
 	return fmt.Sprintf("%s, %d bytes", ct, n)
 }
 
-// clean makes server text safe to show: secrets this request sent are
-// redacted, control characters (terminal escapes) dropped, and the text cut to
-// max runes.
+// clean makes server text safe to show: the secrets this request sent, and
+// those the run knows, are redacted in any encoding; escape sequences and
+// other control characters are removed (text.Clean), so a message cannot
+// clear the screen or set the window title; and the text is cut to max runes,
+// after the redaction, so a cut cannot split a secret out of its mask.
 func clean(s string, max int, redact func(string) string) string {
 	if redact != nil {
 		s = redact(s)
 	}
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
+	s = text.Clean(s)
 	if r := []rune(s); len(r) > max {
 		s = string(r[:max]) + "…"
 	}

@@ -38,7 +38,13 @@ func (c *Client) newRequest(method, path string, body []byte, secrets ...string)
 	var r secret.Redactor
 	r.Add(c.key)
 	r.Add(secrets...)
-	return &request{method: method, path: path, body: body, redact: r.Redact}
+	redact := r.Redact
+	if c.red != nil {
+		// The run's redactor knows more: the stored secrets of the webhooks
+		// it has read, the secrets typed so far.
+		redact = func(s string) string { return c.red.Redact(r.Redact(s)) }
+	}
+	return &request{method: method, path: path, body: body, redact: redact}
 }
 
 // response is a 2xx answer, its body read in full within the size limit.

@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -79,6 +80,13 @@ func (s *Server) Transport() *http.Transport {
 	}
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: s.ca.pool}
 	return t
+}
+
+// CACertPEM is this run's certificate authority in PEM form, for a client in
+// another process (SSL_CERT_FILE) that reaches the server through a proxy,
+// as drsetup does in a binary test. It holds no key.
+func (s *Server) CACertPEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.ca.cert.Raw})
 }
 
 // Close stops the server and drops the connections of requests held by

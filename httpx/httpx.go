@@ -10,6 +10,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/buildinfo"
+	"github.com/drsetup/drsetup/text"
 )
 
 // DefaultMaxBody bounds every response body drsetup reads. A page of 100
@@ -123,9 +125,12 @@ func LooksLikeHTML(contentType string, body []byte) bool {
 		bytes.Contains(head, []byte("<body"))
 }
 
-// HTMLTitle returns the text of an HTML page's <title>, trimmed and cut to 80
-// characters, or "" when it has none. Proxies name themselves there, which
-// helps the user tell whose page it was.
+// HTMLTitle returns the text of an HTML page's <title>, with its entities
+// decoded and then cleaned for a terminal (text.Clean: one line, no escape
+// sequence or control character), cut to 80 characters, or "" when it has
+// none. Proxies name themselves there, which helps the user tell whose page
+// it was; the title is also a text the page's author chose, so it may hold
+// anything.
 func HTMLTitle(body []byte) string {
 	lower := bytes.ToLower(body)
 	start := bytes.Index(lower, []byte("<title"))
@@ -141,7 +146,7 @@ func HTMLTitle(body []byte) string {
 	if end < 0 {
 		return ""
 	}
-	title := strings.Join(strings.Fields(string(body[start:start+end])), " ")
+	title := text.Clean(html.UnescapeString(string(body[start : start+end])))
 	if r := []rune(title); len(r) > 80 {
 		title = string(r[:80]) + "…"
 	}
@@ -166,14 +171,16 @@ func Attempt(ctx context.Context) int {
 type HostError struct {
 	URL    string // what was given, without any userinfo
 	Reason string // in the user's words
+	Port   string // the port refused on a trusted host, when that is the reason
 }
 
 func (e *HostError) Error() string { return e.Reason }
 
 // CheckCredentialURL parses raw and enforces drsetup's host rule: credentials
-// go only over HTTPS to hosts that trusted accepts. With allowAnyHost, any host
-// is accepted, still over HTTPS; plain http:// is accepted only for loopback
-// addresses, and only with allowAnyHost (tests and local simulators).
+// go only over HTTPS, on the standard port 443, to hosts that trusted accepts.
+// With allowAnyHost, any host and port is accepted, still over HTTPS; plain
+// http:// is accepted only for loopback addresses, and only with allowAnyHost
+// (tests and local simulators).
 func CheckCredentialURL(raw string, trusted func(host string) bool, allowAnyHost bool) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
@@ -191,7 +198,16 @@ func CheckCredentialURL(raw string, trusted func(host string) bool, allowAnyHost
 		}
 		return nil, &HostError{URL: shown.String(), Reason: fmt.Sprintf("%s uses plain http://, which would send credentials unencrypted; use https://", shown.String())}
 	}
-	if allowAnyHost || trusted(host) {
+	if allowAnyHost {
+		return u, nil
+	}
+	if trusted(host) {
+		// Salesforce and Digital River serve their APIs on 443 only; another
+		// port on their host is someone else's service, or a typo that
+		// would send the credentials there.
+		if p := u.Port(); p != "" && p != "443" {
+			return nil, &HostError{URL: shown.String(), Port: p, Reason: fmt.Sprintf("%s names port %s; Salesforce and Digital River take credentials only on the standard HTTPS port 443, so drsetup will not send them there: leave the port out", shown.String(), p)}
+		}
 		return u, nil
 	}
 	return nil, &HostError{URL: shown.String(), Reason: fmt.Sprintf("%s is not a Salesforce or Digital River host, so drsetup will not send credentials to it; pass --allow-any-host if this host is really meant (a special Salesforce cloud or a test server)", host)}
@@ -206,17 +222,38 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Redact drops userinfo and the query string from a URL-ish string, so an error
-// message never repeats a password someone pasted into an address.
+// Redact drops userinfo and the query string from a URL-ish string, so an
+// error message never repeats a password someone pasted into an address. A
+// string that does not parse as a URL loses the same parts as far as they
+// can be told: everything from the first ? or #, and whatever stands before
+// an @ in the host part.
 func Redact(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || (u.User == nil && u.RawQuery == "") {
-		if i := strings.IndexAny(raw, "@?"); i >= 0 {
-			return raw[:i] + "…"
+	if err == nil {
+		if u.User == nil && u.RawQuery == "" {
+			return raw
 		}
-		return raw
+		u.User = nil
+		u.RawQuery = ""
+		return u.String()
 	}
-	u.User = nil
-	u.RawQuery = ""
-	return u.String()
+	cut := false
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw, cut = raw[:i], true
+	}
+	start := 0
+	if i := strings.Index(raw, "//"); i >= 0 {
+		start = i + 2
+	}
+	hostEnd := len(raw)
+	if i := strings.IndexByte(raw[start:], '/'); i >= 0 {
+		hostEnd = start + i
+	}
+	if at := strings.LastIndexByte(raw[start:hostEnd], '@'); at >= 0 {
+		raw, cut = raw[:start]+raw[start+at+1:], true
+	}
+	if cut {
+		return raw + "…"
+	}
+	return raw
 }

@@ -55,6 +55,12 @@ func TestHTMLTitle(t *testing.T) {
 	if HTMLTitle([]byte("<html><body>no title</body>")) != "" {
 		t.Fatal("a page without a title should give an empty title")
 	}
+	// A title is the page author's text: it is shown without what could
+	// clear the screen or set the window title, and with entities decoded.
+	got = HTMLTitle([]byte("<title>AT&amp;T \x1b[2J\x1b]0;owned\x07Proxy\u009b31m &#8211; blocked</title>"))
+	if got != "AT&T Proxy – blocked" {
+		t.Fatalf("HTMLTitle = %q", got)
+	}
 }
 
 func TestCheckCredentialURL(t *testing.T) {
@@ -76,6 +82,10 @@ func TestCheckCredentialURL(t *testing.T) {
 		{"http://[::1]:8080/token", true, true, ""},
 		{"http://localhost:8080/token", true, true, ""},
 		{"ftp://login.salesforce.com", false, false, "not a web address"},
+		{"https://login.salesforce.com:443/services/oauth2/token", false, true, ""},
+		{"https://login.salesforce.com:444/services/oauth2/token", false, false, "port 444"},
+		{"https://acme.my.salesforce.com:8443/services/oauth2/token", false, false, "port 8443"},
+		{"https://login.salesforce.com:444/services/oauth2/token", true, true, ""},
 		{"login.salesforce.com", false, false, "not a web address"},
 	}
 	for _, c := range cases {
@@ -127,6 +137,9 @@ func TestRedact(t *testing.T) {
 		"https://acme.example.com/x?password=hunter2":          "https://acme.example.com/x",
 		"acme.example.com/x?password=hunter2":                  "acme.example.com/x",
 		"%zz?password=hunter2":                                 "%zz…",
+		// An address that does not parse still loses its userinfo.
+		"https://erp:hunter2@erp.example/x\x1b[2J": "https://erp.example/x\x1b[2J…",
+		"https://erp:hunter2@erp.example/%zz":      "https://erp.example/%zz…",
 	}
 	for in, want := range cases {
 		if got := Redact(in); got != want {

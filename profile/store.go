@@ -18,6 +18,7 @@ import (
 
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/text"
 )
 
 // SchemaVersion is the profile file format this drsetup writes. It reads every
@@ -154,6 +155,9 @@ func (s *Store) Load(name string) (Profile, error) {
 	}
 	name = canonical(name)
 	path := s.Path(name)
+	if err := s.privateDirs(false); err != nil {
+		return Profile{}, &FileError{Path: path, Name: name, Kind: FileIO, Op: "read", Reason: err.Error(), Err: err}
+	}
 	data, err := readLimited(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Profile{}, &notFoundError{name}
@@ -218,7 +222,33 @@ func decode(data []byte) (Profile, *FileError) {
 	if err != nil {
 		return Profile{}, damaged(jsonReason(err), err)
 	}
+	if key := unprintableField(p); key != "" {
+		return Profile{}, damaged(fmt.Sprintf("its field %q holds control characters or bytes that are not text, which drsetup never writes", key), nil)
+	}
 	return p, nil
+}
+
+// unprintableField returns the file's key of the first text value of p that
+// is not printable (text.Printable), or "". A profile's values are shown on
+// the terminal and sent to Salesforce as they are; one with a terminal escape
+// in it was not written by drsetup.
+func unprintableField(p Profile) string {
+	for _, kv := range []struct{ key, v string }{{"name", p.Name}, {"drMode", p.DRMode}, {"webhookId", p.WebhookID}, {"orgId", p.OrgID}} {
+		if !text.Printable(kv.v) {
+			return kv.key
+		}
+	}
+	for _, f := range field.All() {
+		for _, v := range p.List(f) {
+			if !text.Printable(v) {
+				return f.ProfileKey()
+			}
+		}
+		if !f.List() && !text.Printable(p.Get(f)) {
+			return f.ProfileKey()
+		}
+	}
+	return ""
 }
 
 func jsonReason(err error) string {
@@ -269,8 +299,41 @@ func (s *Store) Save(p Profile) error {
 		return fmt.Errorf("encoding profile %q: %w", p.Name, err)
 	}
 	data = append(data, '\n')
+	if err := s.privateDirs(true); err != nil {
+		return &FileError{Path: path, Name: p.Name, Kind: FileIO, Op: "write", Reason: err.Error(), Err: err}
+	}
 	if err := writeAtomic(path, data); err != nil {
 		return &FileError{Path: path, Name: p.Name, Kind: FileIO, Op: "write", Reason: osReason(err), Err: err}
+	}
+	return nil
+}
+
+// privateDirs keeps the settings folder and its profiles folder to the user
+// alone: made with mode 0700 (with create), and tightened to 0700 when they
+// exist with looser modes, made by hand or by a tool with a loose umask.
+// Others who can write there could swap a profile for one that sends the
+// credentials elsewhere. Windows has no such modes; the folders sit in the
+// user's own profile.
+func (s *Store) privateDirs(create bool) error {
+	for _, d := range []string{s.dir, s.profilesDir()} {
+		if create {
+			if err := os.MkdirAll(d, 0o700); err != nil {
+				return fmt.Errorf("cannot make the folder %s: %s", d, osReason(err))
+			}
+		}
+		fi, err := os.Stat(d)
+		if errors.Is(err, fs.ErrNotExist) || runtime.GOOS == "windows" {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("cannot read the folder %s: %s", d, osReason(err))
+		}
+		if fi.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if err := os.Chmod(d, 0o700); err != nil {
+			return fmt.Errorf("its folder %s is open to other users (mode %04o) and could not be made private (%s); run chmod 700 %s", d, fi.Mode().Perm(), osReason(err), d)
+		}
 	}
 	return nil
 }

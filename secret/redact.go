@@ -27,8 +27,9 @@ const prefixRunes = 6
 // encoded (query or path escaping, + for space), HTML-escaped, base64 (standard
 // or URL alphabet, padded or not, at any offset inside a longer encoding), and
 // any of these cut after its first six characters. A Digital River key is
-// redacted from after its public kind (sk_test_, sk_), so the kind stays
-// readable; a secret shorter than six characters is redacted only whole.
+// redacted from after its public kind (sk_test_, sk_), and a Salesforce
+// access token from after the org ID it starts with, so those stay readable;
+// a secret shorter than six characters past them is redacted only whole.
 //
 // It is safe for concurrent use; secrets can be added as they become known.
 // Add costs a few map insertions per secret, however many are known, and
@@ -168,7 +169,7 @@ type index struct {
 // addSecret adds the needles of secret v: its own form, and its base64 forms
 // at the three offsets a longer encoding can put it at.
 func (x *index) addSecret(v string) {
-	body := v[len(kindPrefix(v)):]
+	body := v[len(publicPrefix(v)):]
 	pattern, full := v, v
 	if utf8.RuneCountInString(body) >= prefixRunes {
 		pattern, full = body[:runeOffset(body, prefixRunes)], body

@@ -86,7 +86,7 @@ func TestRedactorFindsBase64AtAnyOffset(t *testing.T) {
 
 func TestRedactorKeepsTheKindOfAKey(t *testing.T) {
 	var r secret.Redactor
-	r.Add("sk_test_4f0c0a1b2c3d4e5f", "sk_abc", "pk_test_12")
+	r.Add("sk_test_4f0c0a1b2c3d4e5f", "sk_abc", "pk_test_12", "00Dxx0000001gPL!AQ4AQLongSecretPart")
 	cases := map[string]string{
 		"key sk_test_4f0c0a1b2c3d4e5f refused": "key sk_test_[redacted] refused",
 		"starts sk_test_4f0c0a…":               "starts sk_test_[redacted]…",
@@ -95,6 +95,8 @@ func TestRedactorKeepsTheKindOfAKey(t *testing.T) {
 		"short key sk_abc whole":               "short key [redacted] whole",
 		"sk_ab is not the short key":           "sk_ab is not the short key",
 		"pk_test_12 whole too":                 "[redacted] whole too",
+		// A Salesforce access token starts with the org ID, which reports show.
+		"org 00Dxx0000001gPL of token 00Dxx0000001gPL!AQ4AQLongSecretPart": "org 00Dxx0000001gPL of token 00Dxx0000001gPL![redacted]",
 	}
 	for in, want := range cases {
 		if got := r.Redact(in); got != want {

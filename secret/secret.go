@@ -77,3 +77,16 @@ func kindPrefix(s string) string {
 	}
 	return ""
 }
+
+// publicPrefix returns the start of s that says what s is and no more: a
+// Digital River key's kind, or the org ID (00D…!) that a Salesforce access
+// token begins with, which every identity URL and report shows anyway.
+func publicPrefix(s string) string {
+	if p := kindPrefix(s); p != "" {
+		return p
+	}
+	if i := strings.IndexByte(s, '!'); (i == 15 || i == 18) && strings.HasPrefix(s, "00D") {
+		return s[:i+1]
+	}
+	return ""
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/text"
 )
 
 // ErrorKind classifies a failed request to Salesforce.
@@ -133,6 +134,22 @@ type loginContext struct {
 	kind    TokenEndpointKind
 	host    string
 	timeout time.Duration
+	token   secret.Value // the access token an identity lookup or probe sent
+}
+
+// remote makes a text that came back from Salesforce, or from whatever
+// answered in its place, safe to show: every secret the request carried is
+// redacted in any encoding (a server may quote the request it refuses), and
+// what is left is one line without terminal control characters.
+func (lc loginContext) remote(s string) string {
+	return text.Clean(lc.redactor().Redact(s))
+}
+
+func (lc loginContext) redactor() *secret.Redactor {
+	var r secret.Redactor
+	r.Add(lc.cr.Password.Reveal()+lc.cr.SecurityToken.Reveal(), lc.cr.Password.Reveal(),
+		lc.cr.SecurityToken.Reveal(), lc.cr.ClientSecret.Reveal(), lc.token.Reveal())
+	return &r
 }
 
 func (lc loginContext) base(kind ErrorKind, status int) *LoginError {
@@ -192,7 +209,7 @@ func (lc loginContext) redirect(status int, location string) *LoginError {
 	}
 	e.Detail = "another address"
 	if u, err := url.Parse(location); err == nil && u.Host != "" {
-		e.Detail = u.Hostname()
+		e.Detail = lc.remote(u.Hostname())
 	}
 	return e
 }
@@ -204,7 +221,7 @@ func (lc loginContext) unusable(status int, contentType string, body []byte) *Lo
 	switch {
 	case httpx.LooksLikeHTML(contentType, body):
 		e.Kind = KindProxyHTML
-		e.Detail = httpx.HTMLTitle(body)
+		e.Detail = lc.remote(httpx.HTMLTitle(body))
 	case len(bytes.TrimSpace(body)) == 0:
 		e.Kind = KindEmptyBody
 	case status >= 200 && status < 300 && looksLikeJSON(body) && lc.op == OpLogin:
@@ -225,8 +242,8 @@ func (lc loginContext) badResponse(what string) *LoginError {
 // the description: a second failed login counts toward the lockout too.
 func (lc loginContext) salesforce(status int, code, desc string) *LoginError {
 	e := lc.base(KindOther, status)
-	e.Code, e.Description = code, desc
-	d := strings.ToLower(strings.TrimSpace(desc))
+	e.Code, e.Description = lc.remote(code), lc.remote(desc)
+	code, d := e.Code, strings.ToLower(e.Description)
 	cc := lc.cr.Flow == FlowClientCredentials
 	switch strings.ToLower(code) {
 	case "invalid_client_id":
@@ -290,12 +307,11 @@ func (lc loginContext) invalidGrant(e *LoginError, d string) {
 	}
 }
 
-// redact removes the secrets of the login from every text of e: Salesforce
-// and proxies are not expected to echo them, but an error must never carry one.
+// redact removes the secrets of the request from every text of e, whatever
+// built it: Salesforce and proxies are not expected to echo them, but an
+// error must never carry one.
 func (lc loginContext) redact(e *LoginError) *LoginError {
-	var r secret.Redactor
-	r.Add(lc.cr.Password.Reveal()+lc.cr.SecurityToken.Reveal(), lc.cr.Password.Reveal(),
-		lc.cr.SecurityToken.Reveal(), lc.cr.ClientSecret.Reveal())
+	r := lc.redactor()
 	e.Code = r.Redact(e.Code)
 	e.Description = r.Redact(e.Description)
 	e.Detail = r.Redact(e.Detail)

@@ -19,6 +19,7 @@ import (
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/text"
 )
 
 // DefaultTimeout bounds each request to Salesforce when Client.Timeout is 0.
@@ -257,8 +258,13 @@ func (lc loginContext) session(tok *oauth2.Token) (*Session, *LoginError) {
 	if s.InstanceURL == "" {
 		return nil, lc.badResponse("it has no instance_url")
 	}
-	if u, err := url.Parse(s.InstanceURL); err != nil || u.Host == "" {
+	// Both addresses are shown and used as they came: one with a control
+	// character in it is not Salesforce's.
+	if u, err := url.Parse(s.InstanceURL); err != nil || u.Host == "" || !text.Printable(s.InstanceURL) {
 		return nil, lc.badResponse("its instance_url is not a web address")
+	}
+	if !text.Printable(s.IdentityURL) || !text.Printable(s.TokenType) {
+		return nil, lc.badResponse("its id or token_type holds control characters")
 	}
 	org, user, ok := parseIdentityURL(s.IdentityURL)
 	if !ok {

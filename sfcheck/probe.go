@@ -27,23 +27,24 @@ func (c *Client) Identity(ctx context.Context, s *Session) (*Identity, error) {
 	if s == nil || s.IdentityURL == "" {
 		return nil, &LoginError{Op: OpIdentity, Kind: KindMissingValue, Detail: "no session"}
 	}
-	lc := loginContext{op: OpIdentity, host: hostOf(s.IdentityURL), timeout: c.timeout()}
+	lc := loginContext{op: OpIdentity, host: hostOf(s.IdentityURL), timeout: c.timeout(), token: s.AccessToken}
 	ex, lerr := c.get(ctx, lc, s.IdentityURL, s.AccessToken)
 	if lerr != nil {
-		return nil, lerr
+		return nil, lc.redact(lerr)
 	}
 	switch {
 	case ex.status >= 300 && ex.status < 400:
-		return nil, lc.redirect(ex.status, ex.header.Get("Location"))
+		return nil, lc.redact(lc.redirect(ex.status, ex.header.Get("Location")))
 	case ex.status == http.StatusUnauthorized || ex.status == http.StatusForbidden:
 		e := lc.base(KindUnauthorized, ex.status)
 		e.Code, e.Description = apexError(ex.body)
 		if e.Code == "" {
 			e.Code = plainCode(ex.body)
 		}
-		return nil, e
+		e.Code, e.Description = lc.remote(e.Code), lc.remote(e.Description)
+		return nil, lc.redact(e)
 	case ex.status != http.StatusOK:
-		return nil, lc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body)
+		return nil, lc.redact(lc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body))
 	}
 	var body struct {
 		UserID      string `json:"user_id"`
@@ -54,11 +55,11 @@ func (c *Client) Identity(ctx context.Context, s *Session) (*Identity, error) {
 		Active      bool   `json:"active"`
 	}
 	if err := json.Unmarshal(ex.body, &body); err != nil || body.UserID == "" {
-		return nil, lc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body)
+		return nil, lc.redact(lc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body))
 	}
 	return &Identity{
-		UserID: body.UserID, OrgID: body.OrgID, Username: body.Username,
-		DisplayName: body.DisplayName, UserType: body.UserType, Active: body.Active,
+		UserID: lc.remote(body.UserID), OrgID: lc.remote(body.OrgID), Username: lc.remote(body.Username),
+		DisplayName: lc.remote(body.DisplayName), UserType: lc.remote(body.UserType), Active: body.Active,
 	}, nil
 }
 
@@ -103,13 +104,14 @@ func (c *Client) ProbeApex(ctx context.Context, s *Session, endpointURL string) 
 	if s == nil {
 		return ProbeResult{}, &LoginError{Op: OpProbe, Kind: KindMissingValue, Detail: "no session"}
 	}
-	lc := loginContext{op: OpProbe, host: hostOf(endpointURL), timeout: c.timeout()}
+	lc := loginContext{op: OpProbe, host: hostOf(endpointURL), timeout: c.timeout(), token: s.AccessToken}
 	ex, lerr := c.get(ctx, lc, endpointURL, s.AccessToken)
 	if lerr != nil {
-		return ProbeResult{}, lerr
+		return ProbeResult{}, lc.redact(lerr)
 	}
 	r := ProbeResult{URL: endpointURL, Status: ex.status, Path: ApexPath, InstanceURL: s.InstanceURL}
 	r.ErrorCode, r.Message = apexError(ex.body)
+	r.ErrorCode, r.Message = lc.remote(r.ErrorCode), lc.remote(r.Message)
 	if u, err := url.Parse(endpointURL); err == nil && u.Path != "" {
 		r.Path = u.Path
 	}
@@ -129,10 +131,10 @@ func (c *Client) ProbeApex(ctx context.Context, s *Session, endpointURL string) 
 		r.Kind = ProbeUnauthorized
 	case ex.status >= 300 && ex.status < 400:
 		r.Kind = ProbeRedirected
-		r.Failure = lc.redirect(ex.status, ex.header.Get("Location"))
+		r.Failure = lc.redact(lc.redirect(ex.status, ex.header.Get("Location")))
 	default:
 		r.Kind = ProbeUnexpected
-		r.Failure = lc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body)
+		r.Failure = lc.redact(lc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body))
 	}
 	return r, nil
 }

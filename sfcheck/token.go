@@ -144,6 +144,14 @@ func tokenHostError(raw, s string, err error) error {
 		return &TokenEndpointError{Input: httpx.Redact(raw), Reason: fmt.Sprintf("%q is not a web address; a token endpoint looks like %s.", httpx.Redact(s), ProductionTokenURL), Err: err}
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if he.Port != "" {
+		return &TokenEndpointError{
+			Input:     httpx.Redact(raw),
+			Reason:    fmt.Sprintf("The token endpoint names port %s; Salesforce serves its token endpoint only on the standard HTTPS port, so drsetup will not send credentials there.", he.Port),
+			Corrected: "https://" + host + tokenPath,
+			Err:       err,
+		}
+	}
 	if _, derr := classifyHost(host); derr != nil && derr.Kind != DomainNotSalesforce && derr.Kind != DomainMalformed {
 		return domainTokenError(raw, derr)
 	}

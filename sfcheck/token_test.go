@@ -46,6 +46,12 @@ func TestCheckTokenEndpoint(t *testing.T) {
 		{raw: "https://acme.my.salesforce.com/services/oauth2/authorize", corrected: "https://acme.my.salesforce.com/services/oauth2/token"},
 		{raw: "https://login.salesforce.com/services/oauth2/token?grant_type=password"},
 		{raw: "na123.salesforce.com"},
+		// Credentials go to Salesforce on port 443 only; the flag lets other
+		// ports through for what an admin types.
+		{raw: "https://login.salesforce.com:444/services/oauth2/token", corrected: ProductionTokenURL},
+		{raw: "acme.my.salesforce.com:8443", corrected: "https://acme.my.salesforce.com/services/oauth2/token"},
+		{raw: "https://login.salesforce.com:443/services/oauth2/token", want: ProductionTokenURL, kind: TokenLogin},
+		{raw: "https://login.salesforce.com:444/services/oauth2/token", allowAny: true, want: "https://login.salesforce.com:444/services/oauth2/token", kind: TokenLogin},
 	}
 	for _, tc := range cases {
 		got, kind, err := CheckTokenEndpoint(tc.raw, tc.allowAny)

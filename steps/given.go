@@ -3,11 +3,13 @@ package steps
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
+	"github.com/drsetup/drsetup/text"
 )
 
 // GivenAs names where a run's value of f came from when the user gave it
@@ -62,6 +64,29 @@ func CheckGiven(set profile.Settings) []string {
 		}
 		if len(unknown) > 0 {
 			bad = append(bad, fmt.Sprintf("%s: unknown event type %s; the app handles %s", from, strings.Join(unknown, ", "), strings.Join(drapi.AppEvents, ", ")))
+		}
+	}
+	return append(bad, implausibleGiven(set)...)
+}
+
+// implausibleGiven refuses text values that no one typed: a Client ID over
+// 255 bytes, and any value with bytes that are not UTF-8 or with control
+// characters, which would reach a terminal or a request as they are. The
+// value itself is not repeated.
+func implausibleGiven(set profile.Settings) []string {
+	var bad []string
+	for _, f := range []field.Field{field.ClientID, field.Username, field.MyDomain, field.TokenEndpoint} {
+		from := GivenAs(set, f)
+		if from == "" {
+			continue
+		}
+		switch v := set.Get(f); {
+		case !utf8.ValidString(v):
+			bad = append(bad, from+": holds bytes that are not text; type or paste the value again")
+		case !text.Printable(v):
+			bad = append(bad, from+": holds control characters (a terminal escape, a tab or a line break); type or paste the value again")
+		case f == field.ClientID && len(v) > maxClientID:
+			bad = append(bad, fmt.Sprintf("%s: is %d bytes long, but a consumer key is under 100 characters; copy the Consumer Key again", from, len(v)))
 		}
 	}
 	return bad

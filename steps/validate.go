@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/field"
@@ -160,6 +161,8 @@ func CheckField(s Setup, f field.Field) []Problem {
 			return block("The Client ID (consumer key) is empty.", "Copy the Consumer Key from "+s.App.WhereConsumerKey()+".")
 		case strings.IndexFunc(v, unicode.IsSpace) >= 0:
 			return block("The Client ID has spaces inside it; a consumer key is one unbroken string.", "Copy the Consumer Key again from "+s.App.WhereConsumerKey()+".")
+		case len(v) > maxClientID || !text.Printable(v):
+			return block(fmt.Sprintf("The Client ID is not a consumer key: %s.", implausible(v, maxClientID)), "Copy the Consumer Key again from "+s.App.WhereConsumerKey()+".")
 		}
 	case field.ClientSecret:
 		v := strings.TrimSpace(s.ClientSecret.Reveal())
@@ -177,6 +180,8 @@ func CheckField(s Setup, f field.Field) []Problem {
 		switch {
 		case v == "":
 			return block("The integration user's username is empty.", "Setup → Users shows it; it looks like an email address.")
+		case !text.Printable(v):
+			return block(fmt.Sprintf("The username is not a Salesforce username: %s.", implausible(v, len(v))), "Setup → Users shows the integration user's username.")
 		case !strings.Contains(v, "@") || strings.IndexFunc(v, unicode.IsSpace) >= 0:
 			return block(fmt.Sprintf("%q does not look like a Salesforce username, which has the form of an email address (integration@acme.com).", v), "Setup → Users shows the integration user's username.")
 		}
@@ -212,6 +217,23 @@ func CheckField(s Setup, f field.Field) []Problem {
 		return checkEvents(s.Events)
 	}
 	return nil
+}
+
+// maxClientID bounds a consumer key: Salesforce's are under 100 characters,
+// External Client Apps' too; anything near this was pasted with something
+// else.
+const maxClientID = 255
+
+// implausible says why a value cannot be what was asked for, without
+// repeating it (it may hold terminal control characters).
+func implausible(v string, max int) string {
+	switch {
+	case !utf8.ValidString(v):
+		return "it holds bytes that are not text"
+	case !text.Printable(v):
+		return "it holds control characters (a terminal escape, a tab or a line break)"
+	}
+	return fmt.Sprintf("it is %d bytes long, more than %d", len(v), max)
 }
 
 func checkEvents(events []string) []Problem {

@@ -38,7 +38,14 @@ func Forms(s string) map[string]string {
 // Leaks returns, for each form in which the secret s or its telling part
 // appears in text, a short description; none means no leak. Base64 forms are
 // looked for at each of the three offsets a longer encoding can put s at.
-func Leaks(text, s string) []string {
+func Leaks(text, s string) []string { return leaks(text, s, true) }
+
+// TextLeaks is Leaks without the base64 forms: for a secret that never was
+// base64-encoded, whose few base64 characters would turn up in a long text
+// by chance.
+func TextLeaks(text, s string) []string { return leaks(text, s, false) }
+
+func leaks(text, s string, withBase64 bool) []string {
 	var out []string
 	for _, part := range []struct{ what, v string }{{"secret", s}, {"prefix", Telling(s)}} {
 		if part.v == "" {
@@ -53,8 +60,13 @@ func Leaks(text, s string) []string {
 			}
 		}
 		for k := range 3 {
+			if !withBase64 {
+				break
+			}
 			for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
-				if core := base64Core(enc, part.v, k); len(core) >= 4 && strings.Contains(text, core) {
+				// Four or five base64 characters turn up by chance in any
+				// long text; six tell.
+				if core := base64Core(enc, part.v, k); len(core) >= 6 && strings.Contains(text, core) {
 					out = append(out, fmt.Sprintf("%s as base64 at offset %d (%q)", part.what, k, core))
 				}
 			}
@@ -64,8 +76,8 @@ func Leaks(text, s string) []string {
 }
 
 // Telling is the part of s that must never show: its first six characters
-// after a Digital River key's public kind (sk_test_, sk_ …), or the whole of
-// s when it is shorter than that.
+// after a Digital River key's public kind (sk_test_, sk_ …) or a Salesforce
+// access token's org ID, or the whole of s when it is shorter than that.
 func Telling(s string) string {
 	body := s
 	for _, p := range []string{"sk_test_", "pk_test_", "sk_live_", "pk_live_", "sk_", "pk_"} {
@@ -73,6 +85,9 @@ func Telling(s string) string {
 			body = s[len(p):]
 			break
 		}
+	}
+	if i := strings.IndexByte(s, '!'); (i == 15 || i == 18) && strings.HasPrefix(s, "00D") {
+		body = s[i+1:] // a Salesforce access token's org ID
 	}
 	if utf8.RuneCountInString(body) < 6 {
 		return s
