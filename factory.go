@@ -43,6 +43,7 @@ type factory struct {
 	// when there is none.
 	ProfileNames func() *profile.Store
 	closers      []func()
+	started      *services // what newFactory's Services started, if anything
 }
 
 // newFactory is the factory main uses: services start on first use.
@@ -56,6 +57,7 @@ func newFactory(io *iostreams.IOStreams, getenv func(string) string) *factory {
 	f.Services = func() (*services, error) {
 		once.Do(func() {
 			svc = &services{f: f, redactor: &secret.Redactor{}}
+			f.started = svc
 			f.onClose(svc.Close)
 			err = svc.start()
 		})
@@ -71,6 +73,15 @@ func (f *factory) store() (*profile.Store, error) {
 		return nil, err
 	}
 	return svc.Store()
+}
+
+// redact removes every secret the run has learnt from a text about to be
+// shown, when the run's services have started (they hold what was learnt).
+func (f *factory) redact(s string) string {
+	if f.started == nil {
+		return s
+	}
+	return f.started.redactor.Redact(s)
 }
 
 // onClose runs fn when the command has ended.

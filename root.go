@@ -60,7 +60,7 @@ func run(ctx context.Context, f *factory, args []string) int {
 			}
 		default:
 			// Every other failure is told once, here, in the user's words.
-			fmt.Fprintf(io.ErrOut, "drsetup: %s\n", explain.Of(err).Text())
+			fmt.Fprintf(io.ErrOut, "drsetup: %s\n", f.redact(explain.Of(err).Text()))
 		}
 	}
 	return code

@@ -83,11 +83,11 @@ func PlanText(p drapi.Plan) string {
 	case drapi.ActionCreate:
 		return "create a new webhook"
 	case drapi.ActionUpdate:
-		return "update webhook " + p.Target.ID
+		return "update webhook " + text.Clean(p.Target.ID)
 	}
 	id := ""
 	if p.Target != nil {
-		id = p.Target.ID
+		id = text.Clean(p.Target.ID)
 	}
 	return fmt.Sprintf("nothing to change: webhook %s already matches", id)
 }
@@ -117,7 +117,7 @@ func ChangeText(ch drapi.Change, code func(...string) string) string {
 		}
 		return "types " + strings.Join(parts, "; ")
 	}
-	return ch.Field + " " + code(text.Or(ch.From, "(none)")) + " → " + code(text.Or(ch.To, "(none)"))
+	return ch.Field + " " + code(text.Or(text.Clean(ch.From), "(none)")) + " → " + code(text.Or(text.Clean(ch.To), "(none)"))
 }
 
 func minus(a, b []string) []string {
@@ -142,10 +142,11 @@ func (r *Result) Rows() []Row {
 	if w.Enabled {
 		state = "enabled"
 	}
+	// What Digital River stored is shown without control characters.
 	rows := []Row{
-		{Label: "Address", Value: w.Address, Code: true},
-		{Label: "Event types", Value: fmt.Sprintf("%d (%s)", len(w.Types), strings.Join(w.Types, ", "))},
-		{Label: "Transport", Value: strings.TrimSpace(w.TransportType + ", " + state)},
+		{Label: "Address", Value: text.Clean(w.Address), Code: true},
+		{Label: "Event types", Value: fmt.Sprintf("%d (%s)", len(w.Types), text.Clean(strings.Join(w.Types, ", ")))},
+		{Label: "Transport", Value: strings.TrimSpace(text.Clean(w.TransportType) + ", " + state)},
 	}
 	if r.Action == drapi.ActionUpdated {
 		for i, ch := range r.Changes {
@@ -247,7 +248,7 @@ func (r *Result) Lines() []string {
 	} else {
 		what += r.Webhook.ID
 	}
-	lines := []string{what + "."}
+	lines := []string{text.Clean(what) + "."}
 	if r.Adopted {
 		lines = append(lines, "Digital River's answer to the create was lost; drsetup found the webhook it made and kept it instead of creating another.")
 	}

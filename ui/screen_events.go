@@ -11,6 +11,7 @@ import (
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/theme"
 )
 
@@ -165,9 +166,10 @@ func keyStatus(c *common) string {
 	var plan string
 	switch {
 	case kc.Plan.Target != nil:
-		plan = fmt.Sprintf("This org already has webhook %s; it will be updated, not duplicated.", kc.Plan.Target.ID)
+		id := text.Clean(kc.Plan.Target.ID)
+		plan = fmt.Sprintf("This org already has webhook %s; it will be updated, not duplicated.", id)
 		if kc.Plan.Action == drapi.ActionUnchanged {
-			plan = fmt.Sprintf("This org already has webhook %s, set up as entered.", kc.Plan.Target.ID)
+			plan = fmt.Sprintf("This org already has webhook %s, set up as entered.", id)
 		}
 	default:
 		plan = "This org has no webhook yet; one will be created."

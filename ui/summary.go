@@ -8,6 +8,7 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/theme"
 )
 
@@ -46,7 +47,7 @@ func Summary(r *steps.Result, st *theme.Styles, w int) string {
 		}
 	}
 
-	line(st.Pass.Render(theme.MarkPass+" "+actionTitle(r)) + " " + st.Code.Render(r.Webhook.ID))
+	line(st.Pass.Render(theme.MarkPass+" "+actionTitle(r)) + " " + st.Code.Render(text.Clean(r.Webhook.ID)))
 	if r.Adopted {
 		line("  " + st.Subtle.Render("Digital River's answer to the create was lost; the webhook it made was found and kept, not created twice."))
 	}

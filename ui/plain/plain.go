@@ -430,7 +430,7 @@ func (r *run) key() (steps.ID, error) {
 	r.say("done.")
 	r.say("The key works (%s mode).", kc.Mode)
 	if t := kc.Plan.Target; t != nil {
-		r.say("This org already has webhook %s at %s; it will be updated, not duplicated.", t.ID, t.Address)
+		r.say("This org already has webhook %s at %s; it will be updated, not duplicated.", text.Clean(t.ID), text.Clean(t.Address))
 	}
 	return steps.Events, nil
 }
