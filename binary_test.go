@@ -12,12 +12,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/drsetup/drsetup/emulator"
 )
@@ -476,4 +480,77 @@ func TestAnUntrustedDigitalRiverURLIsInvalidInput(t *testing.T) {
 		t.Fatalf("stderr: %s", c.stderr.String())
 	}
 	c.run("--dr-api-url", "http://api.digitalriver.com", "doctor").want(2)
+}
+
+// inPTY runs the binary on a pseudo-terminal cols wide (util-linux script
+// gives it one; stty sets its size) and returns what the terminal showed,
+// with the terminal's \r\n made \n.
+func (c *cli) inPTY(cols int, args ...string) string {
+	c.t.Helper()
+	script, err := exec.LookPath("script")
+	if err != nil || runtime.GOOS != "linux" {
+		c.t.Skip("needs util-linux script(1) to run drsetup on a pseudo-terminal")
+	}
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	line := fmt.Sprintf("stty cols %d rows 40 && %s %s", cols, binary, strings.Join(quoted, " "))
+	c.run2(script, "-qec", line, "/dev/null")
+	return strings.ReplaceAll(c.stdout.String(), "\r\n", "\n")
+}
+
+func TestWebhooksListOnATerminalFitsItsWidthAndPipedIsTabSeparated(t *testing.T) {
+	const sandboxEndpoint = "https://wayne--uat.sandbox.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/"
+	for _, cols := range []int{60, 100, 200} {
+		c := newCLI(t)
+		out := c.inPTY(cols, "--demo", "webhooks", "list")
+		if c.code != 0 {
+			t.Fatalf("%d columns: exit %d\n%s", cols, c.code, out)
+		}
+		lines := strings.Split(out, "\n")
+		start := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "ID  ") })
+		if start < 0 {
+			t.Fatalf("%d columns: no table:\n%s", cols, out)
+		}
+		var table []string
+		for _, l := range lines[start:] {
+			if !strings.HasPrefix(l, "ID  ") && !regexp.MustCompile(`^[0-9a-f-]{36}  `).MatchString(l) {
+				break
+			}
+			table = append(table, l)
+			if w := ansi.StringWidth(l); w > cols {
+				t.Errorf("%d columns: a line is %d wide: %q", cols, w, l)
+			}
+		}
+		if len(table) < 5 {
+			t.Fatalf("%d columns: %d table lines:\n%s", cols, len(table), out)
+		}
+		text := strings.Join(table, "\n")
+		switch cols {
+		case 200:
+			if !strings.Contains(text, sandboxEndpoint) || strings.Contains(text, "…") || strings.Contains(out, "left out") || len(strings.Fields(table[0])) != 7 {
+				t.Errorf("200 columns hold every address whole and every column:\n%s", out)
+			}
+		default:
+			if strings.Contains(text, sandboxEndpoint) || !strings.Contains(text, "…") {
+				t.Errorf("%d columns: addresses are not cut with an ellipsis:\n%s", cols, out)
+			}
+		}
+	}
+
+	c := newCLI(t)
+	c.run("--demo", "webhooks", "list").want(0)
+	lines := strings.Split(strings.TrimRight(c.stdout.String(), "\n"), "\n")
+	if len(lines) < 5 {
+		t.Fatalf("piped:\n%s", c.stdout.String())
+	}
+	for _, l := range lines {
+		if f := strings.Split(l, "\t"); len(f) != 7 || slices.ContainsFunc(f, func(v string) bool { return v == "" || strings.TrimSpace(v) != v }) {
+			t.Errorf("piped, a line is not 7 unpadded tab-separated values: %q", l)
+		}
+	}
+	if !strings.Contains(c.stdout.String(), "\t"+sandboxEndpoint+"\t") || strings.Contains(c.stdout.String(), "…") {
+		t.Errorf("piped, an address was cut:\n%s", c.stdout.String())
+	}
 }

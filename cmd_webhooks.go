@@ -4,15 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 )
@@ -142,12 +142,30 @@ func runWebhooksList(cmd *cobra.Command, f *factory, jsonOut bool) error {
 		fmt.Fprintf(f.IO.ErrOut, "The %s key %s sees no webhooks. Test and live keys see different ones.\n", c.Mode(), secret.Mask(key))
 		return nil
 	}
-	return writeWebhookTable(f.IO.Out, rows)
+	return writeWebhooks(f.IO, rows)
 }
 
-func writeWebhookTable(w io.Writer, rows []webhookRow) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tADDRESS\tENABLED\tTRANSPORT\tGRANT\tTYPES\tCREATED")
+// webhookTable is the listing: on a terminal it fits the width, the
+// address giving way first (an id must stay whole to be copied), then the
+// columns least needed to tell webhooks apart; piped, every value whole.
+func webhookTable(rows []webhookRow, piped bool) *table {
+	const (
+		colID = iota
+		colAddress
+		colEnabled
+		colTransport
+		colGrant
+		colTypes
+		colCreated
+	)
+	t := &table{
+		headers: []string{"ID", "ADDRESS", "ENABLED", "TRANSPORT", "GRANT", "TYPES", "CREATED"},
+		shrink:  colAddress,
+		// Cut to fewer than 40 columns an address loses its path (whether
+		// it is the app's endpoint): the details go first. Whether a
+		// webhook is enabled matters more, and stays down to 20 (the host).
+		drops: []drop{{colCreated, 40}, {colGrant, 40}, {colTransport, 40}, {colTypes, 40}, {colEnabled, 20}},
+	}
 	for _, r := range rows {
 		enabled := "no"
 		if r.Enabled {
@@ -155,11 +173,29 @@ func writeWebhookTable(w io.Writer, rows []webhookRow) error {
 		}
 		created := "-"
 		if !r.CreatedTime.IsZero() {
+			// Piped: a time a script can parse; on a terminal, one to read.
 			created = r.CreatedTime.UTC().Format("2006-01-02 15:04")
+			if piped {
+				created = r.CreatedTime.UTC().Format(time.RFC3339)
+			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, orDash(r.Address), enabled, r.TransportType, orDash(r.GrantType), r.TypeCount, created)
+		t.rows = append(t.rows, []string{r.ID, orDash(r.Address), enabled, r.TransportType, orDash(r.GrantType), strconv.Itoa(r.TypeCount), created})
 	}
-	return tw.Flush()
+	return t
+}
+
+// writeWebhooks prints the listing on stdout: fitted to the terminal, or
+// tab-separated when stdout is not one.
+func writeWebhooks(io *iostreams.IOStreams, rows []webhookRow) error {
+	if !io.IsStdoutTTY() {
+		return webhookTable(rows, true).writeTSV(io.Out)
+	}
+	width := io.TerminalWidth()
+	dropped, err := webhookTable(rows, false).writeFitted(io.Out, width)
+	if err == nil && len(dropped) > 0 {
+		fmt.Fprintf(io.ErrOut, "%s left out to fit %d columns; a wider terminal, a pipe or --json shows every field.\n", joinWords(dropped), width)
+	}
+	return err
 }
 
 func orDash(s string) string {
