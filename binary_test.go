@@ -554,3 +554,54 @@ func TestWebhooksListOnATerminalFitsItsWidthAndPipedIsTabSeparated(t *testing.T)
 		t.Errorf("piped, an address was cut:\n%s", c.stdout.String())
 	}
 }
+
+// TERM=dumb on a terminal gets the plain prompts, never the full-screen UI.
+func TestDumbTerminalGetsPlainPrompts(t *testing.T) {
+	d := emulator.Demo
+	c := newCLI(t) // TERM=dumb
+	c.stdin = strings.NewReader(strings.Join([]string{
+		"1", d.MyDomain, "1", d.ClientID, d.ClientSecret, d.Username, d.Password, d.SecurityToken, d.DRKey, "", "y",
+	}, "\n") + "\n")
+	out := c.inPTY(80, "--demo")
+	if c.code != 0 {
+		t.Fatalf("exit %d\n%s", c.code, out)
+	}
+	if !strings.Contains(out, "Step 1 of 9: Salesforce environment.") || !strings.Contains(out, "Created webhook") {
+		t.Fatalf("no plain prompts:\n%s", out)
+	}
+	// The full-screen UI would switch to the alternate screen and hide the
+	// cursor.
+	for _, esc := range []string{"\x1b[?1049h", "\x1b[?25l"} {
+		if strings.Contains(out, esc) {
+			t.Errorf("TERM=dumb got the full-screen UI (%q)", esc)
+		}
+	}
+}
+
+// The binary as a release builds it (GoReleaser's ldflags) says which
+// version and commit it is.
+func TestAStampedBuildReportsItsVersion(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "drsetup")
+	const (
+		version = "1.2.3"
+		commit  = "0123456789abcdef0123456789abcdef01234567"
+		date    = "2026-12-01T08:00:00Z"
+	)
+	ldflags := fmt.Sprintf("-X github.com/drsetup/drsetup/buildinfo.version=%s -X github.com/drsetup/drsetup/buildinfo.commit=%s -X github.com/drsetup/drsetup/buildinfo.date=%s", version, commit, date)
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", ldflags, "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		out, err := exec.Command(bin, args...).Output()
+		if err != nil {
+			t.Fatalf("%s %v: %v", bin, args, err)
+		}
+		want := "drsetup 1.2.3\ncommit: 0123456789ab\nbuilt: 2026-12-01T08:00:00Z\ngo: " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + "\n"
+		if string(out) != want {
+			t.Errorf("drsetup %v:\n%s\nwant\n%s", args, out, want)
+		}
+	}
+}
