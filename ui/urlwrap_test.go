@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -98,4 +100,41 @@ func BenchmarkWrapLinesWithURLs(b *testing.B) {
 	for b.Loop() {
 		wrapLines(text, 60)
 	}
+}
+
+// FuzzWrapLinesWithURLs checks wrapLines' promises on any printable text:
+// no line wider than asked (bar a single grapheme wider than the room), and
+// no text lost, reordered or added, whatever URLs it holds.
+func FuzzWrapLinesWithURLs(f *testing.F) {
+	for _, s := range []string{
+		"Choose sandbox (token endpoint https://test.salesforce.com/services/oauth2/token), or https://wayne--uat.sandbox.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/.",
+		"https://<My Domain>/services/oauth2/token",
+		"://x.y/z a://b.c/d?e=f&g=h",
+		"日本語 https://例え.jp/パス/ok",
+	} {
+		f.Add(s, 20)
+		f.Add(s, 60)
+	}
+	f.Fuzz(func(t *testing.T, text string, w int) {
+		if w < 1 || w > 300 || !utf8.ValidString(text) || strings.ContainsFunc(text, unicode.IsControl) {
+			t.Skip()
+		}
+		// Screens' text is words with single spaces; Lip Gloss keeps a
+		// leading space in front of a word it must cut, a line too wide
+		// with or without URLs.
+		text = strings.Join(strings.Fields(text), " ")
+		lines := wrapLines(text, w)
+		for _, l := range lines {
+			if ansi.StringWidth(l) > w && utf8.RuneCountInString(strings.TrimSpace(l)) > 1 {
+				t.Fatalf("width %d: line %q is %d wide", w, l, ansi.StringWidth(l))
+			}
+		}
+		norm := func(s string) string {
+			s = strings.NewReplacer(nonBreakingSpace, " ", nonBreakingHyphen, "-").Replace(s)
+			return strings.Join(strings.Fields(s), "")
+		}
+		if got, want := norm(strings.Join(lines, "\n")), norm(text); got != want {
+			t.Fatalf("width %d: text changed:\n got %q\nwant %q", w, got, want)
+		}
+	})
 }

@@ -318,18 +318,25 @@ func wrapText(text string, width int, first, rest string, cut bool) []string {
 		if cur != "" {
 			lines = append(lines, cur)
 		}
+		pieces := []string{word}
 		if cut && w > avail && urltext.Is(word) {
 			// Between the URL's parts, not inside a word.
-			parts := urltext.Lines(word, avail)
-			lines = append(lines, parts[:len(parts)-1]...)
-			word = parts[len(parts)-1]
-			w = ansi.StringWidth(word)
+			pieces = urltext.Lines(word, avail)
 		}
-		for cut && w > avail {
-			head := prefixOfWidth(word, avail)
-			lines = append(lines, head)
-			word = word[len(head):]
-			w = ansi.StringWidth(word)
+		for i, piece := range pieces {
+			pw := ansi.StringWidth(piece)
+			// Only a part wider than a line on its own is cut.
+			for cut && pw > avail {
+				head := prefixOfWidth(piece, avail)
+				lines = append(lines, head)
+				piece = piece[len(head):]
+				pw = ansi.StringWidth(piece)
+			}
+			if i < len(pieces)-1 {
+				lines = append(lines, piece)
+			} else {
+				word, w = piece, pw
+			}
 		}
 		cur, curW = word, w
 	}
