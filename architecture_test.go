@@ -19,7 +19,7 @@ var layers = map[string]int{
 	"explain": 2,
 	"steps":   3,
 	"doctor":  4,
-	"ui":      5, "ui/plain": 5, "ui/doctorview": 5, "ui/theme": 5,
+	"ui":      5, "ui/plain": 5, "ui/doctorview": 5, "ui/theme": 5, "ui/urltext": 5, "ui/table": 5,
 	"": 6, // main
 
 	// Test support: only tests import these.

@@ -12,12 +12,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/drsetup/drsetup/emulator"
 )
@@ -477,4 +481,128 @@ func TestAnUntrustedDigitalRiverURLIsInvalidInput(t *testing.T) {
 		t.Fatalf("stderr: %s", c.stderr.String())
 	}
 	c.run("--dr-api-url", "http://api.digitalriver.com", "doctor").want(2)
+}
+
+// inPTY runs the binary on a pseudo-terminal cols wide (util-linux script
+// gives it one; stty sets its size) and returns what the terminal showed,
+// with the terminal's \r\n made \n.
+func (c *cli) inPTY(cols int, args ...string) string {
+	c.t.Helper()
+	script, err := exec.LookPath("script")
+	if err != nil || runtime.GOOS != "linux" {
+		c.t.Skip("needs util-linux script(1) to run drsetup on a pseudo-terminal")
+	}
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	line := fmt.Sprintf("stty cols %d rows 40 && %s %s", cols, binary, strings.Join(quoted, " "))
+	c.run2(script, "-qec", line, "/dev/null")
+	return strings.ReplaceAll(c.stdout.String(), "\r\n", "\n")
+}
+
+func TestWebhooksListOnATerminalFitsItsWidthAndPipedIsTabSeparated(t *testing.T) {
+	const sandboxEndpoint = "https://wayne--uat.sandbox.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/"
+	for _, cols := range []int{60, 100, 200} {
+		c := newCLI(t)
+		out := c.inPTY(cols, "--demo", "webhooks", "list")
+		if c.code != 0 {
+			t.Fatalf("%d columns: exit %d\n%s", cols, c.code, out)
+		}
+		lines := strings.Split(out, "\n")
+		start := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "ID  ") })
+		if start < 0 {
+			t.Fatalf("%d columns: no table:\n%s", cols, out)
+		}
+		var table []string
+		for _, l := range lines[start:] {
+			if !strings.HasPrefix(l, "ID  ") && !regexp.MustCompile(`^[0-9a-f-]{36}  `).MatchString(l) {
+				break
+			}
+			table = append(table, l)
+			if w := ansi.StringWidth(l); w > cols {
+				t.Errorf("%d columns: a line is %d wide: %q", cols, w, l)
+			}
+		}
+		if len(table) < 5 {
+			t.Fatalf("%d columns: %d table lines:\n%s", cols, len(table), out)
+		}
+		text := strings.Join(table, "\n")
+		switch cols {
+		case 200:
+			if !strings.Contains(text, sandboxEndpoint) || strings.Contains(text, "…") || strings.Contains(out, "left out") || len(strings.Fields(table[0])) != 7 {
+				t.Errorf("200 columns hold every address whole and every column:\n%s", out)
+			}
+		default:
+			if strings.Contains(text, sandboxEndpoint) || !strings.Contains(text, "…") {
+				t.Errorf("%d columns: addresses are not cut with an ellipsis:\n%s", cols, out)
+			}
+		}
+	}
+
+	c := newCLI(t)
+	c.run("--demo", "webhooks", "list").want(0)
+	lines := strings.Split(strings.TrimRight(c.stdout.String(), "\n"), "\n")
+	if len(lines) < 5 {
+		t.Fatalf("piped:\n%s", c.stdout.String())
+	}
+	for _, l := range lines {
+		if f := strings.Split(l, "\t"); len(f) != 7 || slices.ContainsFunc(f, func(v string) bool { return v == "" || strings.TrimSpace(v) != v }) {
+			t.Errorf("piped, a line is not 7 unpadded tab-separated values: %q", l)
+		}
+	}
+	if !strings.Contains(c.stdout.String(), "\t"+sandboxEndpoint+"\t") || strings.Contains(c.stdout.String(), "…") {
+		t.Errorf("piped, an address was cut:\n%s", c.stdout.String())
+	}
+}
+
+// TERM=dumb on a terminal gets the plain prompts, never the full-screen UI.
+func TestDumbTerminalGetsPlainPrompts(t *testing.T) {
+	d := emulator.Demo
+	c := newCLI(t) // TERM=dumb
+	c.stdin = strings.NewReader(strings.Join([]string{
+		"1", d.MyDomain, "1", d.ClientID, d.ClientSecret, d.Username, d.Password, d.SecurityToken, d.DRKey, "", "y",
+	}, "\n") + "\n")
+	out := c.inPTY(80, "--demo")
+	if c.code != 0 {
+		t.Fatalf("exit %d\n%s", c.code, out)
+	}
+	if !strings.Contains(out, "Step 1 of 9: Salesforce environment.") || !strings.Contains(out, "Created webhook") {
+		t.Fatalf("no plain prompts:\n%s", out)
+	}
+	// The full-screen UI would switch to the alternate screen and hide the
+	// cursor.
+	for _, esc := range []string{"\x1b[?1049h", "\x1b[?25l"} {
+		if strings.Contains(out, esc) {
+			t.Errorf("TERM=dumb got the full-screen UI (%q)", esc)
+		}
+	}
+}
+
+// The binary as a release builds it (GoReleaser's ldflags) says which
+// version and commit it is.
+func TestAStampedBuildReportsItsVersion(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "drsetup")
+	const (
+		version = "1.2.3"
+		commit  = "0123456789abcdef0123456789abcdef01234567"
+		date    = "2026-12-01T08:00:00Z"
+	)
+	ldflags := fmt.Sprintf("-X github.com/drsetup/drsetup/buildinfo.version=%s -X github.com/drsetup/drsetup/buildinfo.commit=%s -X github.com/drsetup/drsetup/buildinfo.date=%s", version, commit, date)
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", ldflags, "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		out, err := exec.Command(bin, args...).Output()
+		if err != nil {
+			t.Fatalf("%s %v: %v", bin, args, err)
+		}
+		want := "drsetup 1.2.3\ncommit: 0123456789ab\nbuilt: 2026-12-01T08:00:00Z\ngo: " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + "\n"
+		if string(out) != want {
+			t.Errorf("drsetup %v:\n%s\nwant\n%s", args, out, want)
+		}
+	}
 }

@@ -111,8 +111,11 @@ type cmdRun struct {
 	log         string // the --debug-log file, when given
 }
 
-// tty says which streams are terminals.
-type tty struct{ stdout, stderr bool }
+// tty says which streams are terminals, and how wide (0: unknown).
+type tty struct {
+	stdout, stderr bool
+	width          int
+}
 
 // exec runs the command tree as main does, with services that reach the
 // emulator.
@@ -120,6 +123,7 @@ func (w *cmdWorld) exec(term tty, args ...string) cmdRun {
 	w.t.Helper()
 	ios, _, out, errOut := iostreams.Test()
 	ios.SetTTY(false, term.stdout, term.stderr)
+	ios.SetWidth(term.width)
 	f := newFactory(ios, func(k string) string { return w.env[k] })
 
 	red := &secret.Redactor{}

@@ -5,9 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,8 +15,10 @@ import (
 	"github.com/drsetup/drsetup/emulator"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
+	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/text"
+	"github.com/drsetup/drsetup/ui/table"
 )
 
 // webhooksListOptions are what webhooks list's flags set.
@@ -161,12 +162,30 @@ func runWebhooksList(f *factory, o *webhooksListOptions) error {
 		fmt.Fprintf(f.IO.ErrOut, "The %s key %s sees no webhooks. Test and live keys see different ones.\n", c.Mode(), secret.Mask(key))
 		return nil
 	}
-	return writeWebhookTable(f.IO.Out, rows)
+	return writeWebhooks(f.IO, rows)
 }
 
-func writeWebhookTable(w io.Writer, rows []webhookRow) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tADDRESS\tENABLED\tTRANSPORT\tGRANT\tTYPES\tCREATED")
+// webhookTable is the listing: on a terminal it fits the width, the
+// address giving way first (an id must stay whole to be copied), then the
+// columns least needed to tell webhooks apart; piped, every value whole.
+func webhookTable(rows []webhookRow, piped bool) *table.Table {
+	const (
+		colID = iota
+		colAddress
+		colEnabled
+		colTransport
+		colGrant
+		colTypes
+		colCreated
+	)
+	t := &table.Table{
+		Headers: []string{"ID", "ADDRESS", "ENABLED", "TRANSPORT", "GRANT", "TYPES", "CREATED"},
+		Shrink:  colAddress,
+		// Cut to fewer than 40 columns an address loses its path (whether
+		// it is the app's endpoint): the details go first. Whether a
+		// webhook is enabled matters more, and stays down to 20 (the host).
+		Drops: []table.Drop{{Col: colCreated, KeepAbove: 40}, {Col: colGrant, KeepAbove: 40}, {Col: colTransport, KeepAbove: 40}, {Col: colTypes, KeepAbove: 40}, {Col: colEnabled, KeepAbove: 20}},
+	}
 	for _, r := range rows {
 		enabled := "no"
 		if r.Enabled {
@@ -174,9 +193,27 @@ func writeWebhookTable(w io.Writer, rows []webhookRow) error {
 		}
 		created := "-"
 		if !r.CreatedTime.IsZero() {
+			// Piped: a time a script can parse; on a terminal, one to read.
 			created = r.CreatedTime.UTC().Format("2006-01-02 15:04")
+			if piped {
+				created = r.CreatedTime.UTC().Format(time.RFC3339)
+			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, text.Or(r.Address, "-"), enabled, r.TransportType, text.Or(r.GrantType, "-"), r.TypeCount, created)
+		t.Rows = append(t.Rows, []string{r.ID, text.Or(r.Address, "-"), enabled, r.TransportType, text.Or(r.GrantType, "-"), strconv.Itoa(r.TypeCount), created})
 	}
-	return tw.Flush()
+	return t
+}
+
+// writeWebhooks prints the listing on stdout: fitted to the terminal, or
+// tab-separated when stdout is not one.
+func writeWebhooks(io *iostreams.IOStreams, rows []webhookRow) error {
+	if !io.IsStdoutTTY() {
+		return webhookTable(rows, true).WriteTSV(io.Out)
+	}
+	width := io.TerminalWidth()
+	dropped, err := webhookTable(rows, false).WriteFitted(io.Out, width)
+	if err == nil && len(dropped) > 0 {
+		fmt.Fprintf(io.ErrOut, "%s left out to fit %d columns; a wider terminal, a pipe or --json shows every field.\n", text.JoinAnd(dropped), width)
+	}
+	return err
 }

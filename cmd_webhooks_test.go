@@ -2,14 +2,20 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/emulator"
 )
 
-func TestWebhooksListTable(t *testing.T) {
+func TestWebhooksListPipedIsTabSeparated(t *testing.T) {
 	w := newCmdWorld(t, cmdScenario())
 	w.env["DRSETUP_DR_API_KEY"] = tKey
 	r := w.exec(tty{}, "webhooks", "list").want(t, 0)
@@ -17,14 +23,15 @@ func TestWebhooksListTable(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("%d lines, want a header and two webhooks:\n%s", len(lines), r.out)
 	}
-	if got := strings.Fields(lines[0]); !slices.Equal(got, []string{"ID", "ADDRESS", "ENABLED", "TRANSPORT", "GRANT", "TYPES", "CREATED"}) {
+	// Exactly one tab between values, no padding: cut -f and awk -F'\t' work.
+	if got := strings.Split(lines[0], "\t"); !slices.Equal(got, []string{"ID", "ADDRESS", "ENABLED", "TRANSPORT", "GRANT", "TYPES", "CREATED"}) {
 		t.Errorf("header %q", lines[0])
 	}
 	for i, want := range [][]string{
-		{tHookID, tEndpoint, "yes", "OAUTH", "password", "8", "2024-05-01", "09:00"},
-		{"https://erp.acme.example/digitalriver/events", "no", "HTTP", "-", "1", "2024-05-01", "09:01"},
+		{tHookID, tEndpoint, "yes", "OAUTH", "password", "8", "2024-05-01T09:00:00Z"},
+		{"https://erp.acme.example/digitalriver/events", "no", "HTTP", "-", "1", "2024-05-01T09:01:00Z"},
 	} {
-		got := strings.Fields(lines[i+1])
+		got := strings.Split(lines[i+1], "\t")
 		if i == 1 {
 			got = got[1:] // a generated id
 		}
@@ -32,17 +39,108 @@ func TestWebhooksListTable(t *testing.T) {
 			t.Errorf("row %d: %q, want %q", i+1, got, want)
 		}
 	}
+	if strings.Contains(r.out, "  ") || strings.Contains(r.out, "…") {
+		t.Errorf("piped output is padded or cut:\n%s", r.out)
+	}
 	if r.errOut != "" {
 		t.Errorf("stderr not empty when not a terminal: %q", r.errOut)
 	}
 
-	// On a terminal, stderr says what the wait is for; stdout is the same.
+	// With stderr on a terminal, stderr says what the wait is for; stdout,
+	// still piped, is the same.
 	rt := w.exec(tty{stderr: true}, "webhooks", "list").want(t, 0)
 	if !strings.Contains(rt.errOut, "Listing the webhooks of the live key sk_live_********") || strings.Contains(rt.errOut, tKey) {
 		t.Errorf("stderr on a terminal: %q", rt.errOut)
 	}
 	if rt.out != r.out {
 		t.Errorf("stdout differs with stderr on a terminal:\n%s", rt.out)
+	}
+}
+
+func TestWebhooksListFitsTheTerminal(t *testing.T) {
+	sc := cmdScenario()
+	long := "https://erp.acme.example/digitalriver/" + strings.Repeat("x", 150)
+	sc.DigitalRiver.Webhooks = append(sc.DigitalRiver.Webhooks, emulator.Webhook{Address: long, Types: []string{"order.complete"}, Enabled: true, LiveMode: true})
+	w := newCmdWorld(t, sc)
+	w.env["DRSETUP_DR_API_KEY"] = tKey
+	for _, width := range []int{60, 80, 100, 120, 200, 300} {
+		r := w.exec(tty{stdout: true, stderr: true, width: width}, "webhooks", "list").want(t, 0)
+		lines := strings.Split(strings.TrimRight(r.out, "\n"), "\n")
+		if len(lines) != 4 {
+			t.Fatalf("at %d columns: %d lines:\n%s", width, len(lines), r.out)
+		}
+		for _, l := range lines {
+			if ansi.StringWidth(l) > width {
+				t.Errorf("at %d columns a line is %d wide: %q", width, ansi.StringWidth(l), l)
+			}
+			if strings.Contains(l, "\t") || strings.HasSuffix(l, " ") {
+				t.Errorf("at %d columns: tabs or trailing spaces in %q", width, l)
+			}
+		}
+		if !strings.HasPrefix(lines[1], tHookID+"  ") {
+			t.Errorf("at %d columns the id is not whole: %q", width, lines[1])
+		}
+		cut := !strings.Contains(r.out, long)
+		if cut != strings.Contains(r.out, "…") {
+			t.Errorf("at %d columns an address was cut without an ellipsis (or the reverse):\n%s", width, r.out)
+		}
+		if width >= 200 && !strings.Contains(r.out, tEndpoint) {
+			t.Errorf("at %d columns the app's endpoint address should be whole:\n%s", width, r.out)
+		}
+		header := strings.Fields(lines[0])
+		if width >= 300 && len(header) != 7 {
+			t.Errorf("at %d columns every column fits: %q", width, header)
+		}
+		if len(header) < 7 {
+			if !strings.Contains(r.errOut, "left out to fit") || !strings.Contains(r.errOut, "--json") {
+				t.Errorf("at %d columns %q shown, and stderr does not say what was left out: %q", width, header, r.errOut)
+			}
+		} else if strings.Contains(r.errOut, "left out") {
+			t.Errorf("at %d columns nothing was left out, yet: %q", width, r.errOut)
+		}
+		if header[0] != "ID" || header[1] != "ADDRESS" {
+			t.Errorf("at %d columns the id and address come first: %q", width, header)
+		}
+	}
+}
+
+// Whatever the width and the addresses, a fitted table never exceeds the
+// width once it can hold the id and the shortest address, never cuts an
+// id, and leaves out only the columns it says it did.
+func TestWebhookTableLayoutProperty(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 19))
+	for i := 0; i < 500; i++ {
+		var rows []webhookRow
+		for range 1 + rng.IntN(6) {
+			rows = append(rows, webhookRow{
+				ID:            fmt.Sprintf("%08x-aaaa-4000-8000-%012x", rng.Uint32(), rng.Uint64()&0xffffffffffff),
+				Address:       "https://" + strings.Repeat("ab.", rng.IntN(40)) + "example.com/" + strings.Repeat("日本", rng.IntN(5)),
+				Enabled:       rng.IntN(2) == 0,
+				TransportType: []string{"OAUTH", "HTTP"}[rng.IntN(2)],
+				GrantType:     []string{"", "password", "client_credentials"}[rng.IntN(3)],
+				TypeCount:     rng.IntN(12),
+				CreatedTime:   time.Unix(int64(rng.IntN(2e9)), 0),
+			})
+		}
+		width := 48 + rng.IntN(250) // an id, a gap and the shortest cut address
+		var out strings.Builder
+		dropped, err := webhookTable(rows, false).WriteFitted(&out, width)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+		for j, l := range lines {
+			if ansi.StringWidth(l) > width {
+				t.Fatalf("width %d: line %d is %d wide: %q", width, j, ansi.StringWidth(l), l)
+			}
+			if j > 0 && !strings.HasPrefix(l, rows[j-1].ID+"  ") {
+				t.Fatalf("width %d: the id is not whole: %q", width, l)
+			}
+		}
+		header := strings.Fields(lines[0])
+		if len(header)+len(dropped) != 7 {
+			t.Fatalf("width %d: shown %q, dropped %q", width, header, dropped)
+		}
 	}
 }
 

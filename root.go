@@ -136,6 +136,9 @@ it reads. It sends no telemetry and checks for no updates.`,
 			args := c.Args
 			c.Args = func(cmd *cobra.Command, a []string) error {
 				if err := args(cmd, a); err != nil {
+					if err := pastedKey(a); err != nil {
+						return err
+					}
 					// An argument where a subcommand goes is a typo of one.
 					if cmd.HasAvailableSubCommands() && len(a) > 0 {
 						return unknownCommand(cmd, a[0])

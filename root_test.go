@@ -83,6 +83,26 @@ func TestASecretGivenAsAFlagSaysWhereSecretsGo(t *testing.T) {
 	}
 }
 
+// A key pasted where a command or an argument goes is not repeated.
+func TestAKeyGivenAsAnArgumentIsNotRepeated(t *testing.T) {
+	for _, args := range [][]string{
+		{"sk_live_pastedkey7c3e9b1a"},
+		{"webhooks", "list", "sk_test_pastedkey7c3e9b1a"},
+		{"help", "sk_live_pastedkey7c3e9b1a"},
+		{"doctor", "pk_live_pastedkey7c3e9b1a"},
+	} {
+		w := newCmdWorld(t, cmdScenario())
+		r := w.exec(tty{}, args...).want(t, 2)
+		key := args[len(args)-1]
+		if strings.Contains(r.errOut, key) || strings.Contains(r.errOut, "pastedkey") {
+			t.Errorf("%q: the key is on stderr:\n%s", args, r.errOut)
+		}
+		if !strings.Contains(r.errOut, "DRSETUP_DR_API_KEY") || !strings.Contains(r.errOut, key[:3]) {
+			t.Errorf("%q: stderr does not say where keys go:\n%s", args, r.errOut)
+		}
+	}
+}
+
 // Whatever is typed where a command goes, the answer is exit 2, never a
 // panic, a hang, a run of setup or help with exit 0.
 func TestAnyUnknownCommandIsExit2(t *testing.T) {

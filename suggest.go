@@ -8,8 +8,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/secret"
 )
 
 // maxSuggestions bounds a "did you mean": past a few, the list stops helping.
@@ -87,9 +89,24 @@ func didYouMean(suggestions []string) string {
 	return "\n\nDid you mean this?\n\t" + strings.Join(suggestions, "\n\t") + "\n"
 }
 
+// pastedKey is the usage error for a Digital River API key given as an
+// argument, nil when args hold none: the message shows it masked, not
+// whole as an unknown command would, and says where keys go.
+func pastedKey(args []string) error {
+	for _, a := range args {
+		if _, err := drapi.ClassifyKey(a); err == nil || strings.HasPrefix(a, "pk_") {
+			return usagef("%s is a Digital River API key, and keys are never arguments (arguments stay in the shell's history and the process list): set DRSETUP_DR_API_KEY, or save it in a profile with drsetup setup", secret.Mask(a))
+		}
+	}
+	return nil
+}
+
 // unknownCommand is the usage error for a name that is none of cmd's
 // subcommands, suggesting the nearest (aliases and help topics count).
 func unknownCommand(cmd *cobra.Command, name string) error {
+	if err := pastedKey([]string{name}); err != nil {
+		return err
+	}
 	byName := map[string]string{}
 	var names []string
 	for _, c := range cmd.Commands() {

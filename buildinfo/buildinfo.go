@@ -5,6 +5,7 @@
 package buildinfo
 
 import (
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -46,7 +47,7 @@ func Get() Info {
 func read(v, c, d string, readBuild func() (*debug.BuildInfo, bool)) Info {
 	in := Info{Version: v, Commit: c, Date: d, Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH}
 	if bi, ok := readBuild(); ok {
-		if in.Version == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		if in.Version == "" && isRelease(bi.Main.Version) {
 			// go install github.com/drsetup/drsetup@v1.2.3
 			in.Version = strings.TrimPrefix(bi.Main.Version, "v")
 		}
@@ -69,6 +70,18 @@ func read(v, c, d string, readBuild func() (*debug.BuildInfo, bool)) Info {
 		in.Version = "dev"
 	}
 	return in
+}
+
+// pseudoVersion is Go's form for a commit that no tag names
+// (v0.0.0-20261201090628-611470335e3d), as golang.org/x/mod/module writes it.
+var pseudoVersion = regexp.MustCompile(`^v[0-9]+\.(0\.0-|[0-9]+\.[0-9]+-([^+]*\.)?0\.)[0-9]{14}-[A-Za-z0-9]+(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`)
+
+// isRelease reports whether the module version Go recorded names a release.
+// Since Go 1.24 a build from a git checkout records a pseudo-version, or
+// the tag with "+dirty" for uncommitted changes: those are local builds,
+// "dev", whose commit line says which code they are.
+func isRelease(v string) bool {
+	return v != "" && v != "(devel)" && !strings.HasSuffix(v, "+dirty") && !pseudoVersion.MatchString(v)
 }
 
 // ShortCommit is the commit's first 12 characters, with "+changes" for a

@@ -49,3 +49,29 @@ func TestUserAgentAndLine(t *testing.T) {
 		t.Errorf("line %q", got)
 	}
 }
+
+// Since Go 1.24, go build in a git checkout records a pseudo-version, or the
+// tag with +dirty: still a local build.
+func TestABuildFromACheckoutIsDevWhateverGoRecords(t *testing.T) {
+	for _, v := range []string{
+		"(devel)", "",
+		"v0.0.0-20261201090628-611470335e3d",
+		"v1.2.4-0.20261201090628-611470335e3d",
+		"v1.3.0-rc.1.0.20261201090628-611470335e3d",
+		"v0.0.0-20261201090628-611470335e3d+dirty",
+		"v1.2.3+dirty",
+	} {
+		in := read("", "", "", func() (*debug.BuildInfo, bool) {
+			return &debug.BuildInfo{Main: debug.Module{Version: v}, Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "611470335e3d0000"}}}, true
+		})
+		if in.Version != "dev" || in.Commit != "611470335e3d0000" {
+			t.Errorf("recorded %q: version %q, commit %q; want dev with the commit", v, in.Version, in.Commit)
+		}
+	}
+	for v, want := range map[string]string{"v1.2.3": "1.2.3", "v1.3.0-rc.1": "1.3.0-rc.1", "v2.0.0+incompatible": "2.0.0+incompatible"} {
+		in := read("", "", "", func() (*debug.BuildInfo, bool) { return &debug.BuildInfo{Main: debug.Module{Version: v}}, true })
+		if in.Version != want {
+			t.Errorf("recorded %q: version %q, want %q", v, in.Version, want)
+		}
+	}
+}

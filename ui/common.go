@@ -218,12 +218,15 @@ func (b *builder) body() body {
 // wrapLines breaks s into lines of at most w columns, styles preserved. It
 // breaks at spaces, and inside a word only when the word is longer than a
 // line; never at a hyphen: "https://acme--uat.sandbox…" must not split at its
-// "--", where a reader would take the break for part of the host.
+// "--", where a reader would take the break for part of the host. A URL
+// longer than a line starts a line and breaks only after a "/"
+// (breakLongURLs).
 func wrapLines(s string, w int) []string {
 	if !strings.Contains(s, "\n") && ansi.StringWidth(s) <= w {
 		return []string{s}
 	}
 	s = strings.ReplaceAll(s, "-", nonBreakingHyphen)
+	s = breakLongURLs(s, w)
 	s = lipgloss.Wrap(s, max(w, 1), "")
 	return strings.Split(strings.ReplaceAll(s, nonBreakingHyphen, "-"), "\n")
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/drsetup/drsetup/doctor"
 	"github.com/drsetup/drsetup/ui/theme"
+	"github.com/drsetup/drsetup/ui/urltext"
 )
 
 // DefaultWidth is used when the width is not known.
@@ -297,8 +298,10 @@ func checkLines(c collapsed, st *theme.Styles, width int, wrap func(text string,
 // wrapText breaks plain text into lines of at most width columns, the first
 // indented by first, the rest by rest. It breaks only at spaces, so hosts
 // like acme--uat.sandbox.my.salesforce.com stay whole to copy; a word longer
-// than a line (a long URL) is cut where the line ends when cut is set, and
-// otherwise left whole on its own line.
+// than a line is cut where the line ends when cut is set, and otherwise left
+// whole on its own line. A URL longer than a line starts a line, and with
+// cut set breaks only between its parts (after a "." of the host, a "/" of
+// the path), never inside a word; "https://<My Domain>/…" counts as one word.
 func wrapText(text string, width int, first, rest string, cut bool) []string {
 	avail := max(1, width-max(ansi.StringWidth(first), ansi.StringWidth(rest)))
 	// A server's message may carry bytes that are not UTF-8; widths are
@@ -306,7 +309,7 @@ func wrapText(text string, width int, first, rest string, cut bool) []string {
 	text = strings.ToValidUTF8(text, "\uFFFD")
 	var lines []string
 	cur, curW := "", 0
-	for _, word := range strings.Fields(text) {
+	for _, word := range urltext.JoinWords(strings.Fields(text), " ") {
 		w := ansi.StringWidth(word)
 		if cur != "" && curW+1+w <= avail {
 			cur, curW = cur+" "+word, curW+1+w
@@ -315,11 +318,25 @@ func wrapText(text string, width int, first, rest string, cut bool) []string {
 		if cur != "" {
 			lines = append(lines, cur)
 		}
-		for cut && w > avail {
-			head := prefixOfWidth(word, avail)
-			lines = append(lines, head)
-			word = word[len(head):]
-			w = ansi.StringWidth(word)
+		pieces := []string{word}
+		if cut && w > avail && urltext.Is(word) {
+			// Between the URL's parts, not inside a word.
+			pieces = urltext.Lines(word, avail)
+		}
+		for i, piece := range pieces {
+			pw := ansi.StringWidth(piece)
+			// Only a part wider than a line on its own is cut.
+			for cut && pw > avail {
+				head := prefixOfWidth(piece, avail)
+				lines = append(lines, head)
+				piece = piece[len(head):]
+				pw = ansi.StringWidth(piece)
+			}
+			if i < len(pieces)-1 {
+				lines = append(lines, piece)
+			} else {
+				word, w = piece, pw
+			}
 		}
 		cur, curW = word, w
 	}

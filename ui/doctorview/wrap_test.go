@@ -1,10 +1,13 @@
 package doctorview
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/drsetup/drsetup/ui/urltext"
 )
 
 // FuzzWrapText checks the wrapper's promises for any text and width: no
@@ -64,4 +67,45 @@ func FuzzWrapText(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestWrapTextBreaksAURLOnlyBetweenItsParts(t *testing.T) {
+	const url = "https://wayne--uat.sandbox.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/"
+	text := "Set the webhook's address to " + url + ", with the My Domain from Setup → My Domain."
+	// From the width where its longest part, "https://wayne--uat.", fits
+	// after the indent; below it that part is cut as any too-long word is.
+	for width := 23; width <= 120; width++ {
+		lines := wrapText(text, width, "  → ", "    ", true)
+		joined := ""
+		var ends []int
+		for _, l := range lines {
+			joined += strings.TrimLeft(strings.TrimPrefix(l, "  → "), " ")
+			ends = append(ends, len(joined))
+		}
+		start := strings.Index(joined, url)
+		if start < 0 {
+			t.Fatalf("width %d: the URL is lost:\n%s", width, strings.Join(lines, "\n"))
+		}
+		bounds := map[int]bool{}
+		at := start
+		for _, p := range urltext.Parts(url) {
+			at += len(p)
+			bounds[at] = true
+		}
+		for _, e := range ends {
+			if e > start && e < start+len(url) && !bounds[e] {
+				t.Fatalf("width %d: a line ends inside a part of the URL:\n%s", width, strings.Join(lines, "\n"))
+			}
+		}
+	}
+	// Kept whole (piped output) it stands alone on its line.
+	lines := wrapText(text, 60, "", "", false)
+	if !slices.Contains(lines, url+",") {
+		t.Errorf("not whole on its own line:\n%s", strings.Join(lines, "\n"))
+	}
+	// The guide's placeholder is part of the URL.
+	lines = wrapText("Use https://<My Domain>/services/oauth2/token here.", 30, "", "", true)
+	if lines[1] != "https://<My Domain>/services/" || lines[2] != "oauth2/token here." {
+		t.Errorf("placeholder:\n%s", strings.Join(lines, "\n"))
+	}
 }
