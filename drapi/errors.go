@@ -90,10 +90,10 @@ func (e *Error) Explanation() string {
 	case KindUnauthorized:
 		return "Digital River did not accept the API key: it is wrong, revoked or from another account."
 	case KindForbidden:
-		return "Digital River accepted the API key but it is not allowed to " + e.operation() + ": it is probably a restricted key without webhook permission." + said
+		return "Digital River accepted the API key but it is not allowed to " + e.operation() + ": it is probably a restricted key without " + e.resource() + " permission." + said
 	case KindNotFound:
 		if e.isList() {
-			return fmt.Sprintf("%s answered 404 Not Found for the webhooks list, so it is not the Digital River API.", e.hostName())
+			return fmt.Sprintf("%s answered 404 Not Found for the %ss list, so it is not the Digital River API.", e.hostName(), e.resource())
 		}
 		return fmt.Sprintf("Digital River has no webhook %s: it was deleted, or it belongs to the other mode (test and live keys see different webhooks).", e.webhookID())
 	case KindConflict:
@@ -144,6 +144,9 @@ func (e *Error) Remedy() string {
 	case KindUnauthorized:
 		return keys
 	case KindForbidden:
+		if e.isEvents() {
+			return "Use the account's confidential (secret) key from Dashboard → Developers → API keys, or give this restricted key read permission for events."
+		}
 		return "Use the account's confidential (secret) key from Dashboard → Developers → API keys, or give this restricted key read and write permission for webhooks."
 	case KindNotFound:
 		if e.isList() {
@@ -219,7 +222,18 @@ func (e *Error) parameter() string {
 }
 
 func (e *Error) isList() bool {
-	return e.Method == http.MethodGet && strings.HasSuffix(e.Path, "/webhooks")
+	return e.Method == http.MethodGet && (strings.HasSuffix(e.Path, "/webhooks") || e.isEvents())
+}
+
+// isEvents reports whether the request read the events list.
+func (e *Error) isEvents() bool { return strings.HasSuffix(e.Path, "/events") }
+
+// resource names what the request was about, for "the … list" and "… permission".
+func (e *Error) resource() string {
+	if e.isEvents() {
+		return "event"
+	}
+	return "webhook"
 }
 
 func (e *Error) webhookID() string {
@@ -233,6 +247,8 @@ func (e *Error) webhookID() string {
 func (e *Error) operation() string {
 	id := e.webhookID()
 	switch {
+	case e.isEvents():
+		return "list the events"
 	case e.isList():
 		return "list the webhooks"
 	case e.Method == http.MethodPost:
