@@ -67,16 +67,7 @@ func (f *fakeEvents) client(t testing.TB) (*Client, *[]time.Duration) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var sleeps []time.Duration
-	c.sleep = func(ctx context.Context, d time.Duration) error {
-		mu.Lock()
-		sleeps = append(sleeps, d)
-		mu.Unlock()
-		return ctx.Err()
-	}
-	c.jitter = func(time.Duration) time.Duration { return 0 }
-	return c, &sleeps
+	return c, neverSleep(c)
 }
 
 func (f *fakeEvents) seen() []url.Values {
