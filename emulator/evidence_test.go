@@ -495,3 +495,38 @@ func TestEventsAnswersMatchTheSpec(t *testing.T) {
 	rec := drCall(t, e, testKey, http.MethodGet, "/events?limit=0", "")
 	s.checkAnswer(t, "/events", "GET", rec.Code, rec.Body.Bytes())
 }
+
+// FuzzQuery sends arbitrary SOQL to the query resource: the emulator never
+// panics, and answers 200 with a query result or 400 with one of
+// Salesforce's error codes for a query.
+func FuzzQuery(f *testing.F) {
+	e := New(evidenceScenario())
+	tok := accessToken(f, e, acmeHost, passwordForm(acmeClient, acmeSecret, apiUser, apiPass+apiToken))
+	for _, q := range []string{
+		"SELECT LoginTime, Status FROM LoginHistory WHERE UserId = '005x' AND LoginTime >= 2026-11-24T00:00:00Z ORDER BY LoginTime DESC LIMIT 200",
+		"SELECT COUNT() FROM digitalriverv3__DR_Failed_Event__c WHERE CreatedDate >= 2026-11-24T00:00:00Z",
+		"SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = 'x'",
+		"SELECT Id FROM User WHERE IsActive = true AND Id != null",
+		"SELECT Id FROM User WHERE Id = 'it''s' OR", "SELECT", "", "SELECT COUNT( FROM", "select id from user limit -1",
+		"SELECT Id FROM User WHERE LastPasswordChangeDate < 2026-01-01T00:00:00.000+01:00",
+	} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		rec := call(t, e, http.MethodGet, "https://"+acmeHost+"/services/data/v66.0/query?q="+url.QueryEscape(q), "", "Authorization", "Bearer "+tok)
+		switch rec.Code {
+		case 200:
+			page := decode[map[string]any](t, rec.Body.Bytes())
+			if _, ok := page["records"].([]any); !ok {
+				t.Fatalf("%q: 200 without records: %s", q, rec.Body)
+			}
+		case 400:
+			errs := decode[[]map[string]string](t, rec.Body.Bytes())
+			if len(errs) != 1 || !strings.Contains("MALFORMED_QUERY INVALID_TYPE INVALID_FIELD", errs[0]["errorCode"]) || errs[0]["errorCode"] == "" {
+				t.Fatalf("%q: %s", q, rec.Body)
+			}
+		default:
+			t.Fatalf("%q: %d %s", q, rec.Code, rec.Body)
+		}
+	})
+}
