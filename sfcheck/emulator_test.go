@@ -249,3 +249,30 @@ func TestReadersWithoutAccess(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// The probe times the listener's answer, as listener_latency will read it.
+// Only the lower bound is certain: the slow listener holds every answer for
+// its latency; how fast the other answers depends on the machine.
+func TestProbeTimesASlowListener(t *testing.T) {
+	slow := org(acme, user("integration@acme.example", true))
+	slow.ListenerLatency = 400 * time.Millisecond
+	fast := org(globex, user("integration@globex.example", true))
+	w := emulatortest.New(t, emulator.Scenario{Orgs: []emulator.Org{slow, fast}})
+	c := w.Salesforce()
+	for _, tc := range []struct {
+		host, user string
+		min        time.Duration
+	}{
+		{acme, "integration@acme.example", 400 * time.Millisecond},
+		{globex, "integration@globex.example", time.Nanosecond},
+	} {
+		s := login(t, c, tc.host, tc.user)
+		r, err := c.ProbeApex(context.Background(), s, "https://"+tc.host+sfcheck.ApexPath)
+		if err != nil || r.Kind != sfcheck.ProbeReachable {
+			t.Fatalf("probe %+v, %v", r, err)
+		}
+		if r.Latency < tc.min {
+			t.Errorf("%s: latency %v, want at least %v", tc.host, r.Latency, tc.min)
+		}
+	}
+}

@@ -212,7 +212,8 @@ type exchange struct {
 	header   http.Header
 	body     []byte
 	tooLarge bool
-	limit    int64 // the most of a body read; maxBody when 0
+	limit    int64         // the most of a body read; maxBody when 0
+	waited   time.Duration // from sending the request to the answer's first byte (its headers)
 }
 
 func (c *Client) newExchange() *exchange {
@@ -232,10 +233,12 @@ func (c *Client) newExchange() *exchange {
 }
 
 func (ex *exchange) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
 	resp, err := ex.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
 	}
+	ex.waited = time.Since(start)
 	limit := ex.limit
 	if limit <= 0 {
 		limit = maxBody

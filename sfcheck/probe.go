@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
@@ -88,6 +89,10 @@ type ProbeResult struct {
 	Message   string // Salesforce's message, as received
 	Finding   string // what it means, in the admin's words
 	Remedy    string // what to do, naming the Setup page; "" when nothing needs doing
+	// Latency is how long the answer took to begin, from sending the GET to
+	// its headers, a new connection's setup included, as Digital River's
+	// deliveries meet it (it counts an answer after 3 seconds as failed).
+	Latency time.Duration
 }
 
 // ProbeApex sends one GET, never a POST, with the session's token to
@@ -105,7 +110,7 @@ func (c *Client) ProbeApex(ctx context.Context, s *Session, endpointURL string) 
 	if lerr != nil {
 		return ProbeResult{}, lerr
 	}
-	r := ProbeResult{Status: ex.status}
+	r := ProbeResult{Status: ex.status, Latency: ex.waited}
 	r.ErrorCode, r.Message = apexError(ex.body)
 	path := ApexPath
 	if u, err := url.Parse(endpointURL); err == nil && u.Path != "" {
