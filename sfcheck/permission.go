@@ -162,12 +162,15 @@ func unknownProof(ctx context.Context, p PermissionProof) (PermissionProof, erro
 		return PermissionProof{}, ctx.Err()
 	}
 	p.Answer = PermissionUnknown
-	p.Evidence = "Nothing the integration user may read tells whether it holds \"" + PermissionSetLabel + "\"."
+	p.Evidence = fmt.Sprintf("drsetup cannot tell whether the integration user holds %q: nothing it may read tells.", PermissionSetLabel)
+	p.Remedy = "Check it by hand in " + setupAssignments + "; or give the integration user's profile View Setup and Configuration, so its assignments can be read."
 	if n := len(p.Refusals); n > 0 {
 		last := p.Refusals[n-1]
-		p.Evidence = fmt.Sprintf("drsetup cannot tell whether the integration user holds %q: %s", PermissionSetLabel, last.Meaning)
+		p.Evidence = fmt.Sprintf("drsetup cannot tell whether the integration user holds %q. %s", PermissionSetLabel, last.Meaning)
+		if last.Remedy != "" {
+			p.Remedy = last.Remedy + " Meanwhile, check the assignment by hand in " + setupAssignments + "."
+		}
 	}
-	p.Remedy = "Check it by hand in " + setupAssignments + "; or give the integration user's profile View Setup and Configuration, so its assignments can be read."
 	return p, nil
 }
 

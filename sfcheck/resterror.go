@@ -146,19 +146,18 @@ func (rc restContext) redirect(status int, location string) *RESTError {
 func (rc restContext) salesforce(status int, code, message string) *RESTError {
 	e := rc.base(KindOther, status)
 	e.Code, e.Message = code, message
-	what := objectWords(rc.object)
 	switch code {
 	case "INVALID_TYPE":
 		e.Kind = KindInvalidType
-		e.Meaning = fmt.Sprintf("Salesforce answers as if %s did not exist: the integration user may not read it, or it is not in this org.", what)
+		e.Meaning = "Salesforce answers as if the object did not exist: the integration user lacks access to it, or it is not in this org."
 		e.Remedy = invalidTypeRemedy(rc.object)
 	case "INVALID_FIELD":
 		e.Kind = KindInvalidField
-		e.Meaning = fmt.Sprintf("Salesforce does not let the integration user see a field of %s that drsetup reads: the field is hidden from the user's profile, or the installed package is of another version.", what)
+		e.Meaning = "Salesforce does not let the integration user see a field drsetup reads: the field is hidden from the user's profile, or the installed package is of another version."
 		e.Remedy = "Check the Digital River package's version in Setup → Installed Packages, and the field's visibility in Setup → Object Manager; if they look right, report it to drsetup's maintainers with the debug log."
 	case "MALFORMED_QUERY":
 		e.Kind = KindMalformedQuery
-		e.Meaning = fmt.Sprintf("Salesforce refused drsetup's query of %s as malformed. drsetup's queries are fixed, so this is a drsetup bug or a change on Salesforce's side.", what)
+		e.Meaning = "Salesforce refused drsetup's query as malformed. drsetup's queries are fixed, so this is a drsetup bug or a change on Salesforce's side."
 		e.Remedy = "Report it to drsetup's maintainers with Salesforce's message and the debug log (--debug-log FILE)."
 	case "INVALID_SESSION_ID":
 		e.Kind = KindInvalidSession
@@ -179,11 +178,11 @@ func (rc restContext) salesforce(status int, code, message string) *RESTError {
 		e.Remedy = "See Setup → Company Information → API Requests, Last 24 Hours; try again later, and find what uses the allowance in Setup → System Overview."
 	case "NOT_FOUND":
 		e.Kind = KindNotFound
-		e.Meaning = fmt.Sprintf("Salesforce has no %s for the integration user: it is not in this org, or the user may not see it.", what)
+		e.Meaning = "Salesforce has no such object for the integration user: it is not in this org, or the user may not see it."
 		e.Remedy = invalidTypeRemedy(rc.object)
 	default:
 		e.Retryable = status >= 500
-		e.Meaning = fmt.Sprintf("Salesforce refused to read %s with an error drsetup does not know.", what)
+		e.Meaning = "Salesforce refused the read with an error drsetup does not know."
 		e.Remedy = "Try again later; if it persists, check trust.salesforce.com for incidents."
 	}
 	return e
@@ -203,7 +202,7 @@ func invalidTypeRemedy(object string) string {
 // was on another host.
 func (rc restContext) pagingError(why string) *RESTError {
 	e := rc.base(KindEndlessQuery, http.StatusOK)
-	e.Meaning = text.Sentence(fmt.Sprintf("The answer to drsetup's query of %s %s, so drsetup stopped reading it", objectWords(rc.object), why))
+	e.Meaning = text.Sentence(fmt.Sprintf("Salesforce's answer %s, so drsetup stopped reading it", why))
 	e.Remedy = "Check that no proxy rewrites Salesforce's answers, then try again."
 	return e
 }
