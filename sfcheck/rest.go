@@ -285,7 +285,7 @@ func (c *Client) restGet(ctx context.Context, rc restContext, u *url.URL, s *Ses
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, rc.fromLogin(rc.lc.network(ctx, err))
+		return nil, rc.network(ctx, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+s.AccessToken.Reveal())
 	req.Header.Set("Accept", "application/json")
@@ -293,7 +293,7 @@ func (c *Client) restGet(ctx context.Context, rc restContext, u *url.URL, s *Ses
 	ex.limit = maxRESTBody
 	resp, err := ex.client.Do(req)
 	if err != nil {
-		return nil, rc.fromLogin(rc.lc.network(ctx, err))
+		return nil, rc.network(ctx, err)
 	}
 	resp.Body.Close()
 	switch {
@@ -307,9 +307,8 @@ func (c *Client) restGet(ctx context.Context, rc restContext, u *url.URL, s *Ses
 	if code, msg := apexError(ex.body); code != "" && !httpx.LooksLikeHTML(ex.header.Get("Content-Type"), ex.body) {
 		return nil, rc.salesforce(ex.status, cleanRemote(code, 60), cleanRemote(msg, 300))
 	}
-	le := rc.lc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body)
-	e := rc.fromLogin(le)
-	if ex.status == http.StatusNotFound && le.Kind == KindNotJSON {
+	e := rc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body)
+	if ex.status == http.StatusNotFound && e.Kind == KindNotJSON {
 		e.Kind = KindNotFound
 	}
 	return nil, e

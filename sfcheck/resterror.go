@@ -1,10 +1,14 @@
 package sfcheck
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
+	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/text"
 )
 
@@ -114,15 +118,49 @@ func (rc restContext) base(kind ErrorKind, status int) *RESTError {
 	return &RESTError{Op: rc.op, Object: rc.object, Kind: kind, Status: status, Host: rc.host}
 }
 
-// fromLogin carries over an explanation the login machinery wrote for a
-// failure that reads the same for any request: no answer, an HTML page, an
-// empty body.
-func (rc restContext) fromLogin(le *LoginError) *RESTError {
-	e := rc.base(le.Kind, le.Status)
-	e.Meaning, e.Remedy, e.Retryable, e.Err = le.Meaning, le.Remedy, le.Retryable, le.Err
-	if e.Kind == KindNetwork || e.Kind == KindTimeout {
-		e.Remedy = "Try again; if it keeps failing, check the network connection and any proxy (HTTPS_PROXY, NO_PROXY)."
+// network explains a read that got no answer. The login machinery sorts
+// the failure (only its kind, the network error and whether a retry may
+// help are taken, so the words stay this file's).
+func (rc restContext) network(ctx context.Context, err error) *RESTError {
+	le := rc.lc.network(ctx, err)
+	e := rc.base(le.Kind, 0)
+	e.Retryable, e.Err = le.Retryable, le.Err
+	var ne *httpx.NetError
+	switch {
+	case e.Kind == KindCancelled:
+		e.Meaning = fmt.Sprintf("It was cancelled before %s answered.", rc.host)
+		return e
+	case e.Kind == KindTimeout:
+		e.Meaning = fmt.Sprintf("%s did not answer in time (drsetup waits up to %s).", rc.host, rc.lc.timeout)
+	case errors.As(le.Err, &ne):
+		e.Meaning = text.Capitalize(ne.Error()) + "."
+	default:
+		e.Meaning = fmt.Sprintf("Could not reach %s.", rc.host)
 	}
+	e.Remedy = "Try again; if it keeps failing, check the network connection and any proxy (HTTPS_PROXY, NO_PROXY)."
+	return e
+}
+
+// unusable explains an answer that is not Salesforce's JSON: an HTML page
+// from a proxy, an empty body, anything else.
+func (rc restContext) unusable(status int, contentType string, body []byte) *RESTError {
+	e := rc.base(KindNotJSON, status)
+	e.Retryable = status >= 500
+	switch rc.lc.unusable(status, contentType, body).Kind {
+	case KindProxyHTML:
+		e.Kind = KindProxyHTML
+		page := "An HTML page"
+		if t := cleanRemote(httpx.HTMLTitle(body), 80); t != "" {
+			page = fmt.Sprintf("An HTML page titled %q", t)
+		}
+		e.Meaning = fmt.Sprintf("%s came back (HTTP %d) instead of Salesforce's answer: a proxy, firewall or captive portal answered.", page, status)
+	case KindEmptyBody:
+		e.Kind = KindEmptyBody
+		e.Meaning = fmt.Sprintf("%s answered HTTP %d with an empty body, which Salesforce never sends.", rc.host, status)
+	default:
+		e.Meaning = fmt.Sprintf("The answer from %s (HTTP %d) is not the JSON Salesforce sends.", rc.host, status)
+	}
+	e.Remedy = fmt.Sprintf("If you are behind a corporate proxy or firewall, ask for %s to be allowed, or set HTTPS_PROXY and NO_PROXY.", rc.host)
 	return e
 }
 
@@ -134,9 +172,12 @@ func (rc restContext) tooLarge(status int, limit int64) *RESTError {
 }
 
 func (rc restContext) redirect(status int, location string) *RESTError {
-	le := rc.lc.redirect(status, location)
 	e := rc.base(KindRedirect, status)
-	e.Meaning = le.Meaning
+	to := "another address"
+	if u, err := url.Parse(location); err == nil && u.Host != "" {
+		to = cleanRemote(u.Hostname(), 80)
+	}
+	e.Meaning = fmt.Sprintf("%s redirected the read to %s; drsetup does not send the access token on to an address nobody checked.", rc.host, to)
 	e.Remedy = "The org's address comes from the login's instance URL; if a proxy redirects it, ask for " + rc.host + " to be let through."
 	return e
 }
