@@ -209,7 +209,7 @@ func (k LoginStatusKind) Remedy() string {
 	case LoginTokenRequired:
 		return "Append the user's security token to the password stored in the webhook (drsetup setup asks for it; the user's Settings → Reset My Security Token sends a new one), or add Digital River's addresses (" + digitalRiverAddressList() + ") to Setup → Network Access."
 	case LoginRestrictedIP:
-		return "Add Digital River's addresses (" + digitalRiverAddressList() + ") to the Login IP Ranges of the integration user's profile (Setup → Profiles), or set the connected app's IP Relaxation to \"Relax IP restrictions\" (" + setupPolicies + ")."
+		return "Add Digital River's addresses (" + digitalRiverAddressList() + ") to the Login IP Ranges of the integration user's profile (Setup → Profiles), or set the app's IP Relaxation to \"Relax IP restrictions\" (" + pageAppPolicies + ")."
 	case LoginRestrictedTime:
 		return "Clear the Login Hours of the integration user's profile (Setup → Profiles → the profile → Login Hours)."
 	case LoginLockedOut:
@@ -219,9 +219,9 @@ func (k LoginStatusKind) Remedy() string {
 	case LoginFrozen:
 		return "Unfreeze the user (" + setupUsers + " → the user → Unfreeze)."
 	case LoginFlowDisabled:
-		return "Turn on " + setupUnPwFlow + ", or move the webhook to client credentials (drsetup setup --auth client-credentials)."
+		return "Turn on " + pageUnPwFlow + ", or move the webhook to client credentials (drsetup setup --auth client-credentials)."
 	case LoginOAuthDisabled:
-		return "Tick " + setupProfileAPI + ", and check the app's Permitted Users (" + setupPolicies + ")."
+		return "Tick " + setupProfileAPI + ", and check the app's Permitted Users (" + pageAppPolicies + ")."
 	case LoginRateExceeded:
 		return "Wait up to an hour; find what else logs in as this user (" + setupUsers + " → the user → Login History) and stop it."
 	case LoginMFARequired:

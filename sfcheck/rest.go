@@ -218,7 +218,7 @@ func (c *Client) restStart(s *Session, op, object string) (restContext, *url.URL
 	if err != nil {
 		e := rc.base(KindHostRefused, 0)
 		e.Meaning = fmt.Sprintf("The login's instance URL is not one drsetup sends a token to: %s.", strings.TrimSuffix(err.Error(), "."))
-		e.Remedy = "Nothing was sent. Log in through the org's own token endpoint or My Domain (" + setupMyDomain + ")."
+		e.Remedy = "Nothing was sent. Log in through the org's own token endpoint or My Domain (" + pageMyDomain + ")."
 		e.Err = err
 		return rc, nil, e
 	}

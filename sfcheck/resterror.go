@@ -101,11 +101,17 @@ func objectWords(object string) string {
 	return object
 }
 
-// Setup pages named in the remedies of REST reads.
+// Setup pages named in the remedies of REST reads and Login History
+// statuses. They are this file's own, apart from the login errors' (which
+// name a Connected App), since the integration user's app may be either
+// kind.
 const (
 	setupUsers       = "Setup → Users"
 	setupProfileAPI  = "Setup → Profiles → the integration user's profile → System Permissions → API Enabled"
 	setupAssignments = setupUsers + " → the integration user → Permission Set Assignments"
+	pageMyDomain     = "Setup → My Domain"
+	pageUnPwFlow     = "Setup → OAuth and OpenID Connect Settings → Allow OAuth Username-Password Flows"
+	pageAppPolicies  = "Setup → App Manager → the app → Manage → Edit Policies, or for an External Client App, External Client App Manager → the app → Policies"
 )
 
 // restContext is what a failed REST read is explained with.
