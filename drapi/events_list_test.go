@@ -383,9 +383,11 @@ func TestEventsErrorsNameTheEventsList(t *testing.T) {
 			c, _ := f.client(t)
 			_, err := walk(c, EventsQuery{Types: AppEvents})
 			var e *Error
-			if !errors.As(err, &e) || e.Kind != tc.kind {
-				t.Fatalf("err %v, want kind %s", err, tc.kind)
+			if !errors.As(err, &e) || e.Kind != tc.kind || e.Method != http.MethodGet || e.Path != "/events" || e.Status != tc.status || e.RequestID != "req_events" {
+				t.Fatalf("err %v (%+v), want kind %s of GET /events", err, e, tc.kind)
 			}
+			// The words below are drapi's on this branch; where the words
+			// move to one explainer, they follow it.
 			checkErrorText(t, err)
 			for _, s := range tc.says {
 				if !strings.Contains(err.Error(), s) {
