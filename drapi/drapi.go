@@ -1,7 +1,7 @@
 // Package drapi is drsetup's client for the Digital River REST API: the
 // webhooks resource (list across pages, get, create, update, delete), an
-// idempotent Ensure built on them, typed errors in the user's words, and retries
-// that never repeat a create blindly.
+// idempotent Ensure built on them, the events list, typed errors in the user's
+// words, and retries that never repeat a create blindly.
 package drapi
 
 import (
@@ -61,6 +61,7 @@ type Options struct {
 // concurrent use.
 type Client struct {
 	Webhooks *WebhooksService
+	Events   *EventsService
 
 	key      string
 	mode     Mode
@@ -127,6 +128,7 @@ func New(key string, o Options) (*Client, error) {
 		c.maxBody = httpx.DefaultMaxBody
 	}
 	c.Webhooks = &WebhooksService{client: c}
+	c.Events = &EventsService{client: c}
 	return c, nil
 }
 

@@ -103,10 +103,13 @@ func (e *Error) Parameter() string {
 	return ""
 }
 
-// IsList reports whether the failed request listed the webhooks.
+// IsList reports whether the failed request read a list: the webhooks or the events.
 func (e *Error) IsList() bool {
-	return e.Method == http.MethodGet && strings.HasSuffix(e.Path, "/webhooks")
+	return e.Method == http.MethodGet && (strings.HasSuffix(e.Path, "/webhooks") || e.IsEvents())
 }
+
+// IsEvents reports whether the request read the events list.
+func (e *Error) IsEvents() bool { return strings.HasSuffix(e.Path, "/events") }
 
 // WebhookID is the webhook the failed request was about, or "".
 func (e *Error) WebhookID() string {

@@ -73,6 +73,12 @@ func (f *fakeDR) client(t *testing.T, o Options) (*Client, *[]time.Duration) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c, neverSleep(c)
+}
+
+// neverSleep makes c note each wait instead of sleeping, and take no random
+// share of it.
+func neverSleep(c *Client) *[]time.Duration {
 	var mu sync.Mutex
 	var sleeps []time.Duration
 	c.sleep = func(ctx context.Context, d time.Duration) error {
@@ -82,7 +88,7 @@ func (f *fakeDR) client(t *testing.T, o Options) (*Client, *[]time.Duration) {
 		return ctx.Err()
 	}
 	c.jitter = func(time.Duration) time.Duration { return 0 }
-	return c, &sleeps
+	return &sleeps
 }
 
 // attemptRecorder notes the try number each request's context carries, as

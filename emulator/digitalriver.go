@@ -84,6 +84,10 @@ func writeDRJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (e *Emulator) serveDigitalRiver(w http.ResponseWriter, r *http.Request, x *Exchange) {
+	if r.URL.Path == "/events" || strings.HasPrefix(r.URL.Path, "/events/") {
+		e.serveEvents(w, r)
+		return
+	}
 	key, status, refusal := e.authorize(r)
 	if status != 0 {
 		writeDRError(w, status, refusal)
@@ -121,10 +125,20 @@ func methodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
 	writeDRError(w, http.StatusMethodNotAllowed, drError{Code: "method_not_allowed", Message: fmt.Sprintf("The %s method is not allowed for this resource.", r.Method)})
 }
 
-// authorize finds the request's API key, sent as a Bearer token or, as the
+// authorize finds the request's API key, as authenticate does, and refuses a
+// key without webhook permission.
+func (e *Emulator) authorize(r *http.Request) (Key, int, drError) {
+	k, status, refusal := e.authenticate(r)
+	if status == 0 && !k.CanWebhooks {
+		return Key{}, http.StatusForbidden, drError{Code: "forbidden", Message: "This API key does not have permission to access webhooks."}
+	}
+	return k, status, refusal
+}
+
+// authenticate finds the request's API key, sent as a Bearer token or, as the
 // docs' curl examples do, as the basic-auth user. The messages are ours (the
 // facts give none) and never repeat the key.
-func (e *Emulator) authorize(r *http.Request) (Key, int, drError) {
+func (e *Emulator) authenticate(r *http.Request) (Key, int, drError) {
 	var given string
 	if user, _, ok := r.BasicAuth(); ok {
 		given = user
@@ -144,8 +158,6 @@ func (e *Emulator) authorize(r *http.Request) (Key, int, drError) {
 		// Inference: a public key authorises only client-side calls such as
 		// sources; the webhooks API refuses it as it refuses a bad key.
 		return unauthorized("A public API key cannot be used for this request; use a secret key.")
-	case !k.CanWebhooks:
-		return Key{}, http.StatusForbidden, drError{Code: "forbidden", Message: "This API key does not have permission to access webhooks."}
 	}
 	return k, 0, drError{}
 }

@@ -72,6 +72,11 @@ type Emulator struct {
 	received   []Exchange
 	deliveries []Delivery
 
+	// Evidence (evidence.go): what doctor reads past the configuration.
+	logins  map[string][]LoginEvent // user ID → Login History, appended by the token endpoint
+	events  []Event                 // Digital River's events, every mode; read-only after New
+	cursors map[string]*queryCursor // query locator → the rest of a query's result
+
 	closed    chan struct{} // closed by Server.Close, to release silent requests
 	closeOnce sync.Once
 }
@@ -105,6 +110,7 @@ func newEmulator(s Scenario) (*Emulator, error) {
 	for _, k := range n.DigitalRiver.Keys {
 		e.keys[k.Key] = k
 	}
+	e.startEvidence(n.DigitalRiver.Events, time.Now())
 	return e, nil
 }
 

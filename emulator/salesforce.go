@@ -77,6 +77,8 @@ func (e *Emulator) serveSalesforce(w http.ResponseWriter, r *http.Request, host 
 		e.identity(w, r, host, org)
 	case org >= 0 && strings.HasPrefix(p, "/services/apexrest/"):
 		e.apex(w, r, org)
+	case org >= 0 && (p == "/services/data" || strings.HasPrefix(p, "/services/data/")):
+		e.serveData(w, r, org)
 	case org >= 0 && strings.HasPrefix(p, "/services/"):
 		writeSFRESTError(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 	default:
@@ -128,9 +130,9 @@ func (e *Emulator) token(w http.ResponseWriter, r *http.Request, host string, or
 	} else {
 		switch x.GrantType {
 		case grantPassword:
-			resp, err = e.passwordGrant(host, org, f)
+			resp, err = e.passwordGrant(r, host, org, f)
 		case grantClientCredentials:
-			resp, err = e.clientCredentialsGrant(host, org, f)
+			resp, err = e.clientCredentialsGrant(r, host, org, f)
 		default:
 			err = errGrantType
 		}
@@ -165,8 +167,10 @@ func (e *Emulator) checkClient(clientID, secret string) *oauthError {
 
 // passwordGrant checks a username-password login in the order Salesforce
 // does as far as the facts show: the client, then the user and password, then
-// the policies that apply only to a correct password. The caller holds e.mu.
-func (e *Emulator) passwordGrant(host string, org int, f url.Values) (tokenResponse, *oauthError) {
+// the policies that apply only to a correct password. Every login that
+// reaches a known user through an app of its org leaves a row in the user's
+// Login History. The caller holds e.mu.
+func (e *Emulator) passwordGrant(r *http.Request, host string, org int, f url.Values) (tokenResponse, *oauthError) {
 	clientID, secret := f.Get("client_id"), f.Get("client_secret")
 	if err := e.checkClient(clientID, secret); err != nil {
 		return tokenResponse{}, err
@@ -178,13 +182,16 @@ func (e *Emulator) passwordGrant(host string, org int, f url.Values) (tokenRespo
 		return tokenResponse{}, errAuthFailure
 	}
 	key := strings.ToLower(username)
-	if e.failures[key] >= lockoutThreshold {
-		return tokenResponse{}, errAuthFailure
-	}
 	o := &e.orgs[oi]
 	u := o.Users[ui]
 	app, ok := o.app(clientID)
+	refuse := func(status string, err *oauthError) (tokenResponse, *oauthError) {
+		e.recordLogin(r, host, oi, ui, app, "OAuth Username-Password", status)
+		return tokenResponse{}, err
+	}
 	switch {
+	case e.failures[key] >= lockoutThreshold:
+		return refuse(statusLockout, errAuthFailure)
 	case !ok:
 		return tokenResponse{}, errClientID // inference: an app not installed in the user's org
 	case app.ClientSecret != secret:
@@ -192,18 +199,22 @@ func (e *Emulator) passwordGrant(host string, org int, f url.Values) (tokenRespo
 	case o.UsernamePasswordBlocked, app.External:
 		// Refused before the password is checked, so it does not count
 		// toward the lockout (inference; Salesforce gives no distinct text).
-		return tokenResponse{}, errAuthFailure
+		return refuse(statusFlowDisabled, errAuthFailure)
 	case !passwordMatches(u, f.Get("password")):
 		e.failures[key]++
-		return tokenResponse{}, errAuthFailure
+		if f.Get("password") == u.Password && u.SecurityToken != "" {
+			return refuse(statusTokenRequired, errAuthFailure)
+		}
+		return refuse(statusBadPassword, errAuthFailure)
 	case !u.Active:
-		return tokenResponse{}, errInactive
+		return refuse(statusInactive, errInactive)
 	case u.IPRestricted:
-		return tokenResponse{}, errIPRestricted
+		return refuse(statusRestrictedIP, errIPRestricted)
 	case app.AdminApprovedOnly && !u.Approved:
-		return tokenResponse{}, errNotApproved
+		return refuse(statusNotApproved, errNotApproved)
 	}
 	e.failures[key] = 0
+	e.recordLogin(r, host, oi, ui, app, "OAuth Username-Password", statusSuccess)
 	return e.issue(host, oi, ui, app.ClientSecret, ""), nil
 }
 
@@ -215,7 +226,7 @@ func passwordMatches(u User, given string) bool {
 
 // clientCredentialsGrant logs in as the app's Run As user; Salesforce serves
 // this grant only on the org's own My Domain. The caller holds e.mu.
-func (e *Emulator) clientCredentialsGrant(host string, org int, f url.Values) (tokenResponse, *oauthError) {
+func (e *Emulator) clientCredentialsGrant(r *http.Request, host string, org int, f url.Values) (tokenResponse, *oauthError) {
 	if org < 0 {
 		return tokenResponse{}, errWrongDomain
 	}
@@ -235,8 +246,10 @@ func (e *Emulator) clientCredentialsGrant(host string, org int, f url.Values) (t
 	}
 	ui := o.user(app.RunAsUser)
 	if !o.Users[ui].Active {
+		e.recordLogin(r, host, org, ui, app, "OAuth Client Credentials", statusInactive)
 		return tokenResponse{}, errInactive
 	}
+	e.recordLogin(r, host, org, ui, app, "OAuth Client Credentials", statusSuccess)
 	return e.issue(host, org, ui, app.ClientSecret, "api"), nil
 }
 
@@ -345,8 +358,12 @@ func sameID(given, id18 string) bool { return given == id18 || given == id18[:15
 // dispatch makes them: the session, the URL mapping, class access, then the
 // method. Whether class access (403) is checked before the method (405) is
 // not verified; we check it first, so a GET probe answers 405 only when the
-// user could also POST.
+// user could also POST, unless the org's MethodCheckedFirst says otherwise.
+// An org's ListenerLatency delays every answer, as a slow listener would.
 func (e *Emulator) apex(w http.ResponseWriter, r *http.Request, org int) {
+	if d := e.orgs[org].ListenerLatency; d > 0 {
+		e.hold(r.Context(), d)
+	}
 	rest := strings.TrimPrefix(r.URL.Path, "/services/apexrest")
 	s, ok := e.sessionOf(r)
 	if !ok || s.org != org {
@@ -359,6 +376,11 @@ func (e *Emulator) apex(w http.ResponseWriter, r *http.Request, org int) {
 		return
 	}
 	u := o.Users[s.user]
+	if o.MethodCheckedFirst && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		writeSFRESTError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "HTTP Method '"+r.Method+"' not allowed. Allowed are POST")
+		return
+	}
 	if !u.ClassAccess {
 		writeSFRESTError(w, http.StatusForbidden, "FORBIDDEN", "You do not have access to the Apex class named: DRB2B_WebhookListener")
 		return

@@ -32,6 +32,14 @@ type Org struct {
 
 	Apps  []ConnectedApp
 	Users []User
+
+	// Evidence (evidence.go): what doctor reads past the configuration.
+	APIDisabled                  bool          // the edition has no API: every REST read answers API_DISABLED_FOR_ORG
+	HidePermissionSetAssignments bool          // its users lack View Setup: PermissionSetAssignment answers INVALID_TYPE
+	MethodCheckedFirst           bool          // Apex REST refuses a wrong method (405) before checking class access (403)
+	ListenerLatency              time.Duration // every request to the Apex listener waits this long first
+	QueryBatchSize               int           // records per query page; 2000, Salesforce's default, when 0
+	FailedEvents                 []FailedEvent // the app's failed-event records
 }
 
 // ConnectedApp is a Connected App as installed in one org. The same ClientID
@@ -64,6 +72,10 @@ type User struct {
 	IPRestricted  bool // the profile's login IP ranges or hours exclude this login
 	Approved      bool // has the app through a profile or permission set
 	ClassAccess   bool // Apex class access through the "DigitalRiver Connector - Integration" permission set
+
+	// Evidence (evidence.go).
+	LoginHistory       []LoginEvent // rows from before the emulator starts; its token endpoint appends one per login
+	LastPasswordChange time.Time
 }
 
 // Account is a Digital River account: its API keys and its webhooks.
@@ -74,6 +86,9 @@ type Account struct {
 	// OpenAPI schema describes, instead of the {data, hasMore} envelope the
 	// general docs describe; paging parameters still apply.
 	BareArrayList bool
+
+	// Evidence (evidence.go).
+	Events []Event // any order; a key sees its mode's events of the last 30 days, newest first
 }
 
 // Key is a Digital River API key.
@@ -243,6 +258,9 @@ func (s Scenario) normalized() (Scenario, error) {
 			}
 			clientIDs[a.ClientID] = true
 		}
+		if err := normalizeOrgEvidence(&o, at); err != nil {
+			return n, err
+		}
 		n.Orgs = append(n.Orgs, o)
 	}
 
@@ -305,6 +323,11 @@ func (s Scenario) normalized() (Scenario, error) {
 		n.DigitalRiver.Webhooks = append(n.DigitalRiver.Webhooks, w)
 	}
 	n.DigitalRiver.BareArrayList = s.DigitalRiver.BareArrayList
+	events, err := normalizeEvents(s.DigitalRiver.Events)
+	if err != nil {
+		return n, err
+	}
+	n.DigitalRiver.Events = events
 
 	f, err := s.Faults.normalized()
 	if err != nil {

@@ -114,6 +114,8 @@ type (
 		UsernamePasswordBlocked bool       `json:"usernamePasswordBlocked"`
 		Apps                    []appJSON  `json:"apps"`
 		Users                   []userJSON `json:"users"`
+
+		orgEvidenceJSON // evidence_json.go
 	}
 	appJSON struct {
 		Name              string `json:"name"`
@@ -134,11 +136,15 @@ type (
 		IPRestricted  bool   `json:"ipRestricted"`
 		Approved      *bool  `json:"approved"`
 		ClassAccess   *bool  `json:"classAccess"`
+
+		userEvidenceJSON // evidence_json.go
 	}
 	accountJSON struct {
 		Keys          []keyJSON     `json:"keys"`
 		Webhooks      []webhookWire `json:"webhooks"`
 		BareArrayList bool          `json:"bareArrayList"`
+
+		Events []eventJSON `json:"events"` // evidence_json.go
 	}
 	keyJSON struct {
 		Key         string `json:"key"`
@@ -214,7 +220,7 @@ func LoadScenario(r io.Reader) (Scenario, error) {
 func (in scenarioJSON) scenario() (Scenario, error) {
 	orTrue := func(b *bool) bool { return b == nil || *b }
 	var s Scenario
-	for _, o := range in.Orgs {
+	for oi, o := range in.Orgs {
 		org := Org{
 			MyDomain:                o.MyDomain,
 			Sandbox:                 o.Sandbox,
@@ -225,7 +231,7 @@ func (in scenarioJSON) scenario() (Scenario, error) {
 		for _, a := range o.Apps {
 			org.Apps = append(org.Apps, ConnectedApp(a))
 		}
-		for _, u := range o.Users {
+		for ui, u := range o.Users {
 			org.Users = append(org.Users, User{
 				Username:      u.Username,
 				Password:      u.Password,
@@ -237,6 +243,12 @@ func (in scenarioJSON) scenario() (Scenario, error) {
 				Approved:      orTrue(u.Approved),
 				ClassAccess:   orTrue(u.ClassAccess),
 			})
+			if err := u.userEvidenceJSON.apply(&org.Users[ui], fmt.Sprintf("orgs[%d].users[%d]", oi, ui)); err != nil {
+				return s, err
+			}
+		}
+		if err := o.orgEvidenceJSON.apply(&org, fmt.Sprintf("orgs[%d]", oi)); err != nil {
+			return s, err
 		}
 		s.Orgs = append(s.Orgs, org)
 	}
@@ -251,6 +263,11 @@ func (in scenarioJSON) scenario() (Scenario, error) {
 		s.DigitalRiver.Webhooks = append(s.DigitalRiver.Webhooks, hook)
 	}
 	s.DigitalRiver.BareArrayList = in.DigitalRiver.BareArrayList
+	events, err := eventsFromJSON(in.DigitalRiver.Events)
+	if err != nil {
+		return s, err
+	}
+	s.DigitalRiver.Events = events
 
 	f := in.Faults
 	s.Faults = Faults{DropCreateResponse: f.DropCreateResponse, Silent: f.Silent, UnknownError: f.UnknownError}
@@ -371,12 +388,17 @@ func checkShape(v any, t reflect.Type, at string) error {
 	return nil
 }
 
-// jsonFields maps each JSON key of struct type t (every field is tagged) to
-// its field type.
+// jsonFields maps each JSON key of struct type t (every field is tagged, or
+// an untagged embedded struct whose keys are promoted, as encoding/json
+// promotes them) to its field type.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	fields := map[string]reflect.Type{}
 	for f := range t.Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct {
+			maps.Copy(fields, jsonFields(f.Type))
+			continue
+		}
 		fields[name] = f.Type
 	}
 	return fields

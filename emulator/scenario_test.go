@@ -48,6 +48,21 @@ func TestLoadScenarioExample(t *testing.T) {
 	if !s.DigitalRiver.BareArrayList {
 		t.Error("bareArrayList lost")
 	}
+	// Evidence.
+	if !acme.MethodCheckedFirst || !acme.HidePermissionSetAssignments || acme.ListenerLatency != 3500*time.Millisecond || acme.QueryBatchSize != 200 || acme.APIDisabled || !s.Orgs[1].APIDisabled {
+		t.Errorf("org evidence %+v", acme)
+	}
+	if f := acme.FailedEvents; len(f) != 1 || f[0].Age != 5*time.Hour || f[0].EventType != "order.accepted" || !strings.Contains(f[0].Payload, "7c0e2a6e") {
+		t.Errorf("failed events %+v", f)
+	}
+	if u := acme.Users[0]; len(u.LoginHistory) != 2 || u.LoginHistory[0].Age != 26*time.Hour || u.LoginHistory[1].LoginSubType != "OAuth Client Credentials" ||
+		!u.LoginHistory[1].Time.Equal(time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)) || !u.LastPasswordChange.Equal(time.Date(2026, 8, 1, 9, 0, 0, 0, time.UTC)) {
+		t.Errorf("login history %+v", u)
+	}
+	if ev := s.DigitalRiver.Events; len(ev) != 3 || ev[0].Pending != (EventPending{1, PendingNumber}) || ev[1].Pending != (EventPending{0, PendingString}) ||
+		ev[2].Pending.Form != PendingMissing || !ev[2].LiveMode || ev[0].Object["id"] != "240012340000" {
+		t.Errorf("events %+v", ev)
+	}
 	fl := s.Faults
 	if fl.Latency["*"] != 250*time.Millisecond || fl.RateLimit["api.digitalriver.com"] != (RateLimitFault{2, 1}) ||
 		fl.ServerErrors["login.salesforce.com"] != (StatusFault{1, 503}) || fl.DropCreateResponse != 1 ||
@@ -104,6 +119,21 @@ func TestLoadScenarioNamesTheBadField(t *testing.T) {
 		{"webhook time", `{"digitalRiver":{"webhooks":[{"address":"https://x.example/","types":["order.accepted"],"createdTime":"yesterday"}]}}`, "digitalRiver.webhooks[0].createdTime", "ISO-8601"},
 		{"latency not a duration", `{"faults":{"latency":{"*":"fast"}}}`, `faults.latency["*"]`, "duration"},
 		{"server error not 5xx", `{"faults":{"serverErrors":{"*":{"count":1,"status":404}}}}`, `faults.serverErrors["*"].status`, "5xx"},
+		// Evidence.
+		{"misspelt evidence field", `{"orgs":[{"myDomain":"a.my.salesforce.com","methodcheckedfirst":true}]}`, "orgs[0].methodcheckedfirst", `did you mean "methodCheckedFirst"`},
+		{"listener latency", `{"orgs":[{"myDomain":"a.my.salesforce.com","listenerLatency":"slow"}]}`, "orgs[0].listenerLatency", "duration"},
+		{"batch size", `{"orgs":[{"myDomain":"a.my.salesforce.com","queryBatchSize":5000}]}`, "orgs[0].queryBatchSize", "2000"},
+		{"login row without status", `{"orgs":[{"myDomain":"a.my.salesforce.com","users":[{"username":"a@a.example","password":"p","loginHistory":[{"age":"1h"}]}]}]}`, "orgs[0].users[0].loginHistory[0].status", "required"},
+		{"login row address", `{"orgs":[{"myDomain":"a.my.salesforce.com","users":[{"username":"a@a.example","password":"p","loginHistory":[{"status":"Success","sourceIp":"dr.example"}]}]}]}`, "orgs[0].users[0].loginHistory[0].sourceIp", "IP address"},
+		{"login row time and age", `{"orgs":[{"myDomain":"a.my.salesforce.com","users":[{"username":"a@a.example","password":"p","loginHistory":[{"status":"Success","age":"1h","time":"2026-01-01T00:00:00Z"}]}]}]}`, "orgs[0].users[0].loginHistory[0].age", "not both"},
+		{"failed event time", `{"orgs":[{"myDomain":"a.my.salesforce.com","failedEvents":[{"createdDate":"monday"}]}]}`, "orgs[0].failedEvents[0].createdDate", "ISO-8601"},
+		{"failed event id", `{"orgs":[{"myDomain":"a.my.salesforce.com","failedEvents":[{"id":"a0B000000000000AAA"}]}]}`, "orgs[0].failedEvents[0].id", "checksum"},
+		{"event type", `{"digitalRiver":{"events":[{"type":"order.acepted"}]}}`, "digitalRiver.events[0].type", "not a valid event type"},
+		{"event id", `{"digitalRiver":{"events":[{"id":"e1","type":"order.accepted"}]}}`, "digitalRiver.events[0].id", "UUID"},
+		{"pending as words", `{"digitalRiver":{"events":[{"type":"order.accepted","pendingWebhooks":"some"}]}}`, "digitalRiver.events[0].pendingWebhooks", "number"},
+		{"pending negative", `{"digitalRiver":{"events":[{"type":"order.accepted","pendingWebhooks":-1}]}}`, "digitalRiver.events[0].pendingWebhooks", "whole number"},
+		{"pending as an array", `{"digitalRiver":{"events":[{"type":"order.accepted","pendingWebhooks":[1]}]}}`, "digitalRiver.events[0].pendingWebhooks", "an array"},
+		{"event age", `{"digitalRiver":{"events":[{"type":"order.accepted","age":"-1h"}]}}`, "digitalRiver.events[0].age", "negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -87,6 +87,11 @@ func (s *openAPI) resolve(schema map[string]any) map[string]any {
 var (
 	// liveMode is in the docs' example 201 response, not in the schema.
 	extraWebhookProperties = []string{"liveMode"}
+	// The docs' example event has webhookIds and spells the version
+	// digitalriverVersion, as the schema's required list does (its property
+	// is digitalRiverVersion); pendingWebhooks is required but never
+	// declared.
+	extraEventProperties = []string{"webhookIds", "digitalriverVersion", "pendingWebhooks"}
 	// The Dashboard offers the client-credentials grant; the schema lists
 	// only "password" (the API's acceptance is an inference).
 	extraEnumValues = map[string][]string{"oauth.grantType": {"client_credentials"}}
@@ -123,7 +128,11 @@ func (s *openAPI) validate(schema map[string]any, v any, at string) []string {
 		for k, val := range obj {
 			p, ok := props[k].(map[string]any)
 			if !ok {
-				if schema["title"] == "Webhook" && slices.Contains(extraWebhookProperties, k) {
+				if props == nil {
+					continue // an object of any shape, as an event's data.object
+				}
+				if schema["title"] == "Webhook" && slices.Contains(extraWebhookProperties, k) ||
+					schema["title"] == "Event" && slices.Contains(extraEventProperties, k) {
 					continue
 				}
 				bad("property %q is not in the schema", k)

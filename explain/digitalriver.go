@@ -66,10 +66,10 @@ func drSaid(e *drapi.Error) string {
 func operation(e *drapi.Error) string {
 	id := e.WebhookID()
 	switch {
+	case e.IsEvents():
+		return "list the events"
 	case e.IsList():
 		return "list the webhooks"
-	case strings.HasPrefix(e.Path, "/events"):
-		return "list the events"
 	case e.Method == http.MethodPost:
 		return "create the webhook"
 	case e.Method == http.MethodPatch:
@@ -80,6 +80,14 @@ func operation(e *drapi.Error) string {
 		return "read webhook " + id
 	}
 	return "answer"
+}
+
+// resource names what the request was about, for "the … list" and "… permission".
+func resource(e *drapi.Error) string {
+	if e.IsEvents() {
+		return "event"
+	}
+	return "webhook"
 }
 
 func hostName(e *drapi.Error) string { return text.Or(e.Host, "the server") }
@@ -94,10 +102,10 @@ func drMeaning(e *drapi.Error) string {
 	case drapi.KindUnauthorized:
 		return "Digital River did not accept the API key: it is wrong, revoked or from another account."
 	case drapi.KindForbidden:
-		return "Digital River accepted the API key but it is not allowed to " + operation(e) + ": it is probably a restricted key without webhook permission." + said
+		return "Digital River accepted the API key but it is not allowed to " + operation(e) + ": it is probably a restricted key without " + resource(e) + " permission." + said
 	case drapi.KindNotFound:
 		if e.IsList() {
-			return fmt.Sprintf("%s answered 404 Not Found for the webhooks list, so it is not the Digital River API.", hostName(e))
+			return fmt.Sprintf("%s answered 404 Not Found for the %ss list, so it is not the Digital River API.", hostName(e), resource(e))
 		}
 		return fmt.Sprintf("Digital River has no webhook %s: it was deleted, or it belongs to the other mode (test and live keys see different webhooks).", e.WebhookID())
 	case drapi.KindConflict:
@@ -151,6 +159,9 @@ func drRemedy(e *drapi.Error) string {
 	case drapi.KindUnauthorized:
 		return keys
 	case drapi.KindForbidden:
+		if e.IsEvents() {
+			return "Use the account's confidential (secret) key from Dashboard → Developers → API keys, or give this restricted key read permission for events."
+		}
 		return "Use the account's confidential (secret) key from Dashboard → Developers → API keys, or give this restricted key read and write permission for webhooks."
 	case drapi.KindNotFound:
 		if e.IsList() {

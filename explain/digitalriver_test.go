@@ -87,6 +87,40 @@ func TestDigitalRiverErrorsAreExplained(t *testing.T) {
 	}
 }
 
+// Errors of the events list (doctor's evidence) name the events, never
+// webhooks.
+func TestEventsErrorsNameTheEventsList(t *testing.T) {
+	events := func(e drapi.Error) *drapi.Error {
+		e.Method, e.Path, e.Host, e.RequestID = http.MethodGet, "/events", "api.digitalriver.com", "req_events"
+		return &e
+	}
+	for _, tc := range []struct {
+		name string
+		err  *drapi.Error
+		says []string
+	}{
+		{"bad key", events(drapi.Error{Kind: drapi.KindUnauthorized, Status: 401}), []string{"did not accept the API key", "API keys"}},
+		{"restricted key", events(drapi.Error{Kind: drapi.KindForbidden, Status: 403, Errors: []drapi.ErrorDetail{{Code: "forbidden", Message: "Forbidden."}}}),
+			[]string{"not allowed to list the events", "without event permission", "read permission for events"}},
+		{"not the API", events(drapi.Error{Kind: drapi.KindNotFound, Status: 404}), []string{"404 Not Found for the events list"}},
+		{"bad parameter", events(drapi.Error{Kind: drapi.KindBadRequest, Status: 400, Errors: []drapi.ErrorDetail{{Code: "invalid_parameter", Parameter: "types", Message: "types is invalid."}}}),
+			[]string{"refused to list the events", "value of types"}},
+		{"proxy", events(drapi.Error{Kind: drapi.KindProxyHTML, Status: 200, Body: "Zscaler"}), []string{"Zscaler"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Of(tc.err).Text()
+			for _, s := range append(tc.says, "req_events") {
+				if !strings.Contains(got, s) {
+					t.Errorf("%q does not say %q", got, s)
+				}
+			}
+			if strings.Contains(got, "webhook") {
+				t.Errorf("%q talks of webhooks", got)
+			}
+		})
+	}
+}
+
 func TestTheKeyIsTheValueToBlameForAuthorizationFailures(t *testing.T) {
 	for kind, want := range map[drapi.ErrorKind]field.Field{drapi.KindUnauthorized: field.DRAPIKey, drapi.KindForbidden: field.DRAPIKey, drapi.KindServer: field.None} {
 		if got := Of(&drapi.Error{Kind: kind, Method: http.MethodGet, Path: "/webhooks"}).Field; got != want {

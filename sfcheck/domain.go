@@ -1,7 +1,9 @@
 // Package sfcheck is what drsetup knows about Salesforce: My Domain rules and
 // their corrections, token endpoints, the OAuth logins Digital River makes, the
-// identity service and a side-effect-free probe of the app's Apex endpoint, with
-// every failure told as a meaning, a remedy and the input most likely wrong.
+// identity service, a side-effect-free probe of the app's Apex endpoint, and
+// read-only REST queries of what the integration user may see (its Login
+// History, the app's failed events, its permission sets), with every failure
+// told as a meaning, a remedy and the input most likely wrong.
 package sfcheck
 
 import (

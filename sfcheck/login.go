@@ -207,6 +207,8 @@ type exchange struct {
 	header   http.Header
 	body     []byte
 	tooLarge bool
+	limit    int64         // the most of a body read; maxBody when 0
+	waited   time.Duration // from sending the request to the answer's first byte (its headers)
 }
 
 func (c *Client) newExchange() *exchange {
@@ -226,11 +228,17 @@ func (c *Client) newExchange() *exchange {
 }
 
 func (ex *exchange) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
 	resp, err := ex.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
 	}
-	body, err := httpx.ReadBody(resp.Body, maxBody)
+	ex.waited = time.Since(start)
+	limit := ex.limit
+	if limit <= 0 {
+		limit = maxBody
+	}
+	body, err := httpx.ReadBody(resp.Body, limit)
 	resp.Body.Close()
 	if err != nil && !errors.Is(err, httpx.ErrBodyTooLarge) {
 		return nil, err
@@ -318,16 +326,7 @@ func parseIdentityURL(raw string) (org, user string, ok bool) {
 
 // isSalesforceID checks a 15- or 18-character record ID with a key prefix.
 func isSalesforceID(id, prefix string) bool {
-	if (len(id) != 15 && len(id) != 18) || !strings.HasPrefix(id, prefix) {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
+	return (len(id) == 15 || len(id) == 18) && strings.HasPrefix(id, prefix) && isIDChars(id)
 }
 
 // InstanceError says the org that answered the login is not at the My Domain

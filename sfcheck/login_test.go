@@ -32,7 +32,7 @@ const (
 // Client whose every connection, whatever the host, goes to it. Requests keep
 // their real Salesforce host names, so the host rule works as in production.
 // The counter counts the requests the server received.
-func fakeSalesforce(t *testing.T, h http.HandlerFunc) (*Client, *atomic.Int32) {
+func fakeSalesforce(t testing.TB, h http.HandlerFunc) (*Client, *atomic.Int32) {
 	t.Helper()
 	var n atomic.Int32
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/httpx"
@@ -92,6 +93,10 @@ type ProbeResult struct {
 	// explanation of what answered instead.
 	Failure     *LoginError
 	InstanceURL string // the login's, to compare hosts with on a 401
+	// Latency is how long the answer took to begin, from sending the GET to
+	// its headers, a new connection's setup included, as Digital River's
+	// deliveries meet it (it counts an answer after 3 seconds as failed).
+	Latency time.Duration
 }
 
 // ProbeApex sends one GET, never a POST, with the session's token to
@@ -109,7 +114,7 @@ func (c *Client) ProbeApex(ctx context.Context, s *Session, endpointURL string) 
 	if lerr != nil {
 		return ProbeResult{}, lc.redact(lerr)
 	}
-	r := ProbeResult{URL: endpointURL, Status: ex.status, Path: ApexPath, InstanceURL: s.InstanceURL}
+	r := ProbeResult{URL: endpointURL, Status: ex.status, Path: ApexPath, InstanceURL: s.InstanceURL, Latency: ex.waited}
 	r.ErrorCode, r.Message = apexError(ex.body)
 	r.ErrorCode, r.Message = lc.remote(r.ErrorCode), lc.remote(r.Message)
 	if u, err := url.Parse(endpointURL); err == nil && u.Path != "" {

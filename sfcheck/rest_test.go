@@ -1,0 +1,439 @@
+package sfcheck
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/drsetup/drsetup/httpx"
+)
+
+// A 15-character user ID and its 18-character form, checksum included.
+const (
+	restUserID   = "005x0000001Sv1m"
+	restUserID18 = "005x0000001Sv1mAAC"
+)
+
+// restSession is a session of the user restUserID18 on acme's My Domain.
+func restSession() *Session {
+	s := testSession()
+	s.UserID = restUserID18
+	return s
+}
+
+var since = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+
+// sfPages answers a query as Salesforce does: pages of records with
+// attributes, totalSize, done, and a nextRecordsUrl while more follow, whose
+// locator names the offset of the next page.
+type sfPages struct {
+	records []map[string]any
+	size    int
+	version string
+}
+
+// page answers the page that starts at offset start.
+func (f sfPages) page(start int) string {
+	end := min(start+f.size, len(f.records))
+	p := map[string]any{"totalSize": len(f.records), "done": end >= len(f.records), "records": f.records[start:end]}
+	if end < len(f.records) {
+		p["nextRecordsUrl"] = fmt.Sprintf("/services/data/v%s/query/01gx0000004Cur1AAC-%d", f.version, end)
+	}
+	b, _ := json.Marshal(p)
+	return string(b)
+}
+
+// serve answers the first page of a query at …/query and the others at
+// …/query/<locator>.
+func (f sfPages) serve(w http.ResponseWriter, r *http.Request) bool {
+	prefix := "/services/data/v" + f.version + "/query"
+	switch {
+	case r.URL.Path == prefix:
+		writeJSON(w, 200, f.page(0))
+	case strings.HasPrefix(r.URL.Path, prefix+"/01gx0000004Cur1AAC-"):
+		var start int
+		fmt.Sscanf(strings.TrimPrefix(r.URL.Path, prefix+"/01gx0000004Cur1AAC-"), "%d", &start)
+		writeJSON(w, 200, f.page(start))
+	default:
+		return false
+	}
+	return true
+}
+
+func sfRESTError(code, message string) string {
+	return fmt.Sprintf(`[{"message":%q,"errorCode":%q}]`, message, code)
+}
+
+// loginRows makes n Login History rows, newest first, each padded with a
+// long Application name so that pages pass 16 KiB (the debug log's cut).
+func loginRows(n int, status func(i int) string) []map[string]any {
+	var rows []map[string]any
+	for i := range n {
+		rows = append(rows, map[string]any{
+			"attributes":   map[string]any{"type": "LoginHistory", "url": fmt.Sprintf("/services/data/v66.0/sobjects/LoginHistory/0Yax000000%05d", i)},
+			"LoginTime":    since.Add(time.Duration(n-i) * time.Minute).Format("2006-01-02T15:04:05.000+0000"),
+			"Status":       status(i),
+			"SourceIp":     []string{"54.204.214.106", "209.87.180.77", "198.51.100.7", "::ffff:52.19.155.167"}[i%4],
+			"LoginType":    "Remote Access 2.0",
+			"LoginSubType": "OAuth Username-Password",
+			"Application":  "Salesforce DigitalRiver Integration " + strings.Repeat("x", 200),
+			"LoginUrl":     "login.salesforce.com",
+		})
+	}
+	return rows
+}
+
+func TestLoginHistoryQueryFollowsNextRecordsURL(t *testing.T) {
+	const n, size = 150, 40
+	rows := loginRows(n, func(i int) string {
+		return []string{"Success", "Failed: API security token required", "restricted ip", "PASSWORD LOCKOUT"}[i%4]
+	})
+	f := sfPages{records: rows, size: size, version: "66.0"}
+	var mu sync.Mutex
+	var queries []string
+	c, hits := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
+		if got := r.Header.Get("Authorization"); got != "Bearer "+testAccessToken {
+			t.Errorf("Authorization = %q", got)
+		}
+		if r.Host != "acme.my.salesforce.com" || r.Method != http.MethodGet {
+			t.Errorf("%s %s%s", r.Method, r.Host, r.URL.Path)
+		}
+		if r.URL.Path == "/services/data/v66.0/query" {
+			mu.Lock()
+			queries = append(queries, r.URL.Query().Get("q"))
+			mu.Unlock()
+		}
+		if !f.serve(w, r) {
+			writeJSON(w, 404, sfRESTError("NOT_FOUND", "The requested resource does not exist"))
+		}
+	})
+	got, err := c.LoginHistory(context.Background(), restSession(), since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n {
+		t.Fatalf("read %d rows, want %d", len(got), n)
+	}
+	if hits.Load() != 4 {
+		t.Errorf("%d requests, want 4 (one query and three next pages)", hits.Load())
+	}
+	want := "SELECT LoginTime, Status, SourceIp, LoginType, LoginSubType, Application, LoginUrl FROM LoginHistory WHERE UserId = '" + restUserID18 + "' AND LoginTime >= 2026-11-24T00:00:00Z ORDER BY LoginTime DESC LIMIT 200"
+	if len(queries) != 1 || queries[0] != want {
+		t.Errorf("queries %q, want exactly\n%s", queries, want)
+	}
+	if got[0].Time != since.Add(n*time.Minute) || got[n-1].Time != since.Add(time.Minute) {
+		t.Errorf("times %v … %v", got[0].Time, got[n-1].Time)
+	}
+	kinds := map[LoginStatusKind]int{}
+	dr := 0
+	for _, r := range got {
+		kinds[r.Kind()]++
+		if r.FromDigitalRiver() {
+			dr++
+		}
+		if len([]rune(r.Application)) > maxRecordText+1 {
+			t.Errorf("Application kept at %d runes", len([]rune(r.Application)))
+		}
+	}
+	if kinds[LoginSucceeded] != 38 || kinds[LoginTokenRequired] != 38 || kinds[LoginRestrictedIP] != 37 || kinds[LoginLockedOut] != 37 {
+		t.Errorf("kinds %v", kinds)
+	}
+	// Three of every four addresses are Digital River's, the IPv6-mapped one
+	// included.
+	if dr != 113 {
+		t.Errorf("%d rows from Digital River, want 113", dr)
+	}
+}
+
+func TestQueryPagingIsBounded(t *testing.T) {
+	cases := []struct {
+		name string
+		next func(page int) string // nextRecordsUrl of the given page (from 1)
+		want string
+	}{
+		{"another host", func(int) string { return "https://evil.example.com/services/data/v66.0/query/01g-2000" }, "another host (evil.example.com)"},
+		{"outside the query resource", func(int) string { return "/services/apexrest/digitalriverv3/webhooks/" }, "outside Salesforce's query resource"},
+		{"climbs out", func(int) string { return "/services/data/v66.0/query/../../../id/x" }, "outside Salesforce's query resource"},
+		{"another version", func(int) string { return "/services/data/v20.0/query/01g-2000" }, "outside Salesforce's query resource"},
+		{"userinfo", func(int) string { return "https://u:p@acme.my.salesforce.com/services/data/v66.0/query/01g-2000" }, "does not follow"},
+		{"repeated", func(int) string { return "/services/data/v66.0/query/01g-2000" }, "went back to a page"},
+		{"endless", func(p int) string { return fmt.Sprintf("/services/data/v66.0/query/01g-%d", p*2000) }, "still had more after 50 pages"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var pages int
+			var mu sync.Mutex
+			c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.Host != "acme.my.salesforce.com" {
+					t.Errorf("a request went to %s", r.Host)
+				}
+				mu.Lock()
+				pages++
+				p := pages
+				mu.Unlock()
+				b, _ := json.Marshal(map[string]any{"totalSize": 1e6, "done": false, "nextRecordsUrl": tc.next(p),
+					"records": []any{map[string]any{"Status": "Success"}}})
+				writeJSON(w, 200, string(b))
+			})
+			_, err := c.LoginHistory(context.Background(), restSession(), since)
+			var re *RESTError
+			if !errors.As(err, &re) || re.Kind != KindEndlessQuery || !strings.Contains(re.Error(), tc.want) {
+				t.Fatalf("err = %v, want an endless_query saying %q", err, tc.want)
+			}
+			if pages > maxQueryPages {
+				t.Errorf("read %d pages", pages)
+			}
+		})
+	}
+}
+
+func TestRESTErrorsAreTyped(t *testing.T) {
+	cases := []struct {
+		name, ctype, body string
+		status            int
+		kind              ErrorKind
+		code              string
+		mention           string
+	}{
+		{"invalid type", "", sfRESTError("INVALID_TYPE", "sObject type 'LoginHistory' is not supported."), 400, KindInvalidType, "INVALID_TYPE", "did not exist"},
+		{"invalid field", "", sfRESTError("INVALID_FIELD", "No such column 'LoginSubType' on entity 'LoginHistory'."), 400, KindInvalidField, "INVALID_FIELD", "Object Manager"},
+		{"malformed", "", sfRESTError("MALFORMED_QUERY", "unexpected token: 'ORDER'"), 400, KindMalformedQuery, "MALFORMED_QUERY", "drsetup bug"},
+		{"session", "", sfRESTError("INVALID_SESSION_ID", "Session expired or invalid"), 401, KindInvalidSession, "INVALID_SESSION_ID", "Session Settings"},
+		{"api off for org", "", sfRESTError("API_DISABLED_FOR_ORG", "The REST API is not enabled for this Organization."), 403, KindAPIDisabledOrg, "API_DISABLED_FOR_ORG", "edition"},
+		{"api off for user", "", sfRESTError("API_CURRENTLY_DISABLED", "API is disabled for this User"), 403, KindAPIDisabledUser, "API_CURRENTLY_DISABLED", "API Enabled"},
+		{"limit", "", sfRESTError("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), 403, KindRequestLimit, "REQUEST_LIMIT_EXCEEDED", "API Requests, Last 24 Hours"},
+		{"unknown code", "", sfRESTError("UNKNOWN_EXCEPTION", "An unexpected error occurred."), 500, KindOther, "UNKNOWN_EXCEPTION", "trust.salesforce.com"},
+		{"single object error", "", `{"errorCode":"INVALID_TYPE","message":"x"}`, 400, KindInvalidType, "INVALID_TYPE", "did not exist"},
+		{"proxy page", "text/html", "<html><head><title>Blocked by Policy</title></head></html>", 403, KindProxyHTML, "", "Blocked by Policy"},
+		{"html with 200", "text/html; charset=utf-8", "<!DOCTYPE html><html><title>Sign in to the network</title></html>", 200, KindProxyHTML, "", "Sign in to the network"},
+		{"plain text", "text/plain", "upstream connect error or disconnect/reset before headers", 502, KindNotJSON, "", "not the JSON"},
+		{"empty", "", "", 503, KindEmptyBody, "", "empty body"},
+		{"json of the wrong shape", "", `{"hello":"world"}`, 200, KindBadResponse, "", "not the query result"},
+		{"done without next", "", `{"totalSize":5,"done":false,"records":[]}`, 200, KindBadResponse, "", "without saying where"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
+				ct := tc.ctype
+				if ct == "" {
+					ct = "application/json;charset=UTF-8"
+				}
+				w.Header().Set("Content-Type", ct)
+				w.WriteHeader(tc.status)
+				io.WriteString(w, tc.body)
+			})
+			_, err := c.LoginHistory(context.Background(), restSession(), since)
+			var re *RESTError
+			if !errors.As(err, &re) {
+				t.Fatalf("err = %T %v, want *RESTError", err, err)
+			}
+			if re.Kind != tc.kind || re.Code != tc.code || re.Op != OpQuery || re.Object != "LoginHistory" {
+				t.Errorf("kind %s code %q op %s object %s; want %s %q", re.Kind, re.Code, re.Op, re.Object, tc.kind, tc.code)
+			}
+			checkRESTErrorText(t, re, tc.mention)
+		})
+	}
+}
+
+func TestRESTErrorsWithoutAnAnswer(t *testing.T) {
+	t.Run("too large", func(t *testing.T) {
+		c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, `{"totalSize":1,"done":true,"records":[{"Status":"`+strings.Repeat("a", maxRESTBody)+`"}]}`)
+		})
+		_, err := c.LoginHistory(context.Background(), restSession(), since)
+		var re *RESTError
+		if !errors.As(err, &re) || re.Kind != KindTooLarge {
+			t.Fatalf("err = %v", err)
+		}
+		checkRESTErrorText(t, re, "larger than 4 MiB")
+	})
+	t.Run("redirect", func(t *testing.T) {
+		c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://acme.lightning.force.com/one/one.app", http.StatusFound)
+		})
+		_, err := c.FailedEvents(context.Background(), restSession(), since, 5)
+		var re *RESTError
+		if !errors.As(err, &re) || re.Kind != KindRedirect {
+			t.Fatalf("err = %v", err)
+		}
+		checkRESTErrorText(t, re, "acme.lightning.force.com")
+	})
+	t.Run("timeout", func(t *testing.T) {
+		release := make(chan struct{})
+		c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) { silent(r, release) })
+		t.Cleanup(func() { close(release) })
+		c.Timeout = 100 * time.Millisecond
+		_, err := c.UserRecord(context.Background(), restSession())
+		var re *RESTError
+		if !errors.As(err, &re) || re.Kind != KindTimeout {
+			t.Fatalf("err = %v", err)
+		}
+		var ne *httpx.NetError
+		if !errors.As(err, &ne) {
+			t.Errorf("%v does not wrap the network error", err)
+		}
+		checkRESTErrorText(t, re, "did not answer in time")
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		release, arrived := make(chan struct{}), make(chan struct{})
+		var once sync.Once
+		c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
+			once.Do(func() { close(arrived) })
+			silent(r, release)
+		})
+		t.Cleanup(func() { close(release) })
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { <-arrived; cancel() }()
+		_, err := c.PermissionSet(ctx, restSession())
+		var re *RESTError
+		if !errors.As(err, &re) || re.Kind != KindCancelled {
+			t.Fatalf("err = %v, want a cancelled RESTError", err)
+		}
+	})
+	t.Run("untrusted instance", func(t *testing.T) {
+		sent := false
+		c := &Client{HTTP: &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			sent = true
+			return nil, errors.New("no")
+		})}}
+		s := restSession()
+		s.InstanceURL = "https://acme.example.com"
+		_, err := c.LoginHistory(context.Background(), s, since)
+		var re *RESTError
+		if !errors.As(err, &re) || re.Kind != KindHostRefused || sent {
+			t.Fatalf("err = %v, sent %v", err, sent)
+		}
+		checkRESTErrorText(t, re, "Nothing was sent")
+		// With AllowAnyHost the token may go there.
+		c.AllowAnyHost = true
+		c.LoginHistory(context.Background(), s, since)
+		if !sent {
+			t.Error("AllowAnyHost did not let the request go")
+		}
+	})
+	t.Run("no session", func(t *testing.T) {
+		c := &Client{}
+		for _, err := range []error{
+			second(c.LoginHistory(context.Background(), nil, since)),
+			second(c.FailedEvents(context.Background(), nil, since, 1)),
+			second(c.UserRecord(context.Background(), nil)),
+			second(c.PermissionSet(context.Background(), nil)),
+			second(c.Versions(context.Background(), nil)),
+			second(c.Describe(context.Background(), nil, "User")),
+		} {
+			var re *RESTError
+			if !errors.As(err, &re) || re.Kind != KindMissingValue {
+				t.Errorf("err = %v", err)
+			}
+		}
+	})
+}
+
+// checkRESTErrorText checks that a REST error reads as a sentence for the
+// admin: it says what was read, means something, has no control character
+// and no raw Go error, and mentions what the case is about.
+func checkRESTErrorText(t *testing.T, re *RESTError, mention string) {
+	t.Helper()
+	msg := re.Error()
+	if !strings.HasPrefix(msg, "Reading ") || re.Meaning == "" || re.Remedy == "" {
+		t.Errorf("error %q lacks a meaning or a remedy", msg)
+	}
+	for _, raw := range []string{"context deadline exceeded", "context canceled", "json:", "Get \"", "EOF"} {
+		if strings.Contains(msg, raw) {
+			t.Errorf("error %q holds the raw Go error %q", msg, raw)
+		}
+	}
+	if strings.Contains(msg, testAccessToken) {
+		t.Errorf("error %q holds the access token", msg)
+	}
+	for _, r := range msg {
+		if unicode.IsControl(r) {
+			t.Errorf("control character %U in %q", r, msg)
+		}
+	}
+	if mention != "" && !strings.Contains(msg, mention) {
+		t.Errorf("error %q does not mention %q", msg, mention)
+	}
+}
+
+func TestRESTVersionFallsBackToTheHighestListed(t *testing.T) {
+	var paths []string
+	var mu sync.Mutex
+	c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/services/data/":
+			writeJSON(w, 200, `[{"label":"Winter '16","url":"/services/data/v35.0","version":"35.0"},{"label":"Spring '25","url":"/services/data/v63.0","version":"63.0"},{"label":"Summer '25","url":"/services/data/v64.0","version":"64.0"},{"label":"bad","url":"/x","version":"64.0/../../x"}]`)
+		case "/services/data/v64.0/query":
+			writeJSON(w, 200, `{"totalSize":1,"done":true,"records":[{"IsActive":true,"LastPasswordChangeDate":"2026-09-01T08:00:00.000+0000","ProfileId":"00ex0000000abcdAAA"}]}`)
+		default:
+			writeJSON(w, 404, sfRESTError("NOT_FOUND", "The requested resource does not exist"))
+		}
+	})
+	u, err := c.UserRecord(context.Background(), restSession())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !u.Active || !u.LastPasswordChange.Equal(time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("user %+v", u)
+	}
+	want := []string{"/services/data/v66.0/query", "/services/data/", "/services/data/v64.0/query"}
+	if strings.Join(paths, " ") != strings.Join(want, " ") {
+		t.Errorf("paths %v, want %v", paths, want)
+	}
+}
+
+func TestRESTNotFoundStandsWhenTheVersionIsServed(t *testing.T) {
+	c, n := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/services/data/" {
+			writeJSON(w, 200, `[{"label":"Spring '26","url":"/services/data/v66.0","version":"66.0"}]`)
+			return
+		}
+		writeJSON(w, 404, sfRESTError("NOT_FOUND", "The requested resource does not exist"))
+	})
+	_, err := c.Describe(context.Background(), restSession(), FailedEventObject)
+	var re *RESTError
+	if !errors.As(err, &re) || re.Kind != KindNotFound || re.Op != OpDescribe {
+		t.Fatalf("err = %v", err)
+	}
+	if n.Load() != 2 {
+		t.Errorf("%d requests, want the describe and the versions list", n.Load())
+	}
+	checkRESTErrorText(t, re, "DigitalRiver Connector - Integration")
+}
+
+func TestDescribeAndVersions(t *testing.T) {
+	c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/services/data/":
+			writeJSON(w, 200, `[{"label":"Spring '26","url":"/services/data/v66.0","version":"66.0"}]`)
+		case "/services/data/v66.0/sobjects/" + FailedEventObject + "/describe":
+			writeJSON(w, 200, `{"name":"`+FailedEventObject+`","label":"DR Failed Event","queryable":true,"retrieveable":true,"fields":[{"name":"Id"},{"name":"digitalriverv3__Event_Id__c"}]}`)
+		default:
+			t.Errorf("unexpected %s", r.URL.Path)
+		}
+	})
+	vs, err := c.Versions(context.Background(), restSession())
+	if err != nil || len(vs) != 1 || vs[0].Version != "66.0" || vs[0].Label != "Spring '26" {
+		t.Fatalf("versions %v, %v", vs, err)
+	}
+	d, err := c.Describe(context.Background(), restSession(), FailedEventObject)
+	if err != nil || !d.Queryable || len(d.Fields) != 2 || d.Label != "DR Failed Event" {
+		t.Fatalf("describe %+v, %v", d, err)
+	}
+	for _, bad := range []string{"", "User/../../id", "User describe", "a__", "_x", strings.Repeat("a", 81)} {
+		if _, err := c.Describe(context.Background(), restSession(), bad); err == nil {
+			t.Errorf("Describe(%q) was sent", bad)
+		}
+	}
+}
