@@ -193,15 +193,34 @@ type jsonWriter struct {
 	stack []frame
 	// key is the field name read but not yet written: it is written with its
 	// value, so a body cut after a name does not leave the name dangling.
-	key     *string
-	secret  bool // the value being read is under a secret name
+	key *string
+	// hide is what the value being read is written as instead: a secret's
+	// "[redacted]", customer data's placeholder; "" to write it.
+	hide    string
 	skipped int  // depth of the secret container being skipped; 0 when none
 	started bool // a top-level value was begun
 }
 
 type frame struct {
 	object bool
-	n      int // values written in it
+	n      int    // values written in it
+	name   string // the name it is the value of; "" in an array or at the top
+}
+
+// customerData is what a value that is an order's or a customer's own data
+// is written as. The debug log is attached to tickets; the events list's
+// data.object (the order, with the shopper's name, address and email) and
+// the app's stored payloads are no business of a ticket, and drsetup reads
+// none of it.
+const customerData = "[customer data left out]"
+
+// isCustomerData reports whether the value named name, in an object that is
+// the value of parent, is customer data: an event's data.object, or a
+// stored event payload (the app's Event_Payload__c, never selected, but
+// never logged should an answer carry it).
+func isCustomerData(parent, name string) bool {
+	n := strings.ToLower(name)
+	return parent == "data" && n == "object" || strings.HasSuffix(n, "event_payload__c") || n == "payload"
 }
 
 func (w *jsonWriter) String() string { return w.b.String() }
@@ -244,12 +263,17 @@ func (w *jsonWriter) token(tok json.Token) {
 	if s, ok := tok.(string); ok && w.expectKey() {
 		k := w.red.Redact(s)
 		w.key = &k
-		w.secret = isSecretKey(s)
+		switch {
+		case isSecretKey(s):
+			w.hide = secret.Redacted
+		case isCustomerData(w.stack[len(w.stack)-1].name, s):
+			w.hide = customerData
+		}
 		return
 	}
-	sec := w.secret
-	w.secret = false
-	if sec {
+	hide := w.hide
+	w.hide = ""
+	if hide != "" {
 		switch v := tok.(type) {
 		case nil:
 			w.begin()
@@ -265,14 +289,18 @@ func (w *jsonWriter) token(tok json.Token) {
 			w.skipped = 1
 		}
 		w.begin()
-		w.writeString(secret.Redacted)
+		w.writeString(hide)
 		return
+	}
+	name := ""
+	if w.key != nil && len(w.stack) > 0 {
+		name = *w.key
 	}
 	w.begin()
 	switch v := tok.(type) {
 	case json.Delim:
 		w.b.WriteByte(byte(v))
-		w.stack = append(w.stack, frame{object: v == '{'})
+		w.stack = append(w.stack, frame{object: v == '{', name: name})
 	case string:
 		w.writeString(w.red.Redact(v))
 	case json.Number:

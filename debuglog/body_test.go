@@ -324,3 +324,43 @@ func BenchmarkRenderCutWebhookPage(b *testing.B) {
 		r.body("application/json", body, true)
 	}
 }
+
+// An events page carries each event's order, with the shopper's name,
+// email and address, in data.object; the log keeps what doctor reads (id,
+// type, time, pendingWebhooks) and never the order, whole or cut at any
+// byte. A stored payload field is left out the same way.
+func TestCustomerDataNeverReachesTheLog(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 11))
+	var events []any
+	for i := range 12 {
+		who := fmt.Sprintf("PRIVATE-%d-%x", i, rng.Uint32())
+		events = append(events, map[string]any{
+			"id": fmt.Sprintf("evt_%d", i), "type": "order.accepted", "createdTime": "2026-11-30T10:00:00Z", "liveMode": false, "pendingWebhooks": i % 3,
+			"data": map[string]any{"object": map[string]any{
+				"id": "ord_" + who, "email": who + "@example.com",
+				"shipTo": map[string]any{"name": who, "address": map[string]any{"line1": who + " Street"}},
+				"items":  []any{map[string]any{"sku": who}, who},
+			}},
+		})
+	}
+	page, _ := json.Marshal(map[string]any{"hasMore": true, "data": events, "digitalriverv3__Event_Payload__c": "PRIVATE-payload"})
+
+	r := newRedactor()
+	whole := r.body("application/json", page, false)
+	for _, want := range []string{`"id":"evt_0"`, `"id":"evt_11"`, `"type":"order.accepted"`, `"pendingWebhooks":2`, `"createdTime":"2026-11-30T10:00:00Z"`, `"object":"` + customerData + `"`, `"hasMore":true`} {
+		if !strings.Contains(whole.text, want) {
+			t.Errorf("the rendering lacks %s:\n%s", want, whole.text)
+		}
+	}
+	for cut := 0; cut <= len(page); cut++ {
+		out := r.body("application/json", page[:cut], cut < len(page))
+		if strings.Contains(out.text, "PRIVATE") {
+			t.Fatalf("cut at %d: customer data in the log: %s", cut, out.text)
+		}
+	}
+	// The same words outside an event's data are not customer data.
+	other := r.body("application/json", []byte(`{"object":"webhook","data":{"id":"w1"}}`), false)
+	if !strings.Contains(other.text, `"object":"webhook"`) {
+		t.Errorf("a top-level object field was left out: %s", other.text)
+	}
+}
