@@ -23,6 +23,11 @@ const (
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultMaxAttempts    = 4
 	DefaultRetryBudget    = 90 * time.Second
+	// DefaultMaxPages bounds one walk of a list: 200 pages of 100 are 20,000
+	// webhooks, far more than any account holds, so a server that keeps
+	// saying more follow is stopped, with a *PagingError, long before it
+	// costs minutes and memory.
+	DefaultMaxPages = 200
 )
 
 // IsDigitalRiverHost reports whether host is the Digital River API host, the
@@ -51,6 +56,9 @@ type Options struct {
 	RetryBudget time.Duration
 	// MaxBody bounds every response body; default httpx.DefaultMaxBody.
 	MaxBody int64
+	// MaxPages bounds the pages one list walk reads; default
+	// DefaultMaxPages.
+	MaxPages int
 }
 
 // Client talks to the Digital River API with one secret key. It is safe for
@@ -66,6 +74,7 @@ type Client struct {
 	attempts int
 	budget   time.Duration
 	maxBody  int64
+	maxPages int
 
 	// sleep waits between tries; tests replace it so they never wait for real.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -102,6 +111,7 @@ func New(key string, o Options) (*Client, error) {
 		attempts: o.MaxAttempts,
 		budget:   o.RetryBudget,
 		maxBody:  o.MaxBody,
+		maxPages: o.MaxPages,
 		sleep:    sleepContext,
 		jitter:   randomJitter,
 	}
@@ -119,6 +129,9 @@ func New(key string, o Options) (*Client, error) {
 	}
 	if c.maxBody <= 0 {
 		c.maxBody = httpx.DefaultMaxBody
+	}
+	if c.maxPages <= 0 {
+		c.maxPages = DefaultMaxPages
 	}
 	c.Webhooks = &WebhooksService{client: c}
 	return c, nil

@@ -30,6 +30,7 @@ const (
 	KindTimeout      ErrorKind = "timeout"      // no answer in time
 	KindCancelled    ErrorKind = "cancelled"    // the caller cancelled
 	KindUnexpected   ErrorKind = "unexpected"   // any other status (405, 406, …)
+	KindEndlessList  ErrorKind = "endless_list" // a list that would not end; Err is a *PagingError
 )
 
 // ErrorDetail is one entry of Digital River's errors[] array.
@@ -126,6 +127,8 @@ func (e *Error) Explanation() string {
 			to = " to " + e.Location
 		}
 		return fmt.Sprintf("%s answered with a redirect (HTTP %d)%s; drsetup does not follow redirects with an API key.", e.hostName(), e.Status, to)
+	case KindEndlessList:
+		return e.endlessExplanation()
 	case KindNetwork, KindTimeout, KindCancelled:
 		var ne *httpx.NetError
 		if errors.As(e.Err, &ne) {
@@ -164,6 +167,8 @@ func (e *Error) Remedy() string {
 		return "Check that --dr-api-url (if set) points at the Digital River API, " + DefaultBaseURL + ", and that no proxy rewrites the answer; then try again."
 	case KindRedirect:
 		return "Check --dr-api-url (or DRSETUP_DR_API_URL); the Digital River API is " + DefaultBaseURL + ", which does not redirect."
+	case KindEndlessList:
+		return e.endlessRemedy()
 	case KindNetwork, KindTimeout, KindCancelled:
 		return ""
 	}
