@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/drsetup/drsetup/regularfile"
 )
 
 // Exit codes of the command-line contract (DESIGN.md).
@@ -54,7 +56,9 @@ func exitCode(ctx context.Context, err error) int {
 	case errors.Is(err, errCancelled), ctx.Err() != nil:
 		// Once a signal cancelled the run, whatever failed failed because of it.
 		return exitCancelled
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, regularfile.ErrNotRegular):
+		// A FIFO or folder where a profile or scenario file belongs is bad
+		// input, wherever it was met.
 		return exitUsage
 	}
 	return exitFailed
