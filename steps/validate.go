@@ -109,6 +109,9 @@ func CheckField(s Setup, f Field) []Problem {
 	block := func(msg, remedy string) []Problem {
 		return []Problem{{Field: f, Message: msg, Remedy: remedy, Blocking: true}}
 	}
+	if ps := tooLong(s, f); ps != nil {
+		return ps
+	}
 	switch f {
 	case profile.FieldEnvironment:
 		if s.Token == TokenCustom || s.Token == TokenMyDomain {
