@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -19,6 +21,11 @@ type form struct {
 	focused   int
 	problems  []steps.Problem // steps.Check of the values as they are, kept between keystrokes
 	submitted bool            // Enter was pressed on the last field: show every problem, empty values too
+
+	// blocks are the problem blocks drawn last, per field ("" for the
+	// others), kept because a screen is drawn on every frame (a cursor
+	// move, a spinner tick) while its problems change only with a value.
+	blocks map[steps.Field]*drawnBlock
 
 	// extra draws what a screen shows under its fields; nil for nothing.
 	extra func(w int) string
@@ -203,7 +210,7 @@ func (f *form) view() body {
 			b.add(hang(st.Subtle, w, "  ", steps.Help(fl.id)))
 		}
 		if ps := f.problemsOf(fl.id); len(ps) > 0 {
-			b.add(problemBlock(c, w, ps, true))
+			b.add(f.problemBlock(fl.id, w, ps))
 		}
 		b.gap()
 	}
@@ -214,7 +221,7 @@ func (f *form) view() body {
 		}
 	}
 	if len(others) > 0 {
-		b.add(problemBlock(c, w, others, true))
+		b.add(f.problemBlock("", w, others))
 		b.gap()
 	}
 	if f.extra != nil {
@@ -223,6 +230,30 @@ func (f *form) view() body {
 		}
 	}
 	return b.body()
+}
+
+// drawnBlock is a problem block as drawn for a width and problems.
+type drawnBlock struct {
+	w   int
+	ps  []steps.Problem
+	out string
+}
+
+// problemBlock draws ps for field id, or takes the drawing from last time
+// when the width and the problems are the same.
+func (f *form) problemBlock(id steps.Field, w int, ps []steps.Problem) string {
+	if f.blocks == nil {
+		f.blocks = map[steps.Field]*drawnBlock{}
+	}
+	d := f.blocks[id]
+	if d == nil {
+		d = &drawnBlock{}
+		f.blocks[id] = d
+	}
+	if d.out == "" || d.w != w || !slices.Equal(d.ps, ps) {
+		d.w, d.ps, d.out = w, slices.Clone(ps), problemBlock(f.c, w, ps, true)
+	}
+	return d.out
 }
 
 func (f *form) has(id steps.Field) bool {
