@@ -13,7 +13,7 @@ const (
 	exitOK        = 0
 	exitFailed    = 1 // a check failed or the remote refused
 	exitUsage     = 2 // bad usage or invalid input
-	exitCancelled = 130
+	exitCancelled = 130 // Ctrl+C, SIGINT, SIGTERM, SIGQUIT; SIGHUP gives exitHangup
 )
 
 // usageError is bad usage or invalid input: exit 2. Its text is shown as is,

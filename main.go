@@ -8,15 +8,16 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/drsetup/drsetup/iostreams"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], iostreams.System(), os.Getenv)
-	stop()
+	ctx, sigs := notifySignals(context.Background())
+	code := guardPanic(sigs.restore, os.Stderr, func() int {
+		return run(ctx, os.Args[1:], iostreams.System(), os.Getenv)
+	})
+	code = sigs.exitCode(code)
+	sigs.stop()
 	os.Exit(code)
 }
