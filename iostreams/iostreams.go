@@ -100,8 +100,9 @@ func (s *IOStreams) TerminalWidth() int {
 
 // SecretReader returns a function that reads one line from the terminal
 // without echoing it, or nil when stdin is not a terminal (a script answering
-// through a pipe: its lines are read as they come). A cancelled context
-// restores the terminal's echo before returning, so a Ctrl+C or SIGTERM
+// through a pipe: its lines are read as they come). Echo goes off before the
+// read starts and comes back when the line is read or the context ends, so a
+// Ctrl+C or any signal that ends the run (SIGTERM, SIGHUP, SIGQUIT cancel it)
 // during a hidden prompt never leaves the terminal without echo.
 func (s *IOStreams) SecretReader() func(ctx context.Context) (string, error) {
 	f, ok := s.In.(*os.File)
@@ -110,7 +111,7 @@ func (s *IOStreams) SecretReader() func(ctx context.Context) (string, error) {
 	}
 	fd := int(f.Fd())
 	return func(ctx context.Context) (string, error) {
-		state, err := term.GetState(fd)
+		read, restore, err := hideInput(fd)
 		if err != nil {
 			return "", err
 		}
@@ -120,14 +121,15 @@ func (s *IOStreams) SecretReader() func(ctx context.Context) (string, error) {
 		}
 		ch := make(chan result, 1)
 		go func() {
-			b, err := term.ReadPassword(fd)
+			b, err := read()
 			ch <- result{b, err}
 		}()
 		select {
 		case r := <-ch:
+			restore()
 			return string(r.b), r.err
 		case <-ctx.Done():
-			term.Restore(fd, state)
+			restore()
 			return "", ctx.Err()
 		}
 	}
