@@ -81,7 +81,11 @@ against Salesforce and Digital River as it is given, and registers the
 webhook through the Digital River API. Secrets are kept in the OS keyring.
 
 Run 'drsetup --demo' to try it against a simulated org and account:
-nothing leaves this machine.`,
+nothing leaves this machine.
+
+Exit codes: 0 done or all checks pass, 1 a check failed or a service
+refused, 2 bad usage or invalid input, 130 cancelled (Ctrl+C, SIGINT,
+SIGTERM or SIGQUIT), 129 ended by SIGHUP.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
