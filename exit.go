@@ -11,8 +11,8 @@ import (
 // Exit codes of the command-line contract (DESIGN.md).
 const (
 	exitOK        = 0
-	exitFailed    = 1 // a check failed or the remote refused
-	exitUsage     = 2 // bad usage or invalid input
+	exitFailed    = 1   // a check failed or the remote refused
+	exitUsage     = 2   // bad usage or invalid input
 	exitCancelled = 130 // Ctrl+C, SIGINT, SIGTERM, SIGQUIT; SIGHUP gives exitHangup
 )
 
