@@ -22,6 +22,7 @@ type ptyRun struct {
 	t         *testing.T
 	ptmx, tty *os.File
 	cmd       *exec.Cmd
+	before    string // stty -a before drsetup started
 	mu        sync.Mutex
 	out       bytes.Buffer
 	exited    chan struct{}
@@ -59,7 +60,7 @@ func startOnPTY(t *testing.T, c *cli, args ...string) *ptyRun {
 			env = append(env, kv)
 		}
 	}
-	r := &ptyRun{t: t, ptmx: ptmx, tty: tty, exited: make(chan struct{})}
+	r := &ptyRun{t: t, ptmx: ptmx, tty: tty, exited: make(chan struct{}), before: stty(t, tty)}
 	r.cmd = exec.Command(binary, args...)
 	r.cmd.Env = env
 	r.cmd.Stdin, r.cmd.Stdout, r.cmd.Stderr = tty, tty, tty
@@ -165,6 +166,25 @@ func (r *ptyRun) signal(sig syscall.Signal) int {
 	return r.cmd.ProcessState.ExitCode()
 }
 
+// nextLine is the line the next program to read the terminal gets, once a
+// line break is typed: what a shell would run and echo.
+func nextLine(t *testing.T, r *ptyRun) string {
+	t.Helper()
+	r.ptmx.WriteString("\n")
+	cmd := exec.Command("head", "-n1")
+	cmd.Stdin = r.tty
+	done := make(chan struct{})
+	var out []byte
+	go func() { out, _ = cmd.Output(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("nothing could be read from the terminal")
+	}
+	return string(out)
+}
+
 var signalTests = []struct {
 	name string
 	sig  syscall.Signal
@@ -184,18 +204,24 @@ func TestSignalsToTheWizardRestoreTheTerminal(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newCLI(t)
 			r := startOnPTY(t, c, "--demo")
-			before := stty(t, r.tty)
 			r.waitFor("Connect Salesforce")
 			r.waitForMode("-icanon", "-echo")
 			code := r.signal(tt.sig)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d", code, tt.code)
 			}
-			if after := stty(t, r.tty); after != before {
-				t.Errorf("stty -a after %s:\n%s\nbefore:\n%s", tt.name, after, before)
+			if after := stty(t, r.tty); after != r.before {
+				t.Errorf("stty -a after %s:\n%s\nbefore:\n%s", tt.name, after, r.before)
 			}
-			out := r.output()
-			tail := out[strings.LastIndex(out, "Connect Salesforce"):]
+			// What drsetup wrote last may still be on its way through the
+			// pseudo-terminal.
+			tailOf := func() string { out := r.output(); return out[strings.LastIndex(out, "Connect Salesforce"):] }
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				if got := tailOf(); strings.Contains(got, "\x1b[?1049l") && strings.Contains(got, "\x1b[?25h") {
+					break
+				}
+			}
+			out, tail := r.output(), tailOf()
 			for _, seq := range []string{"\x1b[?1049l", "\x1b[?25h"} {
 				if !strings.Contains(tail, seq) {
 					t.Errorf("after %s the output lacks %q (alternate screen off, cursor shown):\n%q", tt.name, seq, lastOf(tail))
@@ -216,7 +242,6 @@ func TestSignalsToAHiddenPromptRestoreEcho(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newCLI(t)
 			r := startOnPTY(t, c, "--demo", "--accessible")
-			before := stty(t, r.tty)
 			for _, step := range []struct{ prompt, answer string }{
 				{"Step 1 of 9", "1"}, {"My Domain URL", d.MyDomain}, {"Step 3 of 9", "1"}, {"Client ID", d.ClientID},
 			} {
@@ -225,12 +250,19 @@ func TestSignalsToAHiddenPromptRestoreEcho(t *testing.T) {
 			}
 			r.waitFor("typing is hidden")
 			r.waitForMode("-echo")
+			// Half a secret, not entered: it must not be left for the
+			// shell, which would echo it.
+			r.ptmx.WriteString("half-a-secret")
+			time.Sleep(100 * time.Millisecond)
 			code := r.signal(tt.sig)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d\n%q", code, tt.code, lastOf(r.output()))
 			}
-			if after := stty(t, r.tty); after != before {
-				t.Errorf("stty -a after %s:\n%s\nbefore:\n%s", tt.name, after, before)
+			if after := stty(t, r.tty); after != r.before {
+				t.Errorf("stty -a after %s:\n%s\nbefore:\n%s", tt.name, after, r.before)
+			}
+			if left := nextLine(t, r); strings.Contains(left, "secret") {
+				t.Errorf("the next program on the terminal reads %q: the typed part of the secret was left behind", left)
 			}
 		})
 	}

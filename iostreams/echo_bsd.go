@@ -7,4 +7,6 @@ import "golang.org/x/sys/unix"
 const (
 	ioctlReadTermios  = unix.TIOCGETA
 	ioctlWriteTermios = unix.TIOCSETA
+	// ioctlWriteTermiosFlush sets the state after dropping unread input.
+	ioctlWriteTermiosFlush = unix.TIOCSETAF
 )

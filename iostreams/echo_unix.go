@@ -15,8 +15,11 @@ import (
 // in the caller, before any read starts: a signal that ends the prompt can
 // then restore echo knowing nothing will turn it off again afterwards
 // (ReadPassword in a goroutine could still be about to). restore puts back
-// the state from before; read reads one line without echo.
-func hideInput(fd int) (read func() ([]byte, error), restore func(), err error) {
+// the state from before, and with discard drops what was typed and not yet
+// entered: the part of a secret typed when the prompt was cancelled would
+// otherwise go to the shell, which echoes it. read reads one line without
+// echo.
+func hideInput(fd int) (read func() ([]byte, error), restore func(discard bool), err error) {
 	old, err := unix.IoctlGetTermios(fd, ioctlReadTermios)
 	if err != nil {
 		return nil, nil, err
@@ -28,7 +31,13 @@ func hideInput(fd int) (read func() ([]byte, error), restore func(), err error) 
 	if err := unix.IoctlSetTermios(fd, ioctlWriteTermios, &hidden); err != nil {
 		return nil, nil, err
 	}
-	restore = func() { _ = unix.IoctlSetTermios(fd, ioctlWriteTermios, old) }
+	restore = func(discard bool) {
+		req := uint(ioctlWriteTermios)
+		if discard {
+			req = ioctlWriteTermiosFlush
+		}
+		_ = unix.IoctlSetTermios(fd, req, old)
+	}
 	f := os.NewFile(uintptr(fd), "stdin")
 	read = func() ([]byte, error) { return readLine(f) }
 	return read, restore, nil

@@ -126,10 +126,12 @@ func (s *IOStreams) SecretReader() func(ctx context.Context) (string, error) {
 		}()
 		select {
 		case r := <-ch:
-			restore()
+			restore(false)
 			return string(r.b), r.err
 		case <-ctx.Done():
-			restore()
+			// What was typed of the secret is dropped, not left for the
+			// shell to echo.
+			restore(true)
 			return "", ctx.Err()
 		}
 	}
