@@ -43,7 +43,7 @@ func tooLong(s Setup, f Field) []Problem {
 	return []Problem{{
 		Field:    f,
 		Message:  fmt.Sprintf("The %s entered is %d characters long, far longer than any real one.", label, utf8.RuneCountInString(v)),
-		Remedy:   "Clear the field (ctrl+u) and paste only the " + label + " itself.",
+		Remedy:   "Enter only the " + label + " itself.",
 		Blocking: true,
 	}}
 }
