@@ -17,7 +17,7 @@ import (
 // keeps a paste of a whole document out.
 const maxInput = 4096
 
-// field is one text input: a URL, an ID or, masked, a secret. It is its own
+// textField is one text input: a URL, an ID or, masked, a secret. It is its own
 // line editor rather than bubbles' textinput, whose every keystroke costs
 // time in proportion to the value (it is kept as runes, turned into a new
 // string and measured whole), and which searches PATH for clipboard tools
@@ -28,7 +28,7 @@ const maxInput = 4096
 // an edit re-measures only the clusters it touches, and the cursor's column,
 // the total width and the first column in view are kept up to date rather
 // than measured again. Drawing walks only the columns in view.
-type field struct {
+type textField struct {
 	id          steps.Field
 	secret      bool
 	placeholder string
@@ -59,11 +59,11 @@ type cell struct {
 	w uint8
 }
 
-func newField(id steps.Field, secret bool, placeholder string) *field {
-	return &field{id: id, secret: secret, placeholder: placeholder}
+func newField(id steps.Field, secret bool, placeholder string) *textField {
+	return &textField{id: id, secret: secret, placeholder: placeholder}
 }
 
-func (f *field) value() string {
+func (f *textField) value() string {
 	if !f.strOK {
 		f.str, f.strOK = string(f.buf), true
 	}
@@ -71,7 +71,7 @@ func (f *field) value() string {
 }
 
 // setValue replaces the value and puts the cursor at its end.
-func (f *field) setValue(v string) {
+func (f *textField) setValue(v string) {
 	f.buf, f.cells, f.runes, f.width = f.buf[:0], f.cells[:0], 0, 0
 	f.ci, f.pos, f.col = 0, 0, 0
 	f.si, f.spos, f.scroll = 0, 0, 0
@@ -79,12 +79,12 @@ func (f *field) setValue(v string) {
 	f.insert(v)
 }
 
-func (f *field) focus() { f.focused = true }
-func (f *field) blur()  { f.focused = false }
+func (f *textField) focus() { f.focused = true }
+func (f *textField) blur()  { f.focused = false }
 
 // update passes a key or paste to the field. It reports whether the value
 // changed; the command reads the clipboard (ctrl+v).
-func (f *field) update(msg tea.Msg) (bool, tea.Cmd) {
+func (f *textField) update(msg tea.Msg) (bool, tea.Cmd) {
 	if !f.focused {
 		return false, nil
 	}
@@ -103,7 +103,7 @@ func (f *field) update(msg tea.Msg) (bool, tea.Cmd) {
 
 // key applies one key press, with textinput's bindings, so the keys work as
 // they did.
-func (f *field) key(k tea.KeyPressMsg) tea.Cmd {
+func (f *textField) key(k tea.KeyPressMsg) tea.Cmd {
 	switch k.String() {
 	case "right", "ctrl+f":
 		f.right()
@@ -147,7 +147,7 @@ func (f *field) key(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (f *field) left() {
+func (f *textField) left() {
 	if f.ci > 0 {
 		f.ci--
 		f.pos -= int(f.cells[f.ci].n)
@@ -155,7 +155,7 @@ func (f *field) left() {
 	}
 }
 
-func (f *field) right() {
+func (f *textField) right() {
 	if f.ci < len(f.cells) {
 		f.pos += int(f.cells[f.ci].n)
 		f.col += int(f.cells[f.ci].w)
@@ -164,14 +164,14 @@ func (f *field) right() {
 }
 
 // spaceAt reports whether the cluster at byte pos is white space.
-func (f *field) spaceAt(pos int) bool {
+func (f *textField) spaceAt(pos int) bool {
 	r, _ := utf8.DecodeRune(f.buf[pos:])
 	return unicode.IsSpace(r)
 }
 
 // wordLeft moves to the start of the word before the cursor; in a secret to
 // the start, so the mask does not tell where its spaces are.
-func (f *field) wordLeft() {
+func (f *textField) wordLeft() {
 	if f.secret {
 		f.ci, f.pos, f.col = 0, 0, 0
 		return
@@ -186,7 +186,7 @@ func (f *field) wordLeft() {
 
 // wordRight moves past the end of the word after the cursor; in a secret to
 // the end.
-func (f *field) wordRight() {
+func (f *textField) wordRight() {
 	if f.secret {
 		f.ci, f.pos, f.col = len(f.cells), len(f.buf), f.width
 		return
@@ -228,7 +228,7 @@ func sanitize(s string) string {
 
 // insert puts s at the cursor, cut to what maxInput leaves room for, and
 // moves the cursor after it.
-func (f *field) insert(s string) {
+func (f *textField) insert(s string) {
 	s = sanitize(s)
 	room := maxInput - f.runes
 	if s == "" || room <= 0 {
@@ -247,7 +247,7 @@ func (f *field) insert(s string) {
 
 // remove deletes the bytes [a, b), which start or end at the cursor and lie
 // on cluster boundaries, and leaves the cursor at a.
-func (f *field) remove(a, b int) {
+func (f *textField) remove(a, b int) {
 	if a < b {
 		f.edit(a, b, "")
 	}
@@ -258,7 +258,7 @@ func (f *field) remove(a, b int) {
 // the clusters around the change are segmented again: the one before it
 // (s may join it, as a combining mark does), the new text and the one after
 // it, and more after only while the boundary there moved.
-func (f *field) edit(a, b int, s string) {
+func (f *textField) edit(a, b int, s string) {
 	// The cells of [a, b) and the column where a starts.
 	ca, cb, colA := f.ci, f.ci, f.col
 	switch {
@@ -376,14 +376,14 @@ func segment(b []byte, out []cell) []cell {
 }
 
 // keepCursorInView scrolls so the cursor stays within w columns.
-func (f *field) keepCursorInView(w int) {
+func (f *textField) keepCursorInView(w int) {
 	f.si, f.spos, f.scroll = f.viewAt(viewStart(f.scroll, f.col, f.width, w))
 }
 
 // viewAt finds the cell where a view starting at column target begins: the
 // last cluster starting at or before it, walking from the current view's
 // start, so scrolling costs what it moves.
-func (f *field) viewAt(target int) (si, spos, scroll int) {
+func (f *textField) viewAt(target int) (si, spos, scroll int) {
 	si, spos, scroll = f.si, f.spos, f.scroll
 	for si > 0 && scroll > target {
 		si--
@@ -421,7 +421,7 @@ const (
 )
 
 // render draws the input line in w columns and returns the cursor's column.
-func (f *field) render(st *theme.Styles, w int, focused bool) (string, int) {
+func (f *textField) render(st *theme.Styles, w int, focused bool) (string, int) {
 	prompt := promptIn
 	vw := max(w-ansi.StringWidth(prompt), 2)
 	si, spos, start := f.viewAt(viewStart(f.scroll, f.col, f.width, vw))
@@ -452,7 +452,7 @@ func (f *field) render(st *theme.Styles, w int, focused bool) (string, int) {
 
 // visible is the value as drawn from cell si (at byte spos) on, at most w
 // columns of it: stars for a secret, a star per column.
-func (f *field) visible(si, spos, w int) string {
+func (f *textField) visible(si, spos, w int) string {
 	var b strings.Builder
 	used := 0
 	// Zero-width clusters take no column; the bound on them keeps a value

@@ -62,7 +62,7 @@ func typed(s string) tea.KeyPressMsg {
 
 // checkField compares the field's kept bookkeeping with what measuring its
 // value from scratch gives.
-func checkField(t *testing.T, f *field, step string) {
+func checkField(t *testing.T, f *textField, step string) {
 	t.Helper()
 	if got := f.value(); got != string(f.buf) {
 		t.Fatalf("%s: value() %q, buf %q", step, got, f.buf)

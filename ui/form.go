@@ -17,7 +17,7 @@ type form struct {
 	c         *common
 	id        steps.ID
 	intro     string
-	fields    []*field
+	fields    []*textField
 	focused   int
 	problems  []steps.Problem // steps.Check of the values as they are, kept between keystrokes
 	submitted bool            // Enter was pressed on the last field: show every problem, empty values too
@@ -33,7 +33,7 @@ type form struct {
 	onSubmit func() tea.Cmd
 }
 
-func newForm(c *common, id steps.ID, intro string, fields ...*field) *form {
+func newForm(c *common, id steps.ID, intro string, fields ...*textField) *form {
 	return &form{c: c, id: id, intro: intro, fields: fields}
 }
 
