@@ -14,7 +14,7 @@ import (
 // packages each other). Test files may import the emulator and anything
 // below their package's layer.
 var layers = map[string]int{
-	"field": 0, "text": 0, "secret": 0, "buildinfo": 0, "httpx": 0,
+	"field": 0, "text": 0, "secret": 0, "buildinfo": 0, "httpx": 0, "regularfile": 0,
 	"sfcheck": 1, "drapi": 1, "profile": 1, "debuglog": 1, "iostreams": 1, "emulator": 1,
 	"explain": 2,
 	"steps":   3,

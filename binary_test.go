@@ -58,6 +58,7 @@ type cli struct {
 	stdout bytes.Buffer
 	stderr bytes.Buffer
 	code   int
+	state  *os.ProcessState // of the last run
 }
 
 func newCLI(t *testing.T) *cli {
@@ -102,6 +103,7 @@ func (c *cli) run(args ...string) *cli {
 		c.t.Fatalf("drsetup %s did not finish\nstderr:\n%s", strings.Join(args, " "), c.stderr.String())
 	}
 	c.code = cmd.ProcessState.ExitCode()
+	c.state = cmd.ProcessState
 	return c
 }
 

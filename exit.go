@@ -4,14 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/drsetup/drsetup/regularfile"
 )
 
 // Exit codes of the command-line contract (DESIGN.md).
 const (
 	exitOK        = 0
-	exitFailed    = 1 // a check failed or the remote refused
-	exitUsage     = 2 // bad usage or invalid input
-	exitCancelled = 130
+	exitFailed    = 1   // a check failed or the remote refused
+	exitUsage     = 2   // bad usage or invalid input
+	exitCancelled = 130 // Ctrl+C, SIGINT, SIGTERM, SIGQUIT; SIGHUP gives exitHangup
 )
 
 // usageError is bad usage or invalid input: exit 2. Its text is shown as is,
@@ -54,7 +56,9 @@ func exitCode(ctx context.Context, err error) int {
 	case errors.Is(err, errCancelled), ctx.Err() != nil:
 		// Once a signal cancelled the run, whatever failed failed because of it.
 		return exitCancelled
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, regularfile.ErrNotRegular):
+		// A FIFO or folder where a profile or scenario file belongs is bad
+		// input, wherever it was met.
 		return exitUsage
 	}
 	return exitFailed

@@ -15,6 +15,7 @@ import (
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
+	"github.com/drsetup/drsetup/regularfile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
 )
@@ -155,7 +156,10 @@ func (s *services) demoScenario() (emulator.Scenario, error) {
 		}
 		return emulator.DemoScenario(), nil
 	}
-	file, err := os.Open(path)
+	file, err := regularfile.Open(path)
+	if nre := (*regularfile.NotRegularError)(nil); errors.As(err, &nre) {
+		return emulator.Scenario{}, invalidf("the demo scenario DRSETUP_DEMO_SCENARIO=%s is %s, not a file drsetup can read; name a scenario JSON file", path, regularfile.Describe(nre.Mode))
+	}
 	if err != nil {
 		return emulator.Scenario{}, invalidf("cannot read the demo scenario DRSETUP_DEMO_SCENARIO=%s: %v", path, err)
 	}
@@ -273,6 +277,8 @@ func (s *services) resolve(given map[field.Field]string, defaults map[field.Fiel
 		secrets, kerr := store.LoadSecrets(name)
 		rs.KeyringErr = kerr
 		sec = &secrets
+	case errors.Is(err, regularfile.ErrNotRegular):
+		return nil, err // bad input, not a damaged profile to report on
 	case !errors.Is(err, profile.ErrNotFound):
 		rs.ProfileErr = err
 	}

@@ -42,6 +42,7 @@ var environment = []envGroup{
 		{"NO_COLOR", "any value: no colour, as --no-color"},
 		{"ACCESSIBLE", "any value: plain prompts, one question per line, as --accessible"},
 		{"TERM", "dumb: plain prompts and no colour, never the full-screen UI"},
+		{"WAYLAND_DISPLAY", "Linux: set under Wayland, where Ctrl+V in the wizard pastes with wl-paste (elsewhere xclip, xsel or termux-clipboard-get; pbpaste on macOS, PowerShell's Get-Clipboard on Windows)"},
 	}},
 	{"Network (read by Go's HTTP client)", [][2]string{
 		{"HTTPS_PROXY", "the proxy for HTTPS requests, e.g. http://proxy.example.com:8080 (every request drsetup makes is HTTPS)"},

@@ -8,8 +8,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/iostreams"
@@ -17,9 +15,12 @@ import (
 
 func main() {
 	getenv := takeSecretsFromEnv(os.Getenv, os.Unsetenv)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, newFactory(iostreams.System(), getenv), os.Args[1:])
-	stop()
+	ctx, sigs := notifySignals(context.Background())
+	code := guardPanic(sigs.restore, os.Stderr, func() int {
+		return run(ctx, newFactory(iostreams.System(), getenv), os.Args[1:])
+	})
+	code = sigs.exitCode(code)
+	sigs.stop()
 	os.Exit(code)
 }
 

@@ -80,7 +80,11 @@ webhook through the Digital River API. Secrets are kept in the OS keyring.
 
 Run 'drsetup --demo' to try it against a simulated org and account:
 nothing leaves this machine. 'drsetup help environment' lists the variables
-it reads. It sends no telemetry and checks for no updates.`,
+it reads. It sends no telemetry and checks for no updates.
+
+Exit codes: 0 done or all checks pass, 1 a check failed or a service
+refused, 2 bad usage or invalid input, 130 cancelled (Ctrl+C, SIGINT,
+SIGTERM or SIGQUIT), 129 ended by SIGHUP.`,
 		Example: `  drsetup --demo                 # the wizard, against the simulator
   drsetup                        # the wizard (drsetup setup)
   drsetup doctor                 # check the saved setup

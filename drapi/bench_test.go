@@ -120,3 +120,51 @@ func TestAllHoldsOnePageAtATime(t *testing.T) {
 		t.Fatalf("live heap grew by %d KiB over 40 pages; All must not keep past pages", (late-early)>>10)
 	}
 }
+
+// BenchmarkAllMemory walks every webhook of an account of n, as webhooks
+// list and doctor do, and reports besides B/op and allocs/op the peak live
+// heap the walk holds: in the middle of every page, after a collection,
+// HeapAlloc less the heap before the walk (which holds the server's
+// pre-encoded pages). Flat memory across pages means peak-live-heap-B is
+// about one page, the same at 5,000 and 20,000.
+func BenchmarkAllMemory(b *testing.B) {
+	for _, n := range []int{5000, 20000} {
+		b.Run(fmt.Sprintf("webhooks=%d", n), func(b *testing.B) {
+			srv := pagedServer(b, n)
+			c, err := New(testKey, Options{BaseURL: srv.URL, AllowAnyHost: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			var peak uint64
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				runtime.GC()
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				base := m.HeapAlloc
+				b.StartTimer()
+				i := 0
+				for _, err := range c.Webhooks.All(ctx) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					if i++; i%pageSize == pageSize/2 {
+						b.StopTimer()
+						runtime.GC()
+						runtime.ReadMemStats(&m)
+						if m.HeapAlloc > base {
+							peak = max(peak, m.HeapAlloc-base)
+						}
+						b.StartTimer()
+					}
+				}
+				if i != n {
+					b.Fatalf("walked %d webhooks, want %d", i, n)
+				}
+			}
+			b.ReportMetric(float64(peak), "peak-live-heap-B")
+		})
+	}
+}

@@ -24,6 +24,11 @@ const (
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultMaxAttempts    = 4
 	DefaultRetryBudget    = 90 * time.Second
+	// DefaultMaxPages bounds one walk of a list: 200 pages of 100 are 20,000
+	// webhooks, far more than any account holds, so a server that keeps
+	// saying more follow is stopped, with a *PagingError, long before it
+	// costs minutes and memory.
+	DefaultMaxPages = 200
 )
 
 // IsDigitalRiverHost reports whether host is the Digital River API host, the
@@ -55,6 +60,9 @@ type Options struct {
 	// Redactor, when set, is the run's set of known secrets: every text of an
 	// *Error is redacted with it as well as with the request's own secrets.
 	Redactor *secret.Redactor
+	// MaxPages bounds the pages one list walk reads; default
+	// DefaultMaxPages.
+	MaxPages int
 }
 
 // Client talks to the Digital River API with one secret key. It is safe for
@@ -72,6 +80,7 @@ type Client struct {
 	budget   time.Duration
 	maxBody  int64
 	red      *secret.Redactor
+	maxPages int
 
 	// sleep waits between tries; tests replace it so they never wait for real.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -109,6 +118,7 @@ func New(key string, o Options) (*Client, error) {
 		budget:   o.RetryBudget,
 		maxBody:  o.MaxBody,
 		red:      o.Redactor,
+		maxPages: o.MaxPages,
 		sleep:    sleepContext,
 		jitter:   randomJitter,
 	}
@@ -126,6 +136,9 @@ func New(key string, o Options) (*Client, error) {
 	}
 	if c.maxBody <= 0 {
 		c.maxBody = httpx.DefaultMaxBody
+	}
+	if c.maxPages <= 0 {
+		c.maxPages = DefaultMaxPages
 	}
 	c.Webhooks = &WebhooksService{client: c}
 	c.Events = &EventsService{client: c}

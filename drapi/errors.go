@@ -31,6 +31,7 @@ const (
 	KindTimeout      ErrorKind = "timeout"      // no answer in time
 	KindCancelled    ErrorKind = "cancelled"    // the caller cancelled
 	KindUnexpected   ErrorKind = "unexpected"   // any other status (405, 406, …)
+	KindEndlessList  ErrorKind = "endless_list" // a list that would not end; Err is a *PagingError
 )
 
 // ErrorDetail is one entry of Digital River's errors[] array.

@@ -23,10 +23,19 @@ type WebhooksService struct {
 // startingAfter the last id, while hasMore). Only the current page is held in
 // memory, and breaking out of the loop stops fetching. A failure is yielded
 // once, as the last pair, with a zero Webhook.
+//
+// The walk always ends: a page that would start after an id already used as
+// a cursor (a server going round in circles, not only one stuck on a page),
+// or more than the client's MaxPages pages, ends it with an *Error of
+// KindEndlessList wrapping a *PagingError that says how much was read.
 func (s *WebhooksService) All(ctx context.Context) iter.Seq2[Webhook, error] {
 	return func(yield func(Webhook, error) bool) {
 		after := ""
-		for {
+		// The cursors used so far: at most maxPages ids, so the walk's memory
+		// stays one page plus a few kilobytes whatever the server says.
+		seen := map[string]bool{}
+		read := 0
+		for pages := 1; ; pages++ {
 			p, err := s.listPage(ctx, after)
 			if err != nil {
 				yield(Webhook{}, err)
@@ -37,15 +46,24 @@ func (s *WebhooksService) All(ctx context.Context) iter.Seq2[Webhook, error] {
 					return
 				}
 			}
+			read += len(p.data)
 			if !p.hasMore || len(p.data) == 0 {
 				return
 			}
 			next := p.data[len(p.data)-1].ID
-			if next == "" || next == after {
-				// A server that ignores startingAfter would page forever.
-				yield(Webhook{}, p.fail(errors.New("the next page did not move past the last one")))
+			if next == "" {
+				yield(Webhook{}, p.fail(errors.New("the last webhook of a page that says more follow has no id")))
 				return
 			}
+			switch {
+			case seen[next]:
+				yield(Webhook{}, p.endless(&PagingError{Reason: PagingRepeatedCursor, Pages: pages, Webhooks: read, Cursor: next}))
+				return
+			case pages >= s.client.maxPages:
+				yield(Webhook{}, p.endless(&PagingError{Reason: PagingTooManyPages, Pages: pages, Webhooks: read}))
+				return
+			}
+			seen[next] = true
 			after = next
 		}
 	}
@@ -54,7 +72,8 @@ func (s *WebhooksService) All(ctx context.Context) iter.Seq2[Webhook, error] {
 type page struct {
 	data    []wireWebhook
 	hasMore bool
-	fail    func(error) error // an *Error about this page's answer
+	fail    func(error) error        // an *Error about this page's answer
+	endless func(*PagingError) error // an *Error ending a walk after this page
 }
 
 // listPage fetches one page. Digital River's API document gives the list as a
@@ -73,12 +92,13 @@ func (s *WebhooksService) listPage(ctx context.Context, after string) (page, err
 		return page{}, err
 	}
 	fail := func(err error) error { return c.decodeError(r, resp.status, resp.header, resp.body, err) }
+	endless := func(pe *PagingError) error { return c.pagingError(r, resp.header, pe) }
 	if b := bytes.TrimLeft(resp.body, " \t\r\n"); len(b) > 0 && b[0] == '[' {
 		var ws []wireWebhook
 		if err := json.Unmarshal(resp.body, &ws); err != nil {
 			return page{}, fail(err)
 		}
-		return page{data: ws, fail: fail}, nil
+		return page{data: ws, fail: fail, endless: endless}, nil
 	}
 	var env struct {
 		Data    *[]wireWebhook `json:"data"`
@@ -90,7 +110,7 @@ func (s *WebhooksService) listPage(ctx context.Context, after string) (page, err
 	if env.Data == nil {
 		return page{}, fail(errors.New(`the list has no "data" array`))
 	}
-	return page{data: *env.Data, hasMore: env.HasMore, fail: fail}, nil
+	return page{data: *env.Data, hasMore: env.HasMore, fail: fail, endless: endless}, nil
 }
 
 // FindByAddress returns every webhook whose address is address, as

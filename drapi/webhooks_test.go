@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -116,8 +119,175 @@ func TestAllRefusesAServerThatDoesNotPage(t *testing.T) {
 		n++
 	}
 	var e *Error
-	if !errors.As(last, &e) || e.Kind != KindNotJSON || n != 200 {
-		t.Fatalf("after %d webhooks got %v; want the two identical pages read and then a not_json error", n, last)
+	var pe *PagingError
+	if !errors.As(last, &e) || e.Kind != KindEndlessList || !errors.As(last, &pe) || pe.Reason != PagingRepeatedCursor || n != 200 {
+		t.Fatalf("after %d webhooks got %v; want the two identical pages read and then an endless_list error", n, last)
+	}
+	if pe.Pages != 2 || pe.Webhooks != 200 || len(f.seen()) != 2 {
+		t.Fatalf("%+v after %d requests; want 2 pages, 200 webhooks, 2 requests", pe, len(f.seen()))
+	}
+}
+
+// endlessServer answers every list request with a full page of new ids and
+// hasMore, as a broken or hostile server might for ever.
+func endlessServer(t *testing.T) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := requests.Add(1)
+		var b strings.Builder
+		b.WriteString(`{"hasMore":true,"data":[`)
+		for i := range pageSize {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"id":"wh-%d-%d","address":"https://shop%d.example.com/hooks","types":["order.accepted"],"enabled":true}`, n, i, i)
+		}
+		b.WriteString("]}")
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("x-dr-requestid", fmt.Sprintf("req_%d", n))
+		io.WriteString(w, b.String())
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &requests
+}
+
+func TestAllEndsAnEndlessListAfterMaxPages(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		maxPages int
+		want     int
+	}{
+		{"default", 0, DefaultMaxPages},
+		{"option", 7, 7},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, requests := endlessServer(t)
+			c, err := New(testKey, Options{BaseURL: srv.URL, AllowAnyHost: true, MaxPages: tc.maxPages})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			n := 0
+			var last error
+			for _, err := range c.Webhooks.All(ctx) {
+				if err != nil {
+					last = err
+					break
+				}
+				n++
+			}
+			var e *Error
+			var pe *PagingError
+			if !errors.As(last, &e) || e.Kind != KindEndlessList || !errors.As(last, &pe) {
+				t.Fatalf("got %v, want an endless_list *Error wrapping a *PagingError", last)
+			}
+			if pe.Reason != PagingTooManyPages || pe.Pages != tc.want || pe.Webhooks != tc.want*pageSize || n != tc.want*pageSize || requests.Load() != int64(tc.want) {
+				t.Fatalf("%+v, %d webhooks yielded in %d requests; want %d pages of %d", pe, n, requests.Load(), tc.want, pageSize)
+			}
+			// The words are explain's (explain/digitalriver_test.go).
+			if e.Status != http.StatusOK || e.Method != http.MethodGet || e.Path != "/webhooks" || e.RequestID != fmt.Sprintf("req_%d", tc.want) {
+				t.Errorf("facts of the error: %+v", e)
+			}
+		})
+	}
+}
+
+func TestAllReadsExactlyMaxPagesWhenTheListEndsThere(t *testing.T) {
+	f := newFake(t)
+	f.seed(3 * pageSize)
+	c, _ := f.client(t, Options{MaxPages: 3})
+	n := 0
+	for _, err := range c.Webhooks.All(context.Background()) {
+		if err != nil {
+			t.Fatalf("after %d webhooks: %v; a list that ends on the last allowed page is whole", n, err)
+		}
+		n++
+	}
+	if n != 3*pageSize {
+		t.Fatalf("%d webhooks, want %d", n, 3*pageSize)
+	}
+}
+
+// A server that sends page 3 as if page 1 came next goes round for ever;
+// the cursor it comes back to is an older one, not the last.
+func TestAllEndsAListThatReturnsToAnOlderCursor(t *testing.T) {
+	page := func(first, last string) string {
+		return fmt.Sprintf(`{"hasMore":true,"data":[{"id":%q,"address":"https://a.example.com/"},{"id":%q,"address":"https://b.example.com/"}]}`, first, last)
+	}
+	pages := map[string]string{"": page("a0", "a"), "a": page("b0", "b"), "b": page("c0", "a")}
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, pages[r.URL.Query().Get("startingAfter")])
+	}))
+	defer srv.Close()
+	c, err := New(testKey, Options{BaseURL: srv.URL, AllowAnyHost: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last error
+	for _, err := range c.Webhooks.All(context.Background()) {
+		last = err
+	}
+	var pe *PagingError
+	if !errors.As(last, &pe) || pe.Reason != PagingRepeatedCursor || pe.Cursor != "a" || pe.Pages != 3 || pe.Webhooks != 6 || requests.Load() != 3 {
+		t.Fatalf("got %v (%+v) after %d requests; want the walk stopped at the third page, which leads back to a", last, pe, requests.Load())
+	}
+}
+
+// Whatever a server answers, a walk never makes more than MaxPages
+// requests: random page graphs, with fresh ids, cycles of any length, pages
+// that come back to themselves and pages of any size.
+func TestAllNeverReadsMoreThanMaxPages(t *testing.T) {
+	const maxPages = 12
+	for seed := range uint64(300) {
+		rng := rand.New(rand.NewPCG(seed, 42))
+		// Cursors are page numbers; each page leads to one chosen at random
+		// among the pages (a cycle, sooner or later) or to a fresh one.
+		nodes := 1 + rng.IntN(30)
+		next := make([]int, nodes)
+		sizes := make([]int, nodes)
+		for i := range next {
+			next[i] = rng.IntN(nodes + nodes/2) // beyond nodes: a fresh page each time
+			sizes[i] = 1 + rng.IntN(pageSize)
+		}
+		var requests atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n := requests.Add(1)
+			cur := 0
+			if after := r.URL.Query().Get("startingAfter"); after != "" {
+				fmt.Sscanf(after, "p%d", &cur)
+			}
+			node := cur % nodes
+			to := next[node]
+			last := fmt.Sprintf("p%d", to)
+			if to >= nodes {
+				last = fmt.Sprintf("p%d", nodes*int(n+1)+to%nodes) // new every time, same page behind it
+			}
+			var b strings.Builder
+			b.WriteString(`{"hasMore":true,"data":[`)
+			for i := range sizes[node] - 1 {
+				fmt.Fprintf(&b, `{"id":"x%d-%d"},`, n, i)
+			}
+			fmt.Fprintf(&b, `{"id":%q}]}`, last)
+			io.WriteString(w, b.String())
+		}))
+		c, err := New(testKey, Options{BaseURL: srv.URL, AllowAnyHost: true, MaxPages: maxPages})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last error
+		for _, err := range c.Webhooks.All(context.Background()) {
+			last = err
+		}
+		srv.Close()
+		var pe *PagingError
+		if !errors.As(last, &pe) || requests.Load() > maxPages || int64(pe.Pages) != requests.Load() {
+			t.Fatalf("seed %d: %v (%+v) after %d requests; want a *PagingError within %d requests", seed, last, pe, requests.Load(), maxPages)
+		}
 	}
 }
 

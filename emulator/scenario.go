@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/drsetup/drsetup/secret"
@@ -473,9 +474,12 @@ func validateOAuth(o OAuth) []drError {
 // order family is the one drsetup subscribes to, so a misspelling there is
 // refused; other families are listed by Digital River only by name ("and
 // more"), so any well-formed type in them is accepted.
-var orderEventTypes = map[string]bool{}
-
-func init() {
+//
+// It, and the shapes below, are built on first use rather than at init: the
+// emulator is linked into every drsetup, and drsetup version or --help
+// should not pay for it.
+var orderEventTypes = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
 	for _, t := range strings.Fields(`accepted blocked cancelled complete created fulfilled
 		pending_payment refunded submitted updated review_opened review_closed chargeback
 		dispute dispute.resolved invoice.created credit_memo.created
@@ -484,11 +488,12 @@ func init() {
 		charge.cancel.complete charge.cancel.failed charge.capture.pending
 		charge.capture.complete charge.capture.failed charge.refund.pending
 		charge.refund.complete charge.refund.failed`) {
-		orderEventTypes["order."+t] = true
+		m["order."+t] = true
 	}
-}
+	return m
+})
 
-var eventTypeShape = regexp.MustCompile(`^[a-z_]+(\.[a-z_]+)+$`)
+var eventTypeShape = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z_]+(\.[a-z_]+)+$`) })
 
 func validateTypes(types []string) []drError {
 	if len(types) == 0 {
@@ -496,7 +501,7 @@ func validateTypes(types []string) []drError {
 	}
 	var errs []drError
 	for _, t := range types {
-		if !eventTypeShape.MatchString(t) || (strings.HasPrefix(t, "order.") && !orderEventTypes[t]) {
+		if !eventTypeShape().MatchString(t) || (strings.HasPrefix(t, "order.") && !orderEventTypes()[t]) {
 			errs = append(errs, invalidParam("types", "'%s' is not a valid event type.", t))
 		}
 	}
@@ -516,9 +521,11 @@ func isAPIVersion(v string) bool {
 	return err == nil
 }
 
-var uuidShape = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+var uuidShape = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+})
 
-func isUUID(s string) bool { return uuidShape.MatchString(s) }
+func isUUID(s string) bool { return uuidShape().MatchString(s) }
 
 // derivedUUID makes a version-4-shaped UUID from seed, so scenario webhooks
 // without an ID get the same one on every run.

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -90,6 +91,29 @@ func resource(e *drapi.Error) string {
 	return "webhook"
 }
 
+// endless says why a list walk was stopped: it would not end by itself.
+func endless(e *drapi.Error) string {
+	var pe *drapi.PagingError
+	if !errors.As(e.Err, &pe) {
+		return fmt.Sprintf("The webhooks list from %s would not end, so drsetup stopped reading it.", hostName(e))
+	}
+	read := fmt.Sprintf("%s on %s", text.Count(pe.Webhooks, "webhook"), text.Count(pe.Pages, "page"))
+	if pe.Reason == drapi.PagingRepeatedCursor {
+		return fmt.Sprintf("The webhooks list from %s went back to a page it had already sent (the one after webhook %s), so it would never end; drsetup stopped after reading %s.",
+			hostName(e), pe.Cursor, read)
+	}
+	return fmt.Sprintf("The webhooks list from %s still said more follow after %s, the most drsetup reads in one list, so it stopped there.",
+		hostName(e), read)
+}
+
+func endlessRemedy(e *drapi.Error) string {
+	var pe *drapi.PagingError
+	if errors.As(e.Err, &pe) && pe.Reason == drapi.PagingTooManyPages {
+		return "No account should hold that many webhooks: delete the unused ones in the Digital River Dashboard (Developers → Webhooks). If " + apiURLFlag + " is set, check it points at " + drapi.DefaultBaseURL + "; if the list keeps growing, contact Digital River support with the request id."
+	}
+	return "Check that " + apiURLFlag + " (if set) points at " + drapi.DefaultBaseURL + " and that no proxy caches or rewrites its answers, then try again; if it keeps happening, contact Digital River support with the request id."
+}
+
 func hostName(e *drapi.Error) string { return text.Or(e.Host, "the server") }
 
 // drMeaning says in plain words what happened.
@@ -142,6 +166,8 @@ func drMeaning(e *drapi.Error) string {
 			to = " to " + e.Location
 		}
 		return fmt.Sprintf("%s answered with a redirect (HTTP %d)%s; drsetup does not follow redirects with an API key.", hostName(e), e.Status, to)
+	case drapi.KindEndlessList:
+		return endless(e)
 	case drapi.KindNetwork, drapi.KindTimeout, drapi.KindCancelled:
 		if ne, ok := e.Err.(*httpx.NetError); ok {
 			return ne.Error() + "."
@@ -182,6 +208,8 @@ func drRemedy(e *drapi.Error) string {
 		return "Check that --dr-api-url (if set) points at the Digital River API, " + drapi.DefaultBaseURL + ", and that no proxy rewrites the answer; then try again."
 	case drapi.KindRedirect:
 		return "Check " + apiURLFlag + "; the Digital River API is " + drapi.DefaultBaseURL + ", which does not redirect."
+	case drapi.KindEndlessList:
+		return endlessRemedy(e)
 	case drapi.KindCancelled:
 		return ""
 	case drapi.KindNetwork, drapi.KindTimeout:

@@ -121,6 +121,32 @@ func TestEventsErrorsNameTheEventsList(t *testing.T) {
 	}
 }
 
+// A list walk that would not end says how much was read and what to do.
+func TestEndlessListsAreExplained(t *testing.T) {
+	endless := func(pe *drapi.PagingError) *drapi.Error {
+		return &drapi.Error{Kind: drapi.KindEndlessList, Status: 200, Method: http.MethodGet, Path: "/webhooks", Host: "api.digitalriver.com", RequestID: "req_200", Err: pe}
+	}
+	for _, tc := range []struct {
+		name string
+		err  *drapi.Error
+		says []string
+	}{
+		{"too many pages", endless(&drapi.PagingError{Reason: drapi.PagingTooManyPages, Pages: 200, Webhooks: 20000}),
+			[]string{"20000 webhooks on 200 pages", "Developers → Webhooks", "--dr-api-url", "(Digital River request id req_200)"}},
+		{"a page seen before", endless(&drapi.PagingError{Reason: drapi.PagingRepeatedCursor, Pages: 3, Webhooks: 6, Cursor: "a"}),
+			[]string{"already sent (the one after webhook a)", "6 webhooks on 3 pages", "proxy", "(Digital River request id req_200)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Of(tc.err).Text()
+			for _, s := range tc.says {
+				if !strings.Contains(got, s) {
+					t.Errorf("%q does not say %q", got, s)
+				}
+			}
+		})
+	}
+}
+
 func TestTheKeyIsTheValueToBlameForAuthorizationFailures(t *testing.T) {
 	for kind, want := range map[drapi.ErrorKind]field.Field{drapi.KindUnauthorized: field.DRAPIKey, drapi.KindForbidden: field.DRAPIKey, drapi.KindServer: field.None} {
 		if got := Of(&drapi.Error{Kind: kind, Method: http.MethodGet, Path: "/webhooks"}).Field; got != want {

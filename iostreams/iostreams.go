@@ -164,9 +164,10 @@ var ErrCannotHideInput = errors.New("this terminal cannot hide what is typed (Gi
 // SecretReader returns a function that reads one line from the terminal
 // without echoing it, or nil when stdin is not a terminal (a script answering
 // through a pipe: its lines are read as they come). On a Cygwin terminal the
-// function refuses with ErrCannotHideInput. A cancelled context restores the
-// terminal's echo before returning, so a Ctrl+C or SIGTERM during a hidden
-// prompt never leaves the terminal without echo.
+// function refuses with ErrCannotHideInput. Echo goes off before the read
+// starts and comes back when the line is read or the context ends, so a
+// Ctrl+C or any signal that ends the run (SIGTERM, SIGHUP, SIGQUIT cancel it)
+// during a hidden prompt never leaves the terminal without echo.
 func (s *IOStreams) SecretReader() func(ctx context.Context) (string, error) {
 	f, ok := s.In.(*os.File)
 	if !ok || !s.stdinTTY {
@@ -177,7 +178,7 @@ func (s *IOStreams) SecretReader() func(ctx context.Context) (string, error) {
 	}
 	fd := int(f.Fd())
 	return func(ctx context.Context) (string, error) {
-		state, err := term.GetState(fd)
+		read, restore, err := hideInput(fd)
 		if err != nil {
 			return "", err
 		}
@@ -187,14 +188,17 @@ func (s *IOStreams) SecretReader() func(ctx context.Context) (string, error) {
 		}
 		ch := make(chan result, 1)
 		go func() {
-			b, err := term.ReadPassword(fd)
+			b, err := read()
 			ch <- result{b, err}
 		}()
 		select {
 		case r := <-ch:
+			restore(false)
 			return string(r.b), r.err
 		case <-ctx.Done():
-			term.Restore(fd, state)
+			// What was typed of the secret is dropped, not left for the
+			// shell to echo.
+			restore(true)
 			return "", ctx.Err()
 		}
 	}

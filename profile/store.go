@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/regularfile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/text"
 )
@@ -48,6 +49,7 @@ const (
 	FileDamaged     FileErrorKind = "damaged"      // not a profile drsetup can read
 	FileNewerSchema FileErrorKind = "newer_schema" // written by a newer drsetup
 	FileIO          FileErrorKind = "io"           // the OS would not read, write or remove it
+	FileNotRegular  FileErrorKind = "not_regular"  // a FIFO, device, socket or folder where a file belongs
 )
 
 // FileError names a profile file that could not be used and says why.
@@ -70,6 +72,12 @@ func (e *FileError) Error() string {
 	case FileNewerSchema:
 		return fmt.Sprintf("the profile file %s was written by a newer drsetup (%s); update drsetup, or run \"drsetup setup --profile %s\" to replace it",
 			e.Path, e.Reason, e.Name)
+	case FileNotRegular:
+		if e.Name == "" {
+			return fmt.Sprintf("drsetup keeps its profiles in the folder %s, but %s, so drsetup will not read it; move it away and run drsetup again", e.Path, e.Reason)
+		}
+		return fmt.Sprintf("the profile file %s is not a file drsetup can read: %s; remove it with \"drsetup profiles delete %s\" or move it away, then run \"drsetup setup --profile %s\" to write the profile again",
+			e.Path, e.Reason, e.Name, e.Name)
 	}
 	switch e.Op {
 	case "write":
@@ -162,6 +170,14 @@ func (s *Store) Load(name string) (Profile, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return Profile{}, &notFoundError{name}
 	}
+	if nre := (*regularfile.NotRegularError)(nil); errors.As(err, &nre) {
+		return Profile{}, &FileError{Path: path, Name: name, Kind: FileNotRegular, Op: "read", Reason: "it is " + regularfile.Describe(nre.Mode), Err: err}
+	}
+	if errors.Is(err, syscall.ENOTDIR) {
+		if derr := s.checkProfilesDir(); derr != nil {
+			return Profile{}, derr
+		}
+	}
 	if err != nil {
 		return Profile{}, &FileError{Path: path, Name: name, Kind: FileIO, Op: "read", Reason: osReason(err), Err: err}
 	}
@@ -176,8 +192,20 @@ func (s *Store) Load(name string) (Profile, error) {
 	return p, nil
 }
 
+// checkProfilesDir returns a FileNotRegular *FileError when the profiles
+// folder is something else (reading a FIFO as a folder would block).
+func (s *Store) checkProfilesDir() error {
+	var nre *regularfile.NotRegularError
+	if err := regularfile.CheckDir(s.profilesDir()); errors.As(err, &nre) {
+		return &FileError{Path: s.profilesDir(), Kind: FileNotRegular, Op: "read", Reason: "it is " + regularfile.Describe(nre.Mode), Err: err}
+	}
+	return nil
+}
+
+// readLimited reads a profile file, refusing without blocking anything but a
+// regular file: a FIFO put in its place would hang every command.
 func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -411,6 +439,9 @@ func osReason(err error) string {
 // read are not hidden: the profiles that could be read come back with a
 // *ListError naming each bad file. No profiles saved yet is not an error.
 func (s *Store) List() ([]Profile, error) {
+	if err := s.checkProfilesDir(); err != nil {
+		return nil, err
+	}
 	entries, err := os.ReadDir(s.profilesDir())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/drsetup/drsetup/httpx"
 )
@@ -41,7 +42,14 @@ const (
 	DomainNotSalesforce  DomainKind = "not_salesforce"  // no Salesforce org's host
 	DomainEmpty          DomainKind = "empty"
 	DomainMalformed      DomainKind = "malformed"
+	DomainTooLong        DomainKind = "too_long" // longer than MaxAddressLength, not parsed
 )
+
+// MaxAddressLength bounds, in bytes, an address ParseMyDomain reads: far more
+// than the browser address of any Salesforce page, so only a paste of
+// something else is longer, and it is refused without being parsed (the
+// wizard checks the field on every keystroke).
+const MaxAddressLength = 2048
 
 // MyDomain is an org's My Domain, parsed and in canonical form.
 type MyDomain struct {
@@ -76,6 +84,7 @@ type DomainError struct {
 	Input     string // what was given, less any user name, password or query (httpx.Redact)
 	Host      string // the host the verdict is about ("" when none could be read)
 	Corrected string // the corrected My Domain URL ("https://acme.my.salesforce.com"), or ""
+	Length    int    // DomainTooLong: the input's length in characters
 	defender  bool   // the host came through Microsoft Defender for Cloud Apps
 }
 
@@ -106,6 +115,8 @@ func (e *DomainError) Error() string {
 		msg = fmt.Sprintf("%s is the address Salesforce serves files from, not the org's API address.", e.Host)
 	case DomainInsecure:
 		msg = "Salesforce is reached only over https://, never plain http://."
+	case DomainTooLong:
+		msg = fmt.Sprintf("What was entered is %d characters long, far longer than any Salesforce address.", e.Length)
 	case DomainNotSalesforce:
 		if e.defender {
 			msg = fmt.Sprintf("%s is an address rewritten by Microsoft Defender for Cloud Apps, and no Salesforce org's address could be read from it.", e.Host)
@@ -193,9 +204,12 @@ var defenderSuffixes = []string{".mcas.ms", ".mcas-gov.us", ".mcas-gov.ms", ".ca
 // mistake is a *DomainError that says which kind it is and, when possible,
 // gives the corrected URL.
 func ParseMyDomain(input string) (MyDomain, error) {
+	if len(input) > MaxAddressLength {
+		return MyDomain{}, &DomainError{Kind: DomainTooLong, Length: utf8.RuneCountInString(input)}
+	}
 	d, err := parseMyDomain(input)
 	if err != nil {
-		err.Input = httpx.Redact(input)
+		err.Input = redactInput(input)
 		return MyDomain{}, err
 	}
 	return d, nil
@@ -242,6 +256,7 @@ func IsSalesforceHost(host string) bool {
 // dot, noting what it dropped. insecure reports an http:// scheme, which is an
 // error only once the host itself is known to be usable.
 func hostFromInput(input string) (host string, insecure bool, warnings []string, derr *DomainError) {
+	input, after := cutPath(input)
 	s := cleanInput(input)
 	if s == "" {
 		return "", false, nil, &DomainError{Kind: DomainEmpty}
@@ -253,9 +268,17 @@ func hostFromInput(input string) (host string, insecure bool, warnings []string,
 	case !strings.Contains(s, "://"):
 		s = "https://" + s
 	}
+	// Only the host matters: what follows it is cut off before parsing, so
+	// a long path or query (a browser address) costs nothing, and is noted.
+	rest := ""
+	if i := strings.Index(s, "://"); i >= 0 {
+		if j := strings.IndexAny(s[i+3:], "/?#"); j >= 0 {
+			s, rest = s[:i+3+j], s[i+3+j:]
+		}
+	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", false, nil, &DomainError{Kind: DomainMalformed, Input: httpx.Redact(input)}
+		return "", false, nil, &DomainError{Kind: DomainMalformed}
 	}
 	insecure = u.Scheme == "http"
 	if u.User != nil {
@@ -264,12 +287,12 @@ func hostFromInput(input string) (host string, insecure bool, warnings []string,
 	if p := u.Port(); p != "" && p != "443" {
 		warnings = append(warnings, fmt.Sprintf("The port :%s was dropped: Salesforce serves My Domain on the standard HTTPS port.", p))
 	}
-	if rest := strings.TrimRight(u.EscapedPath(), "/"); rest != "" || u.RawQuery != "" || u.Fragment != "" {
+	if strings.Trim(rest, "/?#") != "" || hasContent(after) {
 		warnings = append(warnings, "Only the host is used; the rest of the address (path, query) was dropped.")
 	}
 	host = strings.TrimSuffix(u.Hostname(), ".")
 	if host == "" {
-		return "", false, nil, &DomainError{Kind: DomainMalformed, Input: httpx.Redact(input)}
+		return "", false, nil, &DomainError{Kind: DomainMalformed}
 	}
 	if inner, suffix, ok := stripDefender(host); ok {
 		warnings = append(warnings, fmt.Sprintf("The suffix %s, added by Microsoft Defender for Cloud Apps in the browser, was removed: Digital River calls Salesforce directly.", suffix))
@@ -278,6 +301,56 @@ func hostFromInput(input string) (host string, insecure bool, warnings []string,
 		return "", false, nil, &DomainError{Kind: DomainNotSalesforce, Host: host, defender: true}
 	}
 	return host, insecure, warnings, nil
+}
+
+// cutPath splits a plain address (no white space, quotes or brackets up to
+// its path, and none at its end) before its path, query or fragment, so
+// that cleaning and parsing cost what the host costs whatever follows it.
+// Any other input comes back whole, for cleanInput.
+func cutPath(input string) (head, rest string) {
+	start := 0
+	if i := strings.Index(input, "://"); i >= 0 {
+		start = i + 3
+	} else if strings.HasPrefix(input, "//") {
+		start = 2
+	}
+	j := strings.IndexAny(input[start:], "/?#")
+	if j <= 0 {
+		return input, ""
+	}
+	head, rest = input[:start+j], input[start+j:]
+	if last := input[len(input)-1]; strings.IndexByte("\"'> \t\r\n", last) >= 0 || last >= utf8.RuneSelf {
+		return input, ""
+	}
+	for _, r := range head {
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '"' || r == '\'' || r == '<' {
+			return input, ""
+		}
+	}
+	return head, rest
+}
+
+// hasContent reports whether rest, what followed an address's host, holds
+// more than separators and white space: a path or query that is dropped.
+func hasContent(rest string) bool {
+	for _, r := range rest {
+		if r != '/' && r != '?' && r != '#' && !unicode.IsSpace(r) && r != '\u200b' && r != '\ufeff' {
+			return true
+		}
+	}
+	return false
+}
+
+// redactInput is input as a DomainError quotes it: without user name,
+// password or query, and cut after the host when it is long.
+func redactInput(input string) string {
+	if len(input) <= 256 {
+		return httpx.Redact(input)
+	}
+	if head, rest := cutPath(input); rest != "" {
+		return httpx.Redact(head) + "/…"
+	}
+	return httpx.Redact(input)
 }
 
 // cleanInput removes what pasting adds around an address: white space

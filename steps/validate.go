@@ -100,6 +100,9 @@ func CheckField(s Setup, f field.Field) []Problem {
 	block := func(msg, remedy string) []Problem {
 		return []Problem{{Field: f, Message: msg, Remedy: remedy, Blocking: true}}
 	}
+	if ps := tooLong(s, f); ps != nil {
+		return ps
+	}
 	switch f {
 	case field.Environment:
 		if s.Token == TokenCustom || s.Token == TokenMyDomain {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -19,6 +21,11 @@ type form struct {
 	focused   int
 	problems  []steps.Problem // steps.Check of the values as they are, kept between keystrokes
 	submitted bool            // Enter was pressed on the last field: show every problem, empty values too
+
+	// blocks are the problem blocks drawn last, per field ("" for the
+	// others), kept because a screen is drawn on every frame (a cursor
+	// move, a spinner tick) while its problems change only with a value.
+	blocks map[field.Field]*drawnBlock
 
 	// extra draws what a screen shows under its fields; nil for nothing.
 	extra func(w int) string
@@ -200,7 +207,7 @@ func (f *form) view() body {
 			b.add(hang(st.Subtle, w, "  ", c.setup.Help(fl.id)))
 		}
 		if ps := f.problemsOf(fl.id); len(ps) > 0 {
-			b.add(problemBlock(c, w, ps, true))
+			b.add(f.problemBlock(fl.id, w, ps))
 		}
 		b.gap()
 	}
@@ -211,7 +218,7 @@ func (f *form) view() body {
 		}
 	}
 	if len(others) > 0 {
-		b.add(problemBlock(c, w, others, true))
+		b.add(f.problemBlock("", w, others))
 		b.gap()
 	}
 	if f.extra != nil {
@@ -220,6 +227,30 @@ func (f *form) view() body {
 		}
 	}
 	return b.body()
+}
+
+// drawnBlock is a problem block as drawn for a width and problems.
+type drawnBlock struct {
+	w   int
+	ps  []steps.Problem
+	out string
+}
+
+// problemBlock draws ps for field id, or takes the drawing from last time
+// when the width and the problems are the same.
+func (f *form) problemBlock(id field.Field, w int, ps []steps.Problem) string {
+	if f.blocks == nil {
+		f.blocks = map[field.Field]*drawnBlock{}
+	}
+	d := f.blocks[id]
+	if d == nil {
+		d = &drawnBlock{}
+		f.blocks[id] = d
+	}
+	if d.out == "" || d.w != w || !slices.Equal(d.ps, ps) {
+		d.w, d.ps, d.out = w, slices.Clone(ps), problemBlock(f.c, w, ps, true)
+	}
+	return d.out
 }
 
 func (f *form) has(id field.Field) bool {
