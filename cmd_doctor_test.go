@@ -295,7 +295,7 @@ func TestDoctorStreams(t *testing.T) {
 		for _, s := range []string{
 			`drsetup doctor: profile "default"`,
 			"✓ Digital River → ✗ token endpoint login.salesforce.com → ✓ Apex endpoint acme.my.salesforce.com",
-			"✗ Stored login settings: The login settings stored at Digital River differ from the profile's: password; client secret.",
+			"✗ Stored login settings: The stored password and client secret differ from the profile's, which works",
 			"→ Run drsetup setup",
 		} {
 			if !strings.Contains(flat, s) {
