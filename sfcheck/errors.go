@@ -27,6 +27,8 @@ const (
 	KindAuthFailure      ErrorKind = "auth_failure"
 	KindIPRestricted     ErrorKind = "ip_restricted"
 	KindNotApproved      ErrorKind = "not_approved"
+	KindTokenRequired    ErrorKind = "security_token_required"
+	KindAppNotAllowed    ErrorKind = "unauthorized_client" // the app may not use this grant, or is refused as a client
 	KindLoginRate        ErrorKind = "login_rate"
 	KindInactiveUser     ErrorKind = "inactive_user"
 	KindInactiveOrg      ErrorKind = "inactive_org"
@@ -257,6 +259,14 @@ func (lc loginContext) salesforce(status int, code, desc string) *LoginError {
 	case "inactive_user":
 		lc.inactiveUser(e, who)
 		return e
+	case "invalid_app_access":
+		lc.notApproved(e, who)
+		return e
+	case "unauthorized_client":
+		// Sources disagree on what the code alone means (a client refused,
+		// a grant the app may not use): Salesforce's own words decide.
+		lc.unauthorizedClient(e, d, cc)
+		return e
 	case "inactive_org":
 		e.Kind = KindInactiveOrg
 		e.Meaning = "The org is locked, closed or suspended, so nobody can log in to it."
@@ -310,14 +320,24 @@ func (lc loginContext) salesforce(status int, code, desc string) *LoginError {
 		if d, err := ParseMyDomain(lc.cr.MyDomain); err == nil {
 			e.Remedy = fmt.Sprintf("Use %s as the token endpoint (the My Domain is shown in %s).", d.TokenEndpoint(), setupMyDomain)
 		}
+	case strings.Contains(d, "security token required"):
+		e.Kind, e.Field = KindTokenRequired, field.SecurityToken
+		e.Meaning = fmt.Sprintf("Salesforce says %s's security token is required: the login comes from outside the org's trusted IP ranges, so the password must be followed by the user's current security token, and none or an old one was sent. Digital River logs in from its own servers, outside those ranges unless an admin added them.", lc.user())
+		e.Remedy = "Reset the security token (the user's Settings → Reset My Security Token emails a new one) and give it with the password; or add Digital River's addresses to Setup → Network Access."
+	case strings.Contains(d, "no client credentials user"):
+		e.Kind, e.Field = KindNoRunAs, field.Auth
+		e.Meaning = "The connected app allows the client credentials flow but names no Run As user, so Salesforce has nobody to log in as."
+		e.Remedy = setupClientCreds + connectedAppDelay
+	case strings.Contains(d, "no valid scopes"):
+		e.Kind, e.Field = KindInvalidScope, field.Auth
+		e.Meaning = "Salesforce found no OAuth scope on the connected app that this login may use (a check Salesforce added in Winter '26)."
+		e.Remedy = "In " + setupApp + " → Edit → Selected OAuth Scopes, add \"Manage user data via APIs (api)\"." + connectedAppDelay
 	case strings.Contains(d, "ip restricted") || strings.Contains(d, "invalid login hours"):
 		e.Kind = KindIPRestricted
 		e.Meaning = fmt.Sprintf("Salesforce refused %s because of the IP address the login came from or the time of day: the user's profile sets Login IP Ranges or Login Hours. Digital River logs in from its own servers, not from this computer.", who)
 		e.Remedy = "In Setup → Profiles → the integration user's profile, check Login IP Ranges and Login Hours; or set " + setupPolicies + " → IP Relaxation to \"Relax IP restrictions\"."
 	case strings.Contains(d, "hasn't approved") || strings.Contains(d, "has not approved") || strings.Contains(d, "not approved"):
-		e.Kind = KindNotApproved
-		e.Meaning = fmt.Sprintf("The connected app admits only pre-authorized users, and %s is not one: neither the user's profile nor a permission set of the user is assigned to the app.", who)
-		e.Remedy = "In " + setupApp + " → Manage, use Manage Profiles or Manage Permission Sets to add the integration user's profile or permission set; or set " + setupPolicies + " → Permitted Users to \"All users may self-authorize\"."
+		lc.notApproved(e, who)
 	case strings.Contains(d, "login rate exceeded"):
 		lc.loginRate(e, who)
 	case strings.Contains(d, "inactive user") || strings.Contains(d, "user is inactive"):
@@ -360,6 +380,44 @@ func (lc loginContext) authFailure(e *LoginError, d string) {
 	}
 	e.Meaning = first + causes
 	e.Remedy = fmt.Sprintf("Read the real reason in Setup → Users → %s → Login History. If it says the flow is blocked, turn on %s, or switch to client credentials. Otherwise re-enter the password and security token (the user's Settings → Reset My Security Token sends a new one).", lc.user(), setupUnPwFlow)
+}
+
+func (lc loginContext) notApproved(e *LoginError, who string) {
+	e.Kind = KindNotApproved
+	e.Meaning = fmt.Sprintf("The connected app admits only pre-authorized users, and %s is not one: neither the user's profile nor a permission set of the user is assigned to the app.", who)
+	e.Remedy = "In " + setupApp + " → Manage, use Manage Profiles or Manage Permission Sets to add the integration user's profile or permission set; or set " + setupPolicies + " → Permitted Users to \"All users may self-authorize\"."
+}
+
+// unauthorizedClient explains unauthorized_client by Salesforce's
+// description d (lower case): a client whose secret or key is refused, a
+// user not admitted, or an app that may not use the grant.
+func (lc loginContext) unauthorizedClient(e *LoginError, d string, cc bool) {
+	said := fmt.Sprintf("Salesforce refused the connected app as a client and said %q. ", e.Description)
+	if e.Description == "" {
+		said = "Salesforce refused the connected app as a client, without saying why. "
+	}
+	switch {
+	case strings.Contains(d, "secret") || (strings.Contains(d, "client credentials") && strings.Contains(d, "invalid")):
+		e.Kind, e.Field = KindBadClientSecret, field.ClientSecret
+		e.Meaning = said + "The Client Secret (consumer secret) does not match the Client ID: it is mistyped, or the secret was rotated."
+		e.Remedy = "Copy the Consumer Secret again from " + setupConsumer + "."
+	case strings.Contains(d, "client identifier") || strings.Contains(d, "unknown client") || strings.Contains(d, "not found"):
+		e.Kind, e.Field = KindBadClientID, field.ClientID
+		e.Meaning = said + "Salesforce does not know this Client ID (consumer key) here: it is mistyped, or the connected app is another org's."
+		e.Remedy = "Copy the Consumer Key again from " + setupConsumer + ", in the org you are logging in to." + connectedAppDelay
+	case strings.Contains(d, "approved"):
+		lc.notApproved(e, "the user")
+		e.Meaning = said + e.Meaning
+	default:
+		e.Kind, e.Field = KindAppNotAllowed, field.Auth
+		flow := "username-password"
+		fix := "In " + setupUnPwFlow + ", allow the flow (orgs created since Summer '23 block it), or switch to client credentials; and check " + setupPolicies + " (Permitted Users, IP Relaxation)."
+		if cc {
+			flow, fix = "client credentials", setupClientCreds
+		}
+		e.Meaning = said + fmt.Sprintf("The connected app is most likely not allowed the %s flow that Digital River uses; what this code means differs between Salesforce's answers, so its words above say more.", flow)
+		e.Remedy = fix + fmt.Sprintf(" Setup → Users → %s → Login History may give the reason.", lc.user()) + connectedAppDelay
+	}
 }
 
 func (lc loginContext) loginRate(e *LoginError, who string) {
