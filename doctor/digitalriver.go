@@ -76,7 +76,7 @@ func (r *run) digitalRiver(ctx context.Context) {
 	r.redactors = make([]*secret.Redactor, len(l.selected))
 	for i, e := range l.selected {
 		r.redactors[i] = r.webhookRedactor(storedSecrets(e.w))
-		r.webhooks = append(r.webhooks, Webhook{ID: e.w.ID, Address: e.w.Address})
+		r.webhooks = append(r.webhooks, webhookSeen(e.w))
 		if r.mode == ModeKeyOnly {
 			r.paths = append(r.paths, pathPlanOf(e.w))
 		}
@@ -111,6 +111,18 @@ func (r *run) skipWebhookChecks(why string) {
 	for _, id := range webhookChecks {
 		r.skip(id, 0, "", why)
 	}
+}
+
+// webhookSeen is what the report lists of w.
+func webhookSeen(w drapi.Webhook) Webhook {
+	h := Webhook{ID: w.ID, Address: w.Address}
+	if w.OAuth != nil {
+		h.Username, h.TokenEndpoint, h.ClientID, h.Grant = w.OAuth.UserName, w.OAuth.TokenEndPoint, w.OAuth.ClientID, w.OAuth.GrantType
+		if f, _ := flowOf(w.OAuth.GrantType); f == sfcheck.FlowClientCredentials {
+			h.Username = ""
+		}
+	}
+	return h
 }
 
 // storedSecrets are the secrets Digital River stores in w.
@@ -295,7 +307,7 @@ func (r *run) checkExists(ctx context.Context, l *listing, sel selection) {
 			for _, e := range l.selected {
 				orgs[e.org] = true
 			}
-			return Result{Status: Pass, Summary: fmt.Sprintf("%d of the key's %d webhooks %s addressed to the app's endpoint, for %d org%s: each is checked below.",
+			return Result{Status: Pass, Summary: fmt.Sprintf("%d of the key's %d webhooks %s addressed to the app's endpoint, for %d org%s.",
 				n, l.total, text.IsAre(n), len(orgs), text.S(len(orgs)))}
 		}
 		if n == 0 {

@@ -179,10 +179,17 @@ const (
 	ModeNone Mode = "none"
 )
 
-// Webhook is a webhook the report examined, for headings.
+// Webhook is a webhook the report examined, with what was seen of it, for
+// headings and the text report's list of webhooks.
 type Webhook struct {
 	ID      string
 	Address string
+	// The login Digital River makes for it, as stored ("" without one):
+	// the username (empty for client credentials), token endpoint and
+	// Client ID; OrgID is the org the replayed login reached, "" when it
+	// did not log in.
+	Username, TokenEndpoint, ClientID, Grant string
+	OrgID                                    string
 }
 
 // Report is the outcome of a run.

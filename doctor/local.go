@@ -80,7 +80,7 @@ func (r *run) carryOn() string {
 	case ModeValues:
 		return "Checking the values given as flags and DRSETUP_* variables."
 	case ModeKeyOnly:
-		return "Checking the webhooks of the Digital River key alone, with the settings stored in each."
+		return "Checking the key's webhooks alone, with the login stored in each."
 	}
 	return "No values were given to check instead."
 }
@@ -101,7 +101,7 @@ func (r *run) overridden() []string {
 
 func (r *run) keyringResult() Result {
 	if r.o.Saved == nil {
-		return Result{Status: Skip, Summary: "No profile, so no secrets are read from the keyring; they come from DRSETUP_* variables."}
+		return Result{Status: Skip, Summary: "No profile, so the keyring is not read; secrets come from DRSETUP_* variables."}
 	}
 	var stored, missing, fromEnv []string
 	var lacking []field.Field

@@ -24,8 +24,9 @@ const maxFailedLogins = 2
 // run used up the budget.
 const budgetSkip = "Not tried: two logins for this user already failed in this run; more would count toward locking the user out."
 
-// errBudget is the outcome of a login not tried for the lockout budget.
-var errBudget = errors.New("the login was not tried: " + budgetSkip)
+// errBudget is the outcome of a login not tried for the lockout budget;
+// the check that meets it says budgetSkip.
+var errBudget = errors.New("login not tried: the lockout budget of its user is spent")
 
 // logins makes at most one Salesforce login per set of credentials in a run,
 // and no more than maxFailedLogins failed ones per username. Every failed

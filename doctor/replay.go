@@ -94,14 +94,22 @@ func (r *run) replay(ctx context.Context, e *examined) loginOutcome {
 				return res
 			}
 			sum, remedy := explainLogin(err)
-			return Result{Status: Fail, Hop: HopToken, Brief: "Digital River's stored login fails: " + briefLogin(err),
-				Summary: "Digital River's login with the settings stored in this webhook fails." + note + " " + sum,
+			if stored, ok := strings.CutPrefix(sum, "Salesforce refused the login"); ok {
+				sum = "Salesforce refused the login stored in this webhook" + stored + note
+			} else {
+				sum = "Digital River's login with the settings stored in this webhook fails." + note + " " + sum
+			}
+			return Result{Status: Fail, Hop: HopToken, Brief: strings.Replace(briefLogin(err), "refused the login", "refused the stored login", 1),
+				Summary: sum,
 				Remedy:  strings.TrimSpace(remedy + fmt.Sprintf(" Then store the corrected login in the webhook: drsetup setup%s, or the %s page of the webhook.", r.setupArgs(), webhookPage))}
 		}
 		who := "the Run As user"
 		if cr.Flow == sfcheck.FlowPassword {
 			who = o.UserName
 		}
+		r.mu.Lock()
+		r.webhooks[e.group-1].OrgID = s.OrgID
+		r.mu.Unlock()
 		lead := fmt.Sprintf("Salesforce accepted the stored login of %s (org %s).%s", who, s.OrgID, note)
 		usable := a.HostKind == sfcheck.DomainMyDomain && a.MyDomain != nil && strings.HasPrefix(strings.ToLower(strings.TrimSpace(w.Address)), "https://")
 		switch {
@@ -110,8 +118,8 @@ func (r *run) replay(ctx context.Context, e *examined) loginOutcome {
 		case a.Corrected != "":
 			res := probeResult(cctx, r.o.Salesforce, s, a.Corrected, lead+fmt.Sprintf(" The token is not sent to %s, which is not the org's API address (see webhook_address); at the corrected address:", hostOf(w.Address)))
 			if res.Status == Pass {
-				res.Status, res.Remedy = Warn, fmt.Sprintf("Change the webhook's address to %s (see webhook_address).", a.Corrected)
-				res.Brief = "the login works, but only the corrected address reaches the app"
+				res.Status, res.Remedy = Warn, "Correct the webhook's address (see webhook_address)."
+				res.Brief = "works only at the corrected address"
 			}
 			return res
 		}

@@ -23,7 +23,7 @@ func (r *run) salesforce(ctx context.Context) {
 	if r.mode == ModeKeyOnly || r.mode == ModeNone {
 		why := "No Salesforce values were given (profile, flags or DRSETUP_* variables)."
 		if r.mode == ModeKeyOnly {
-			why += " Each webhook's own stored login is replayed instead (dr_login_replay)."
+			why = "No Salesforce values were given; each webhook's stored login is replayed instead (dr_login_replay)."
 		}
 		for _, id := range []ID{CheckMyDomain, CheckTokenEndpoint, CheckSFLogin, CheckInstanceURL, CheckApexEndpoint} {
 			r.skip(id, 0, "", why)

@@ -74,13 +74,13 @@ func (r *run) addressResult(w drapi.Webhook, a sfcheck.EndpointAnalysis) Result 
 func addressBrief(a sfcheck.EndpointAnalysis) string {
 	switch {
 	case a.HostKind == sfcheck.DomainLightning:
-		return "the address is the Lightning host, where Salesforce's APIs are not served"
+		return "a Lightning host, which does not serve Salesforce's APIs"
 	case !a.IsApexWebhook:
-		return "the address is not the app's endpoint"
+		return "not the app's endpoint"
 	case a.Namespace != "" && a.Namespace != "digitalriverv3":
-		return "the address names another namespace than digitalriverv3"
+		return "another namespace than digitalriverv3"
 	}
-	return "the address cannot be used"
+	return "an address Digital River cannot deliver to"
 }
 
 // setupArgs are the flags that point drsetup setup at the run's profile.
@@ -225,25 +225,23 @@ func duplicatesResult(e *examined, l *listing) Result {
 	} else {
 		disabled--
 	}
-	where := "this org, " + e.org
-	if !e.a.IsApexWebhook || e.a.MyDomain == nil {
-		where = e.org
-	}
+	// Two sentences: what differs from one webhook to the next, then what
+	// the report can say once for all of them.
 	switch {
 	case enabled > 0:
 		return Result{Status: Fail,
-			Summary: fmt.Sprintf("%s also deliver%s to %s: Digital River delivers every event to each, so the app receives each order event %s.",
-				text.Capitalize(others(g.someEnabled, enabled, e.w.ID)), text.VerbS(enabled), where, text.Times(enabled+1)),
+			Summary: fmt.Sprintf("%s also deliver%s to this org. Digital River delivers every event for %s to each, so the app receives each order event %s.",
+				text.Capitalize(others(g.someEnabled, enabled, e.w.ID)), text.VerbS(enabled), e.org, text.Times(enabled+1)),
 			Remedy: fmt.Sprintf("Keep one and delete the others in the %s; drsetup setup then updates the one left instead of adding another.", webhookPage),
-			Brief:  "another enabled webhook delivers to the same org: each event arrives more than once"}
+			Brief:  "several enabled webhooks for one org"}
 	case disabled > 0:
 		return Result{Status: Warn,
-			Summary: fmt.Sprintf("Disabled %s also deliver%s to %s; it sends nothing now, but enabled again, each event would arrive twice.",
-				others(g.someDisab, disabled, e.w.ID), text.VerbS(disabled), where),
+			Summary: fmt.Sprintf("Disabled %s also deliver%s to this org. Enabled again, each event for %s would arrive twice.",
+				others(g.someDisab, disabled, e.w.ID), text.VerbS(disabled), e.org),
 			Remedy: fmt.Sprintf("Delete it in the %s.", webhookPage),
 			Brief:  "a disabled webhook for the same org would double every event if enabled"}
 	}
-	return Result{Status: Pass, Summary: fmt.Sprintf("No other webhook of this key delivers to %s.", where)}
+	return Result{Status: Pass, Summary: fmt.Sprintf("No other webhook of this key delivers to %s.", e.org)}
 }
 
 // others names n webhooks from some, leaving out self: "webhook A",
