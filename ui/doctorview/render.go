@@ -128,9 +128,10 @@ func (r *renderer) header() {
 		prov = rep.Build.Line() + ", doctor"
 	}
 	if !rep.StartedAt.IsZero() {
-		prov += ", run at " + rep.StartedAt.UTC().Format("2006-01-02 15:04:05 UTC")
+		prov += ", " + rep.StartedAt.UTC().Format("2006-01-02 15:04:05 UTC")
 	}
-	r.para(prov, "", "  ", nil)
+	// One line however narrow: a script or a ticket reads it whole.
+	r.b.WriteString(prov + "\n")
 	r.para(r.verdict()+" "+heading(rep), "", "  ", r.st.Title.Render)
 	if rep.Incomplete() {
 		var ms []string
