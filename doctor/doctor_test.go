@@ -75,13 +75,8 @@ func TestReportJSONFollowsTheContract(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			// The contract's shape, and nothing else.
-			var strict contractReport
-			dec := json.NewDecoder(bytes.NewReader(b))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&strict); err != nil {
-				t.Fatalf("the report does not decode into the contract's shape: %v\n%s", err, b)
-			}
+			// The contract's keys, and nothing else (the command's tests
+			// decode the whole object strictly).
 			var top map[string]json.RawMessage
 			if err := json.Unmarshal(b, &top); err != nil {
 				t.Fatal(err)
@@ -89,9 +84,18 @@ func TestReportJSONFollowsTheContract(t *testing.T) {
 			if keys := sortedKeys(top); !slices.Equal(keys, []string{"checks", "counts", "drsetup", "incomplete", "mode", "ok", "profile", "startedAt"}) {
 				t.Fatalf("top-level keys %v, want the contract's", keys)
 			}
-			ok := strict.OK
-			var prof any
-			json.Unmarshal(top["profile"], &prof)
+			var (
+				ok, incomplete bool
+				mode, started  string
+				prof           any
+				build          map[string]string
+				counts         map[string]int
+			)
+			for k, v := range map[string]any{"ok": &ok, "incomplete": &incomplete, "mode": &mode, "startedAt": &started, "profile": &prof, "drsetup": &build, "counts": &counts} {
+				if err := json.Unmarshal(top[k], v); err != nil {
+					t.Errorf("%s: %v in %s", k, err, top[k])
+				}
+			}
 			if prof != m.wantProfile {
 				t.Errorf("profile = %#v, want %#v", prof, m.wantProfile)
 			}
@@ -99,21 +103,23 @@ func TestReportJSONFollowsTheContract(t *testing.T) {
 			if m.keyOnly {
 				wantMode = "key-only"
 			}
-			if strict.Mode != wantMode || strict.Incomplete {
-				t.Errorf("mode %q incomplete %v, want %q and complete", strict.Mode, strict.Incomplete, wantMode)
+			if mode != wantMode || incomplete {
+				t.Errorf("mode %q incomplete %v, want %q and complete", mode, incomplete, wantMode)
 			}
-			if at, err := time.Parse(time.RFC3339, strict.StartedAt); err != nil || !at.Equal(o.Now()) {
-				t.Errorf("startedAt %q, want %s in RFC 3339", strict.StartedAt, o.Now().Format(time.RFC3339))
+			if at, err := time.Parse(time.RFC3339, started); err != nil || !at.Equal(o.Now()) {
+				t.Errorf("startedAt %q, want %s in RFC 3339", started, o.Now().Format(time.RFC3339))
 			}
-			if d := strict.Drsetup; d.Version == "" || d.OS != runtime.GOOS || d.Arch != runtime.GOARCH {
-				t.Errorf("drsetup %+v does not name the program", d)
+			if keys := slices.Sorted(maps.Keys(build)); !slices.Equal(keys, []string{"arch", "commit", "os", "version"}) || build["version"] == "" || build["os"] != runtime.GOOS || build["arch"] != runtime.GOARCH {
+				t.Errorf("drsetup %v does not name the program", build)
 			}
-			counts := map[string]int{}
-			for _, c := range strict.Checks {
-				counts[c.Status]++
+			seenStatus := map[string]int{}
+			var statuses []struct{ Status string }
+			json.Unmarshal(top["checks"], &statuses)
+			for _, c := range statuses {
+				seenStatus[c.Status]++
 			}
-			if got := (map[string]int{"pass": strict.Counts.Pass, "warn": strict.Counts.Warn, "fail": strict.Counts.Fail, "skip": strict.Counts.Skip}); !maps.Equal(got, withZeros(counts)) {
-				t.Errorf("counts %v, the checks have %v", got, counts)
+			if !maps.Equal(counts, withZeros(seenStatus)) {
+				t.Errorf("counts %v, the checks have %v", counts, seenStatus)
 			}
 			var checks []map[string]any
 			if err := json.Unmarshal(top["checks"], &checks); err != nil {
@@ -185,41 +191,6 @@ func TestReportJSONFollowsTheContract(t *testing.T) {
 			}
 		})
 	}
-}
-
-// contractReport is DESIGN.md's doctor --json object, field by field;
-// decoded with DisallowUnknownFields, a report holding anything else fails.
-type contractReport struct {
-	OK         bool    `json:"ok"`
-	Incomplete bool    `json:"incomplete"`
-	Mode       string  `json:"mode"`
-	Profile    *string `json:"profile"`
-	Drsetup    struct {
-		Version string `json:"version"`
-		Commit  string `json:"commit"`
-		OS      string `json:"os"`
-		Arch    string `json:"arch"`
-	} `json:"drsetup"`
-	StartedAt string `json:"startedAt"`
-	Counts    struct {
-		Pass int `json:"pass"`
-		Warn int `json:"warn"`
-		Fail int `json:"fail"`
-		Skip int `json:"skip"`
-	} `json:"counts"`
-	Checks []struct {
-		ID         string `json:"id"`
-		Status     string `json:"status"`
-		Summary    string `json:"summary"`
-		Remedy     string `json:"remedy"`
-		DurationMs int64  `json:"durationMs"`
-		WebhookID  string `json:"webhookId"`
-	} `json:"checks"`
-	Fixes []struct {
-		WebhookID string `json:"webhookId"`
-		Action    string `json:"action"`
-		Summary   string `json:"summary"`
-	} `json:"fixes"`
 }
 
 func withZeros(m map[string]int) map[string]int {

@@ -388,13 +388,7 @@ func probeResult(ctx context.Context, sf *sfcheck.Client, s *sfcheck.Session, ta
 func explainLogin(err error) (summary, remedy string) {
 	var le *sfcheck.LoginError
 	if errors.As(err, &le) {
-		head := "Salesforce refused the login"
-		switch le.Op {
-		case sfcheck.OpIdentity:
-			head = "Reading the user's identity failed"
-		case sfcheck.OpProbe:
-			head = "Probing the Apex endpoint failed"
-		}
+		head := text.Capitalize(refusal(le))
 		switch {
 		case le.Kind == sfcheck.KindMissingValue || le.Kind == sfcheck.KindHostRefused:
 			head = "No request was sent"
@@ -407,12 +401,6 @@ func explainLogin(err error) (summary, remedy string) {
 			if head == "" {
 				head = "The login got no answer"
 			}
-		case le.Code != "" && le.Description != "":
-			head += fmt.Sprintf(" (%s: %s)", le.Code, le.Description)
-		case le.Code != "":
-			head += fmt.Sprintf(" (%s)", le.Code)
-		case le.Status != 0:
-			head += fmt.Sprintf(" (HTTP %d)", le.Status)
 		}
 		remedy = le.Remedy
 		if remedy == "" && le.Status == 0 && le.Host != "" && le.Kind != sfcheck.KindCancelled {
@@ -429,13 +417,9 @@ func explainLogin(err error) (summary, remedy string) {
 	return text.Sentence(err.Error()), ""
 }
 
-// briefLogin is a failed Salesforce request in a few words, the same for
-// the same answer whichever webhook or profile met it.
-func briefLogin(err error) string {
-	var le *sfcheck.LoginError
-	if !errors.As(err, &le) {
-		return ""
-	}
+// refusal is what Salesforce answered a request, as the finding's head:
+// "Salesforce refused the login (invalid_grant: authentication failure)".
+func refusal(le *sfcheck.LoginError) string {
 	head := "Salesforce refused the login"
 	switch le.Op {
 	case sfcheck.OpIdentity:
@@ -444,20 +428,39 @@ func briefLogin(err error) string {
 		head = "probing the Apex endpoint failed"
 	}
 	switch {
-	case le.Kind == sfcheck.KindMissingValue || le.Kind == sfcheck.KindHostRefused:
-		return "no request was sent"
-	case le.Kind == sfcheck.KindTimeout:
-		return head + ": no answer in time"
-	case le.Kind == sfcheck.KindCancelled:
-		return "cancelled"
-	case le.Status == 0:
-		return head + ": no answer"
 	case le.Code != "" && le.Description != "":
 		return fmt.Sprintf("%s (%s: %s)", head, le.Code, le.Description)
 	case le.Code != "":
 		return fmt.Sprintf("%s (%s)", head, le.Code)
+	case le.Status != 0:
+		return fmt.Sprintf("%s (HTTP %d)", head, le.Status)
 	}
-	return fmt.Sprintf("%s (HTTP %d)", head, le.Status)
+	return head
+}
+
+// briefLogin is a failed Salesforce request in a few words, the same for
+// the same answer whichever webhook or profile met it.
+func briefLogin(err error) string {
+	var le *sfcheck.LoginError
+	if !errors.As(err, &le) {
+		return ""
+	}
+	switch {
+	case le.Kind == sfcheck.KindMissingValue || le.Kind == sfcheck.KindHostRefused:
+		return "no request was sent"
+	case le.Kind == sfcheck.KindCancelled:
+		return "cancelled"
+	case le.Status == 0:
+		what := map[string]string{sfcheck.OpIdentity: "reading the user's identity", sfcheck.OpProbe: "the Apex endpoint's probe"}[le.Op]
+		if what == "" {
+			what = "the login"
+		}
+		if le.Kind == sfcheck.KindTimeout {
+			return what + " got no answer in time"
+		}
+		return what + " got no answer"
+	}
+	return refusal(le)
 }
 
 // useValue says how to put value into f: for a value given on the command
