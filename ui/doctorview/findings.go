@@ -157,12 +157,13 @@ func (r *renderer) name(webhookID string) string {
 func (r *renderer) details() {
 	r.blank()
 	r.para("Details:", "", "", r.st.Label.Render)
-	// What was not checked, and why, in one paragraph: the rest follows in
-	// the report's order.
+	// In key-only mode the setup's own checks are skipped by design: what
+	// was not checked, and why, is one paragraph.
+	byDesign := r.rep.Mode == doctor.ModeKeyOnly
 	var skipped []string
 	for _, sec := range setupSections(r.rep) {
 		for _, c := range collapseSkips(sec.checks) {
-			if c.Status == doctor.Skip {
+			if c.Status == doctor.Skip && byDesign {
 				skipped = append(skipped, strings.Join(c.titles, ", ")+": "+strings.Join(r.explain(sentences(c.Summary), c.titles[0]), " "))
 			}
 		}
@@ -173,7 +174,7 @@ func (r *renderer) details() {
 	}
 	for _, sec := range setupSections(r.rep) {
 		for _, c := range collapseSkips(sec.checks) {
-			if c.Status != doctor.Skip {
+			if c.Status != doctor.Skip || !byDesign {
 				r.check(c)
 			}
 		}
