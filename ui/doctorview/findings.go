@@ -434,9 +434,8 @@ func Spoken(s string) string {
 	return starRun.ReplaceAllStringFunc(s, func(string) string { return " (hidden)" })
 }
 
-// section is a heading and the checks under it.
+// section is the checks of one part of the setup, in the report's order.
 type section struct {
-	title  string
 	checks []doctor.Result
 }
 
@@ -448,7 +447,7 @@ var groupOf = map[doctor.ID]int{
 
 // setupSections are the checks about no one webhook, by what they check.
 func setupSections(rep *doctor.Report) []section {
-	out := []section{{title: "Profile"}, {title: "Salesforce"}, {title: "Digital River"}}
+	out := make([]section, 3) // the profile, Salesforce, Digital River
 	for _, c := range rep.Checks {
 		if c.WebhookID != "" {
 			continue

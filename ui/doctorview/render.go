@@ -30,8 +30,8 @@ type Options struct {
 	Styles *theme.Styles // theme.New(isDark, false) for plain text
 	Width  int           // columns; DefaultWidth when 0
 	// KeepLongWords leaves a word longer than a line (a URL) whole, and the
-	// path map at its fullest, for text that is pasted rather than shown on
-	// a terminal of that width.
+	// hosts on the path map, for text that is pasted rather than shown on a
+	// terminal of that width.
 	KeepLongWords bool
 	// TabSeparated writes tables (the webhooks examined) as plain
 	// tab-separated lines, one per row, for output that is piped.
