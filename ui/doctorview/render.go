@@ -130,8 +130,13 @@ func (r *renderer) header() {
 	if !rep.StartedAt.IsZero() {
 		prov += ", " + rep.StartedAt.UTC().Format("2006-01-02 15:04:05 UTC")
 	}
-	// One line however narrow: a script or a ticket reads it whole.
-	r.b.WriteString(prov + "\n")
+	if r.o.KeepLongWords {
+		// Pasted, one line however long: a script or a ticket reads it
+		// whole.
+		r.b.WriteString(prov + "\n")
+	} else {
+		r.para(prov, "", "  ", nil)
+	}
 	r.para(r.verdict()+" "+heading(rep), "", "  ", r.st.Title.Render)
 	if rep.Incomplete() {
 		var ms []string

@@ -279,3 +279,23 @@ func TestFactorKeepsWhatEachWebhookSaysInPlace(t *testing.T) {
 		t.Errorf("pre %q post %q", pre, post)
 	}
 }
+
+func TestDemoReportOnATerminalFitsItsWidth(t *testing.T) {
+	rep := runDoctor(t, emulator.DoctorDemoScenario(), emulator.Demo.DRKey)
+	for _, width := range []int{60, 80, 100} {
+		for _, words := range []bool{false, true} {
+			var buf bytes.Buffer
+			if err := Render(theme.Writer(&buf, colorprofile.TrueColor), rep, Options{Styles: theme.New(true, true), Width: width, Words: words}); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(buf.String(), "\x1b[") {
+				t.Errorf("width %d: no colour on a colour terminal", width)
+			}
+			for _, l := range lines(buf.String()) {
+				if w := ansi.StringWidth(l); w > width {
+					t.Errorf("width %d, words %v: a line of %d columns: %q", width, words, w, ansi.Strip(l))
+				}
+			}
+		}
+	}
+}
