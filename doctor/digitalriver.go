@@ -73,7 +73,9 @@ func (r *run) digitalRiver(ctx context.Context) {
 		r.skipWebhookChecks("Not checked: no webhook to check (see webhook_exists).")
 		return
 	}
+	// Set before any webhook's check is recorded, and not changed after.
 	r.redactors = make([]*secret.Redactor, len(l.selected))
+	r.mu.Lock()
 	for i, e := range l.selected {
 		r.redactors[i] = r.webhookRedactor(storedSecrets(e.w))
 		r.webhooks = append(r.webhooks, webhookSeen(e.w))
@@ -81,6 +83,7 @@ func (r *run) digitalRiver(ctx context.Context) {
 			r.paths = append(r.paths, pathPlanOf(e.w))
 		}
 	}
+	r.mu.Unlock()
 	r.stored.set(r.storedLoginOf(l.selected, sel.wantID))
 
 	jobs := make(chan *examined)

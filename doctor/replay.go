@@ -153,7 +153,7 @@ func (r *run) staleLogin(e *examined, err error, profile loginOutcome, cr sfchec
 	if r.mode == ModeValues {
 		whose = "the one given"
 	}
-	return Result{Status: Fail, Hop: HopToken, Brief: "Digital River's stored login is out of date; the profile's works",
+	return Result{Status: Fail, Hop: HopToken, Brief: r.sides("Digital River's stored login is out of date; %s works"),
 		Summary: fmt.Sprintf("Salesforce refused the login stored in this webhook (%s: %s), while %s works (sf_login): the stored %s %s out of date (see webhook_oauth).",
 			le.Code, le.Description, whose, text.JoinAnd(names), text.IsAre(len(names))),
 		Remedy: fmt.Sprintf("Run drsetup setup%s, or drsetup doctor --fix, to store the working login in the webhook. Until then every delivery fails, and each refused login counts towards locking the user out.", r.setupArgs()),

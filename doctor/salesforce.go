@@ -258,7 +258,7 @@ func (r *run) loginFailed(cr sfcheck.Credentials, err error, stored *storedLogin
 		Summary: fmt.Sprintf("%s login is refused, while Digital River's login stored in webhook %s works (dr_login_replay): %s %s %s out of date, not the webhook's, so deliveries work. %s",
 			text.Capitalize(whose), stored.webhook.ID, whose, what, text.IsAre(max(1, len(names))), sum),
 		Remedy: fix,
-		Brief:  "the profile's login is out of date; Digital River's stored login works",
+		Brief:  r.sides("%s login is out of date; Digital River's stored login works"),
 	}
 }
 

@@ -162,7 +162,7 @@ func (r *run) judgeDiffs(diffs []storedDiff, profile, replayed loginOutcome) dif
 		return diffVerdict{status: Fail,
 			sentence: fmt.Sprintf("The stored %s differ%s from %s, which works: Digital River's login fails (see dr_login_replay).", what, verbS(diffs), whose),
 			remedy:   fmt.Sprintf("Run drsetup setup%s, or drsetup doctor --fix, to store the working login in the webhook (or edit it in the %s page of the webhook).", r.setupArgs(), webhookPage),
-			brief:    "the stored login is out of date; the profile's works"}
+			brief:    r.sides("the stored login is out of date; %s works")}
 	case replayed.works() && profile.tried():
 		fix := fmt.Sprintf("Run drsetup setup%s with the current values to update the profile; the webhook's stored login needs no change.", profileArg(r.o.Profile))
 		if r.mode == ModeValues {
@@ -171,17 +171,27 @@ func (r *run) judgeDiffs(diffs []storedDiff, profile, replayed loginOutcome) dif
 		return diffVerdict{status: Warn,
 			sentence: fmt.Sprintf("%s %s differ%s from the stored one, which works: %s out of date, not the webhook, so deliveries work.", theirs, what, verbS(diffs), stale),
 			remedy:   fix,
-			brief:    "the profile's login is out of date; Digital River's stored login works"}
+			brief:    r.sides("%s login is out of date; Digital River's stored login works")}
 	case profile.tried() && replayed.tried():
 		return diffVerdict{status: Fail,
 			sentence: fmt.Sprintf("The stored %s differ%s from %s, and Salesforce refuses both logins (see sf_login and dr_login_replay).", what, verbS(diffs), whose),
 			remedy:   fmt.Sprintf("Correct the login in Salesforce or in the values first (see sf_login), then run drsetup setup%s to store it in the webhook.", r.setupArgs()),
-			brief:    "the stored login differs from the profile's, and neither works"}
+			brief:    r.sides("the stored login differs from %s, and neither works")}
 	}
 	return diffVerdict{status: Fail,
 		sentence: fmt.Sprintf("The stored %s differ%s from %s; which one is current was not tried (see sf_login and dr_login_replay).", what, verbS(diffs), whose),
 		remedy:   fmt.Sprintf("Run drsetup setup%s once the right values are known: it stores them in the webhook.", r.setupArgs()),
-		brief:    "the stored login differs from the profile's"}
+		brief:    r.sides("the stored login differs from %s")}
+}
+
+// sides fills the name of the run's own login into a brief: the profile's,
+// or the given values'.
+func (r *run) sides(format string) string {
+	whose := "the profile's"
+	if r.mode == ModeValues {
+		whose = "the given values'"
+	}
+	return fmt.Sprintf(format, whose)
 }
 
 // verbS is the verb ending for the differences as one subject: "the
