@@ -78,7 +78,7 @@ func (r *run) digitalRiver(ctx context.Context) {
 	r.mu.Lock()
 	for i, e := range l.selected {
 		r.redactors[i] = r.webhookRedactor(storedSecrets(e.w))
-		r.webhooks = append(r.webhooks, webhookSeen(e.w))
+		r.webhooks = append(r.webhooks, webhookSeen(e.w, r.redactors[i]))
 		if r.mode == ModeKeyOnly {
 			r.paths = append(r.paths, pathPlanOf(e.w))
 		}
@@ -116,11 +116,14 @@ func (r *run) skipWebhookChecks(why string) {
 	}
 }
 
-// webhookSeen is what the report lists of w.
-func webhookSeen(w drapi.Webhook) Webhook {
-	h := Webhook{ID: w.ID, Address: w.Address}
+// webhookSeen is what the report lists of w. It is shown as Digital River
+// stores it, so it passes through w's redactor as its findings do: a
+// secret stored in the wrong field is not shown either.
+func webhookSeen(w drapi.Webhook, red *secret.Redactor) Webhook {
+	h := Webhook{ID: w.ID, Address: red.Redact(w.Address)} // the id names its checks
 	if w.OAuth != nil {
-		h.Username, h.TokenEndpoint, h.ClientID, h.Grant = w.OAuth.UserName, w.OAuth.TokenEndPoint, w.OAuth.ClientID, w.OAuth.GrantType
+		h.Username, h.TokenEndpoint = red.Redact(w.OAuth.UserName), red.Redact(w.OAuth.TokenEndPoint)
+		h.ClientID, h.Grant = red.Redact(w.OAuth.ClientID), red.Redact(w.OAuth.GrantType)
 		if f, _ := flowOf(w.OAuth.GrantType); f == sfcheck.FlowClientCredentials {
 			h.Username = ""
 		}
