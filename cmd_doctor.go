@@ -41,8 +41,9 @@ addressed to the app's endpoint, replaying the login Digital River makes with
 the settings stored in each. It makes at most one Salesforce login per set of
 credentials.
 
-Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed,
-2 for bad usage, 130 when cancelled.`,
+Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed
+or the run was incomplete (a value it needed was missing: the report names
+each and where to give it), 2 for bad usage, 130 when cancelled.`,
 		Example: `  drsetup doctor
   drsetup doctor --profile acme-sandbox --json
   DRSETUP_DR_API_KEY=sk_test_… drsetup doctor

@@ -285,10 +285,11 @@ func TestDoctorStreams(t *testing.T) {
 		}
 		flat := strings.Join(strings.Fields(r.out), " ")
 		for _, s := range []string{
-			`drsetup doctor: profile "default"`,
-			"✓ Digital River → ✗ token endpoint login.salesforce.com → ✓ Apex endpoint acme.my.salesforce.com",
-			"✗ Stored login settings: The login settings stored at Digital River differ from the profile's: password; client secret.",
-			"→ Run drsetup setup",
+			`Not OK: 2 failed, 1 warning, 13 passed. Checked profile "default"`,
+			"fail Stored login settings (webhook 0b7c3a52): The stored login is out of date; the profile's works.",
+			"pass Digital River, then fail login.salesforce.com, then pass acme.my.salesforce.com",
+			"fail Stored login settings, webhook 0b7c3a52: The stored password and client secret differ from the profile's, which works",
+			"To fix: Run drsetup setup",
 		} {
 			if !strings.Contains(flat, s) {
 				t.Errorf("report lacks %q:\n%s", s, r.out)

@@ -4,53 +4,112 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/text"
 )
 
+// examined is a webhook the run checks, with what is worked out once for it.
+type examined struct {
+	group int // its place in the report: 1 + its index among those examined
+	w     drapi.Webhook
+	a     sfcheck.EndpointAnalysis
+	org   string // orgKey
+}
+
+// orgWebhooks are the webhooks of the key that deliver to one org, as the
+// duplicates check needs them: counts, and the first few ids to name.
+type orgWebhooks struct {
+	enabled, disabled      int
+	someEnabled, someDisab []string // at most maxNamed+1 each, so maxNamed remain besides any one webhook
+}
+
+// maxNamed is how many other webhooks a finding names before it counts the
+// rest: a finding is one line, also for an org with hundreds of webhooks.
+const maxNamed = 3
+
+// listing is what the run keeps of the key's webhooks: the ones it examines,
+// an index of every webhook by org, and how many there were. The pages
+// themselves are not kept.
+type listing struct {
+	total    int
+	selected []*examined
+	orgs     map[string]*orgWebhooks
+}
+
+// selection says which webhooks a run examines.
+type selection struct {
+	match  func(drapi.Webhook, sfcheck.EndpointAnalysis) bool
+	target string // what the matching webhooks point at, for findings
+	wantID string // the webhook the profile registered, "" when none
+}
+
+// storedLogin is the login Digital River makes for one webhook, with the
+// settings stored in it.
+type storedLogin struct {
+	webhook drapi.Webhook
+	cr      sfcheck.Credentials
+}
+
 // digitalRiver is the Digital River chain: the key and its webhooks, then
-// every check of each webhook examined, the webhooks concurrently.
+// every check of each webhook examined, a few webhooks at a time.
 func (r *run) digitalRiver(ctx context.Context) {
-	all, ok := r.checkKey(ctx)
+	// Whatever happens below, sf_login waiting on it goes on.
+	defer r.stored.set(nil)
+	sel := r.selection(ctx)
+	l, ok := r.checkKey(ctx, sel)
 	if !ok {
 		r.skipWebhookChecks("Not checked: the Digital River key could not list the webhooks (see dr_api_key).")
 		return
 	}
-	for _, w := range all {
-		if w.OAuth != nil {
-			r.learn(w.OAuth.Password.Reveal(), w.OAuth.ClientSecret.Reveal())
-		}
-		if w.Authentication != nil {
-			r.learn(w.Authentication.Password.Reveal())
-		}
-	}
-	selected := r.checkExists(ctx, all)
-	if len(selected) == 0 {
+	r.checkExists(ctx, l, sel)
+	if len(l.selected) == 0 {
 		r.skipWebhookChecks("Not checked: no webhook to check (see webhook_exists).")
 		return
 	}
-	var wg sync.WaitGroup
-	for i, w := range selected {
-		group := i + 1
-		r.mu.Lock()
-		r.webhooks = append(r.webhooks, Webhook{ID: text.Clean(w.ID), Address: text.Clean(w.Address)})
+	// Set before any webhook's check is recorded, and not changed after.
+	r.redactors = make([]*secret.Redactor, len(l.selected))
+	r.mu.Lock()
+	for i, e := range l.selected {
+		r.redactors[i] = r.webhookRedactor(storedSecrets(e.w))
+		r.webhooks = append(r.webhooks, webhookSeen(e.w, r.redactors[i]))
 		if r.mode == ModeKeyOnly {
-			r.paths = append(r.paths, pathPlanOf(w))
+			r.paths = append(r.paths, pathPlanOf(e.w))
 		}
-		r.mu.Unlock()
-		wg.Go(func() { r.webhookSettings(ctx, group, w, all) })
-		wg.Go(func() { r.replay(ctx, group, w) })
 	}
+	r.mu.Unlock()
+	r.stored.set(r.storedLoginOf(l.selected, sel.wantID))
+
+	jobs := make(chan *examined)
+	var wg sync.WaitGroup
+	for range min(webhookWorkers, len(l.selected)) {
+		wg.Go(func() {
+			for e := range jobs {
+				r.examine(ctx, e, l)
+			}
+		})
+	}
+	for _, e := range l.selected {
+		jobs <- e
+	}
+	close(jobs)
 	wg.Wait()
+}
+
+// examine makes every check of one webhook.
+func (r *run) examine(ctx context.Context, e *examined, l *listing) {
+	r.webhookSettings(ctx, e, l)
+	replayed := r.replay(ctx, e)
+	// Last: its wording depends on which of the two logins works.
+	r.check(ctx, CheckWebhookOAuth, e.group, e.w.ID, func(cctx context.Context) Result { return r.oauthResult(cctx, e, replayed) })
 }
 
 func (r *run) skipWebhookChecks(why string) {
@@ -59,15 +118,80 @@ func (r *run) skipWebhookChecks(why string) {
 	}
 }
 
-// checkKey lists the key's webhooks.
-func (r *run) checkKey(ctx context.Context) ([]drapi.Webhook, bool) {
+// webhookSeen is what the report lists of w. It is shown as Digital River
+// stores it, so it passes through w's redactor as its findings do: a
+// secret stored in the wrong field is not shown either.
+func webhookSeen(w drapi.Webhook, red *secret.Redactor) Webhook {
+	// What Digital River stores is shown as one line without control
+	// characters or known secrets, and an address without the userinfo or
+	// query someone may have pasted a password into.
+	clean := func(s string) string { return text.Clean(red.Redact(s)) }
+	h := Webhook{ID: w.ID, Address: text.Clean(httpx.Redact(red.Redact(w.Address)))} // the id names its checks
+	if w.OAuth != nil {
+		h.Username, h.TokenEndpoint = clean(w.OAuth.UserName), text.Clean(httpx.Redact(red.Redact(w.OAuth.TokenEndPoint)))
+		h.ClientID, h.Grant = clean(w.OAuth.ClientID), clean(w.OAuth.GrantType)
+		if f, _ := flowOf(w.OAuth.GrantType); f == sfcheck.FlowClientCredentials {
+			h.Username = ""
+		}
+	}
+	return h
+}
+
+// storedSecrets are the secrets Digital River stores in w.
+func storedSecrets(w drapi.Webhook) []string {
+	var s []string
+	if w.OAuth != nil {
+		s = append(s, w.OAuth.Password.Reveal(), w.OAuth.ClientSecret.Reveal())
+	}
+	if w.Authentication != nil {
+		s = append(s, w.Authentication.Password.Reveal())
+	}
+	return s
+}
+
+// selection decides which webhooks to examine: the org's (also under a
+// wrong address form) and the profile's own, or in key-only mode every
+// webhook addressed to the app's endpoint. It waits for the My Domain,
+// which needs no network.
+func (r *run) selection(ctx context.Context) selection {
+	isApp := func(_ drapi.Webhook, a sfcheck.EndpointAnalysis) bool { return a.IsApexWebhook }
+	if r.mode == ModeKeyOnly {
+		return selection{match: isApp, target: "the app's endpoint"}
+	}
+	var sel selection
+	if r.o.Saved != nil {
+		sel.wantID = r.o.Saved.WebhookID
+	}
+	d, _ := r.domain.wait(ctx)
+	switch {
+	case d != nil:
+		host, want := d.Host, sel.wantID
+		sel.match = func(w drapi.Webhook, a sfcheck.EndpointAnalysis) bool {
+			return (a.IsApexWebhook && a.MyDomain != nil && a.MyDomain.Host == host) || (want != "" && w.ID == want)
+		}
+		sel.target = d.EndpointURL()
+	case sel.wantID != "":
+		want := sel.wantID
+		sel.match = func(w drapi.Webhook, _ sfcheck.EndpointAnalysis) bool { return w.ID == want }
+		sel.target = "webhook " + sel.wantID
+	default:
+		sel.match = isApp
+		sel.target = "the app's endpoint on any org (the My Domain is not valid)"
+	}
+	return sel
+}
+
+// checkKey lists the key's webhooks, page by page, keeping the ones sel
+// picks and an index of all by org.
+func (r *run) checkKey(ctx context.Context, sel selection) (*listing, bool) {
 	key := strings.TrimSpace(r.o.Settings.Get(field.DRAPIKey))
 	if key == "" {
-		r.skip(CheckDRAPIKey, 0, "", "Not checked: no Digital River API key was given (DRSETUP_DR_API_KEY, or the profile's keyring entry); the webhook checks need it.")
+		r.needs(field.DRAPIKey)
+		r.skip(CheckDRAPIKey, 0, "", fmt.Sprintf("Not checked: no Digital River API key was given; give %s (or save it with drsetup setup%s). The webhook checks need it.", field.DRAPIKey.Where(), profileArg(r.o.Profile)))
 		r.skip(CheckWebhookExists, 0, "", "Not checked: no Digital River API key.")
 		return nil, false
 	}
-	var all []drapi.Webhook
+	l := &listing{orgs: map[string]*orgWebhooks{}}
 	res := r.check(ctx, CheckDRAPIKey, 0, "", func(cctx context.Context) Result {
 		if r.o.DigitalRiver == nil {
 			return Result{Status: Skip, Summary: "Not checked: no Digital River client."}
@@ -85,13 +209,24 @@ func (r *run) checkKey(ctx context.Context) ([]drapi.Webhook, bool) {
 		r.mu.Lock()
 		r.drHost = hostOf(c.BaseURL())
 		r.mu.Unlock()
+		var secrets []string
+		seen := map[string]bool{}
 		for w, err := range c.Webhooks.All(cctx) {
 			if err != nil {
 				return drFailure(err)
 			}
-			all = append(all, w)
+			l.add(w, sel)
+			for _, s := range storedSecrets(w) {
+				if !seen[s] {
+					seen[s] = true
+					secrets = append(secrets, s)
+				}
+			}
 		}
-		sum := fmt.Sprintf("The %s key %s works: it sees %d webhook%s.", c.Mode(), secret.Mask(key), len(all), text.S(len(all)))
+		// One call for every stored secret: the debug log's redactor
+		// learns them all at once.
+		r.o.Redactor.Add(secrets...)
+		sum := fmt.Sprintf("The %s key %s works: it sees %d webhook%s.", c.Mode(), secret.Mask(key), l.total, text.S(l.total))
 		var warns, remedies []string
 		if p := r.o.Saved; p != nil && p.DRMode != "" && p.DRMode != string(c.Mode()) {
 			warns = append(warns, fmt.Sprintf("Profile %q was set up with a %s key: test and live keys see different webhooks.", r.o.Profile, p.DRMode))
@@ -108,7 +243,8 @@ func (r *run) checkKey(ctx context.Context) ([]drapi.Webhook, bool) {
 			}
 		}
 		if len(warns) > 0 {
-			return Result{Status: Warn, Summary: sum + " " + strings.Join(warns, " "), Remedy: strings.Join(remedies, " ")}
+			return Result{Status: Warn, Summary: sum + " " + strings.Join(warns, " "), Remedy: strings.Join(remedies, " "),
+				Brief: "the key's mode does not match the setup"}
 		}
 		return Result{Status: Pass, Summary: sum}
 	})
@@ -116,7 +252,33 @@ func (r *run) checkKey(ctx context.Context) ([]drapi.Webhook, bool) {
 		r.skip(CheckWebhookExists, 0, "", "Not checked: the webhooks could not be listed (see dr_api_key).")
 		return nil, false
 	}
-	return all, true
+	return l, true
+}
+
+// add counts w, indexes it by org, and keeps it when sel picks it.
+func (l *listing) add(w drapi.Webhook, sel selection) {
+	l.total++
+	a := sfcheck.AnalyzeEndpoint(w.Address)
+	key := orgKey(w, a)
+	g := l.orgs[key]
+	if g == nil {
+		g = &orgWebhooks{}
+		l.orgs[key] = g
+	}
+	if w.Enabled {
+		g.enabled++
+		if len(g.someEnabled) <= maxNamed {
+			g.someEnabled = append(g.someEnabled, w.ID)
+		}
+	} else {
+		g.disabled++
+		if len(g.someDisab) <= maxNamed {
+			g.someDisab = append(g.someDisab, w.ID)
+		}
+	}
+	if sel.match(w, a) {
+		l.selected = append(l.selected, &examined{group: len(l.selected) + 1, w: w, a: a, org: key})
+	}
 }
 
 // drFailure words a failed Digital River call: what happened (the check's
@@ -134,83 +296,89 @@ func drFailure(err error) Result {
 	return Result{Status: Fail, Summary: sum, Remedy: f.Remedy}
 }
 
-// checkExists picks the webhooks to examine: the org's (also under a wrong
-// address form) and the profile's own, or in key-only mode every webhook
-// addressed to the app's endpoint.
-func (r *run) checkExists(ctx context.Context, all []drapi.Webhook) []drapi.Webhook {
-	var selected []drapi.Webhook
-	r.check(ctx, CheckWebhookExists, 0, "", func(cctx context.Context) Result {
-		isApp := func(w drapi.Webhook) bool { return sfcheck.AnalyzeEndpoint(w.Address).IsApexWebhook }
+// checkExists says which webhooks the run examines, naming each with the
+// address it has.
+func (r *run) checkExists(ctx context.Context, l *listing, sel selection) {
+	r.check(ctx, CheckWebhookExists, 0, "", func(context.Context) Result {
+		n := len(l.selected)
 		if r.mode == ModeKeyOnly {
-			selected = filter(all, isApp)
-			if len(selected) == 0 {
+			if n == 0 {
 				return Result{Status: Fail,
-					Summary: fmt.Sprintf("None of the key's %d webhook%s is addressed to the Digital River app's endpoint, https://<My Domain>%s: Digital River sends no Salesforce org any event.", len(all), text.S(len(all)), sfcheck.ApexPath),
-					Remedy:  "Run drsetup setup to register the webhook. Test and live keys see different webhooks: check with the other mode's key too."}
+					Summary: fmt.Sprintf("None of the key's %d webhook%s is addressed to the Digital River app's endpoint, https://<My Domain>%s: Digital River sends no Salesforce org any event.", l.total, text.S(l.total), sfcheck.ApexPath),
+					Remedy:  "Run drsetup setup to register the webhook. Test and live keys see different webhooks: check with the other mode's key too.",
+					Brief:   "no webhook is addressed to the app"}
 			}
 			orgs := map[string]bool{}
-			for _, w := range selected {
-				orgs[orgKey(w)] = true
+			for _, e := range l.selected {
+				orgs[e.org] = true
 			}
-			return Result{Status: Pass, Summary: fmt.Sprintf("%d of the key's %d webhooks %s addressed to the app's endpoint, for %d org%s: each is checked below.",
-				len(selected), len(all), text.IsAre(len(selected)), len(orgs), text.S(len(orgs)))}
+			return Result{Status: Pass, Summary: fmt.Sprintf("%d of the key's %d webhooks %s addressed to the app's endpoint, for %d org%s.",
+				n, l.total, text.IsAre(n), len(orgs), text.S(len(orgs)))}
 		}
-
-		d, ok := r.domain.wait(cctx)
-		if !ok {
-			return Result{Status: Fail, Summary: "Cancelled before the My Domain was known."}
-		}
-		wantID := ""
-		if r.o.Saved != nil {
-			wantID = r.o.Saved.WebhookID
-		}
-		var match func(drapi.Webhook) bool
-		var target string
-		switch {
-		case d != nil:
-			org := steps.OrgMatcher(*d)
-			match = func(w drapi.Webhook) bool { return org(w) || (wantID != "" && w.ID == wantID) }
-			target = d.EndpointURL()
-		case wantID != "":
-			match = func(w drapi.Webhook) bool { return w.ID == wantID }
-			target = "webhook " + wantID
-		default:
-			match = isApp
-			target = "the app's endpoint on any org (the My Domain is not valid)"
-		}
-		selected = filter(all, match)
-		if len(selected) == 0 {
-			sum := fmt.Sprintf("No webhook of this key points at %s: Digital River sends the org no events.", target)
-			if wantID != "" {
-				sum = fmt.Sprintf("The webhook drsetup registered for this profile (%s) is gone, and no other webhook of this key points at %s: Digital River sends the org no events.", wantID, target)
+		if n == 0 {
+			sum := fmt.Sprintf("No webhook of this key points at %s: Digital River sends the org no events.", sel.target)
+			if sel.wantID != "" {
+				sum = fmt.Sprintf("The webhook drsetup registered for this profile (%s) is gone, and no other webhook of this key points at %s: Digital River sends the org no events.", sel.wantID, sel.target)
 			}
 			return Result{Status: Fail, Summary: sum,
-				Remedy: fmt.Sprintf("Run drsetup setup%s to register the webhook. Test and live keys see different webhooks: if it was registered with the other mode's key, check with that key.", profileArg(r.o.Profile))}
+				Remedy: fmt.Sprintf("Run drsetup setup%s to register the webhook. Test and live keys see different webhooks: if it was registered with the other mode's key, check with that key.", profileArg(r.o.Profile)),
+				Brief:  "no webhook delivers to the org"}
 		}
-		ids := make([]string, len(selected))
-		for i, w := range selected {
-			ids[i] = w.ID
+		var found []string
+		hasWanted := false
+		for _, e := range l.selected {
+			hasWanted = hasWanted || e.w.ID == sel.wantID
 		}
-		sum := fmt.Sprintf("Webhook %s points at %s.", text.JoinAnd(ids), target)
-		if len(selected) > 1 {
-			sum = fmt.Sprintf("%d webhooks point at %s: %s.", len(selected), target, text.JoinAnd(ids))
+		for i, e := range l.selected {
+			if i == maxNamed+1 && n > maxNamed+2 {
+				found = append(found, fmt.Sprintf("%d more", n-i))
+				break
+			}
+			mine := ""
+			if e.w.ID == sel.wantID {
+				mine = " (the one this profile registered)"
+			}
+			found = append(found, fmt.Sprintf("%s%s at %s", e.w.ID, mine, e.w.Address))
 		}
-		if wantID != "" && !slices.Contains(ids, wantID) {
+		sum := fmt.Sprintf("%d webhooks of this key are for this setup: %s.", n, strings.Join(found, "; "))
+		if n == 1 {
+			e := l.selected[0]
+			mine := ""
+			if e.w.ID == sel.wantID {
+				mine = ", the one this profile registered,"
+			}
+			sum = fmt.Sprintf("Webhook %s%s points at %s.", e.w.ID, mine, e.w.Address)
+		}
+		if sel.wantID != "" && !hasWanted {
 			return Result{Status: Warn,
-				Summary: sum + fmt.Sprintf(" The webhook drsetup registered for this profile (%s) is gone.", wantID),
-				Remedy:  fmt.Sprintf("Run drsetup setup%s to record the webhook in use in the profile.", profileArg(r.o.Profile))}
+				Summary: sum + fmt.Sprintf(" The webhook drsetup registered for this profile (%s) is gone.", sel.wantID),
+				Remedy:  fmt.Sprintf("Run drsetup setup%s to record the webhook in use in the profile.", profileArg(r.o.Profile)),
+				Brief:   "the webhook the profile registered is gone"}
 		}
 		return Result{Status: Pass, Summary: sum}
 	})
-	return selected
 }
 
-func filter(ws []drapi.Webhook, keep func(drapi.Webhook) bool) []drapi.Webhook {
-	var out []drapi.Webhook
-	for _, w := range ws {
-		if keep(w) {
-			out = append(out, w)
+// storedLoginOf is the login Digital River makes for the setup's webhook:
+// the one the profile registered when it is among those examined, else the
+// first that stores a login. nil in key-only mode, which has no login of
+// its own to compare, and when no webhook stores one.
+func (r *run) storedLoginOf(selected []*examined, wantID string) *storedLogin {
+	if r.mode == ModeKeyOnly {
+		return nil
+	}
+	var first *storedLogin
+	for _, e := range selected {
+		cr, ok := replayCredentials(e)
+		if !ok {
+			continue
+		}
+		if e.w.ID == wantID {
+			return &storedLogin{webhook: e.w, cr: cr}
+		}
+		if first == nil {
+			first = &storedLogin{webhook: e.w, cr: cr}
 		}
 	}
-	return out
+	return first
 }

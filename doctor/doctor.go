@@ -7,6 +7,9 @@ package doctor
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/drsetup/drsetup/buildinfo"
+	"github.com/drsetup/drsetup/field"
 )
 
 // Status is a check's verdict.
@@ -135,10 +138,15 @@ func (id ID) hop() HopKind {
 
 // Result is one check's outcome. Summary and Remedy never hold a secret.
 type Result struct {
-	ID        ID
-	Status    Status
-	Summary   string // one line: what was found
-	Remedy    string // for warn and fail: what to do, naming the Setup page or Dashboard place
+	ID      ID
+	Status  Status
+	Summary string // one line: what was found
+	Remedy  string // for warn and fail: what to do, naming the Setup page or Dashboard place
+	// Brief is the finding in a few words, written the same way whichever
+	// webhook it is about, so the report can say a finding met on several
+	// webhooks once; "" when the summary says it briefly enough. Only the
+	// text report reads it.
+	Brief     string
 	Duration  time.Duration
 	WebhookID string // set for a check about one webhook
 	// Hop is where on the event's path the finding lies; most checks have
@@ -163,30 +171,53 @@ func (r Result) MarshalJSON() ([]byte, error) {
 type Mode string
 
 const (
-	ModeProfile Mode = "profile" // a saved profile, with flags and variables over it
-	ModeValues  Mode = "values"  // no profile: the values of flags and DRSETUP_* variables
-	ModeKeyOnly Mode = "key"     // only a Digital River key: the webhooks' stored settings
-	ModeNone    Mode = "none"    // nothing to check
+	ModeProfile Mode = "profile"  // a saved profile, with flags and variables over it
+	ModeValues  Mode = "values"   // no profile: the values of flags and DRSETUP_* variables
+	ModeKeyOnly Mode = "key-only" // only a Digital River key: the webhooks' stored settings
+	// ModeNone: nothing but a profile file that could not be read. The
+	// contract reports it as "profile", the setup the run was pointed at.
+	ModeNone Mode = "none"
 )
 
-// Webhook is a webhook the report examined, for headings.
+// Webhook is a webhook the report examined, with what was seen of it, for
+// headings and the text report's list of webhooks.
 type Webhook struct {
 	ID      string
 	Address string
+	// The login Digital River makes for it, as stored ("" without one):
+	// the username (empty for client credentials), token endpoint and
+	// Client ID; OrgID is the org the replayed login reached, "" when it
+	// did not log in.
+	Username, TokenEndpoint, ClientID, Grant string
+	OrgID                                    string
 }
 
 // Report is the outcome of a run.
 type Report struct {
 	Mode Mode
 	// Profile is the profile checked; "" when none was (it does not exist).
-	Profile  string
-	Checks   []Result
-	Webhooks []Webhook // examined, in report order
-	Paths    []Path
+	Profile   string
+	StartedAt time.Time
+	Build     buildinfo.Info // the drsetup that made the report
+	Checks    []Result
+	Webhooks  []Webhook // examined, in report order
+	Paths     []Path
+	// Missing are the values a check needed and the run did not have (the
+	// Salesforce login or the Digital River key not tried, secrets not in
+	// the keyring), in the order of the setup: such a run is incomplete.
+	Missing []field.Field
 }
 
-// OK reports whether no check failed; warnings are allowed.
+// Incomplete reports whether the run could not check what it was pointed
+// at for want of a value.
+func (r *Report) Incomplete() bool { return len(r.Missing) > 0 }
+
+// OK reports whether no check failed and the run was complete; warnings are
+// allowed.
 func (r *Report) OK() bool {
+	if r.Incomplete() {
+		return false
+	}
 	for _, c := range r.Checks {
 		if c.Status == Fail {
 			return false
@@ -206,8 +237,9 @@ func (r *Report) Count(s Status) int {
 	return n
 }
 
-// MarshalJSON writes the contract's report: {"ok", "profile" (null when no
-// profile was checked), "checks"}.
+// MarshalJSON writes the contract's report (DESIGN.md, doctor --json):
+// {"ok", "incomplete", "mode", "profile" (null when no profile was
+// checked), "drsetup", "startedAt", "counts", "checks"}.
 func (r *Report) MarshalJSON() ([]byte, error) {
 	var prof *string
 	if r.Profile != "" {
@@ -217,11 +249,38 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 	if checks == nil {
 		checks = []Result{}
 	}
+	mode := r.Mode
+	if mode == ModeNone {
+		mode = ModeProfile
+	}
+	type build struct {
+		Version string `json:"version"`
+		Commit  string `json:"commit"`
+		OS      string `json:"os"`
+		Arch    string `json:"arch"`
+	}
+	type counts struct {
+		Pass int `json:"pass"`
+		Warn int `json:"warn"`
+		Fail int `json:"fail"`
+		Skip int `json:"skip"`
+	}
 	return json.Marshal(struct {
-		OK      bool     `json:"ok"`
-		Profile *string  `json:"profile"`
-		Checks  []Result `json:"checks"`
-	}{r.OK(), prof, checks})
+		OK         bool     `json:"ok"`
+		Incomplete bool     `json:"incomplete"`
+		Mode       Mode     `json:"mode"`
+		Profile    *string  `json:"profile"`
+		Drsetup    build    `json:"drsetup"`
+		StartedAt  string   `json:"startedAt"`
+		Counts     counts   `json:"counts"`
+		Checks     []Result `json:"checks"`
+	}{
+		OK: r.OK(), Incomplete: r.Incomplete(), Mode: mode, Profile: prof,
+		Drsetup:   build{r.Build.Version, r.Build.Commit, r.Build.OS, r.Build.Arch},
+		StartedAt: r.StartedAt.UTC().Format(time.RFC3339),
+		Counts:    counts{r.Count(Pass), r.Count(Warn), r.Count(Fail), r.Count(Skip)},
+		Checks:    checks,
+	})
 }
 
 // Hop is one stage of an order event's path, marked with the worst status of

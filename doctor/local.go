@@ -80,7 +80,7 @@ func (r *run) carryOn() string {
 	case ModeValues:
 		return "Checking the values given as flags and DRSETUP_* variables."
 	case ModeKeyOnly:
-		return "Checking the webhooks of the Digital River key alone, with the settings stored in each."
+		return "Checking the key's webhooks alone, with the login stored in each."
 	}
 	return "No values were given to check instead."
 }
@@ -101,13 +101,10 @@ func (r *run) overridden() []string {
 
 func (r *run) keyringResult() Result {
 	if r.o.Saved == nil {
-		return Result{Status: Skip, Summary: "No profile, so no secrets are read from the keyring; they come from DRSETUP_* variables."}
-	}
-	if err := r.o.KeyringErr; err != nil {
-		sum, remedy := splitKeyringError(err)
-		return Result{Status: Warn, Summary: sum + " Doctor goes on with what flags and variables give.", Remedy: remedy}
+		return Result{Status: Skip, Summary: "No profile, so the keyring is not read; secrets come from DRSETUP_* variables."}
 	}
 	var stored, missing, fromEnv []string
+	var lacking []field.Field
 	for _, f := range r.neededSecrets() {
 		switch r.o.Settings.Source(f) {
 		case profile.SourceKeyring:
@@ -115,8 +112,20 @@ func (r *run) keyringResult() Result {
 		case profile.SourceEnv:
 			fromEnv = append(fromEnv, f.EnvVar())
 		default:
-			missing = append(missing, f.Label())
+			missing = append(missing, fmt.Sprintf("%s (%s)", f.Label(), f.EnvVar()))
+			lacking = append(lacking, f)
 		}
+	}
+	// The checks that would use a secret the run lacks are not made: the
+	// run is incomplete, whether the keyring lacked it or could not be read.
+	r.needs(lacking...)
+	if err := r.o.KeyringErr; err != nil {
+		sum, remedy := splitKeyringError(err)
+		sum += " Doctor goes on with what flags and variables give."
+		if len(missing) > 0 {
+			sum += fmt.Sprintf(" Not given otherwise: %s, so the checks that need %s are skipped.", text.JoinAnd(missing), itThem(len(missing)))
+		}
+		return Result{Status: Warn, Summary: sum, Remedy: remedy, Brief: "the keyring could not be read"}
 	}
 	var b strings.Builder
 	if len(stored) > 0 {
@@ -128,11 +137,19 @@ func (r *run) keyringResult() Result {
 		fmt.Fprintf(&b, " Given for this run instead: %s.", strings.Join(fromEnv, ", "))
 	}
 	if len(missing) > 0 {
-		fmt.Fprintf(&b, " Missing: %s, so the checks that need it are skipped.", text.JoinAnd(missing))
+		fmt.Fprintf(&b, " Missing: %s, so the checks that need %s are skipped.", text.JoinAnd(missing), itThem(len(missing)))
 		return Result{Status: Warn, Summary: b.String(),
-			Remedy: fmt.Sprintf("Run drsetup setup%s to save them again, or set the DRSETUP_* variables for this run.", profileArg(r.o.Profile))}
+			Remedy: fmt.Sprintf("Run drsetup setup%s to save them again, or set the DRSETUP_* variables for this run.", profileArg(r.o.Profile)),
+			Brief:  "the profile's secrets are missing from the keyring"}
 	}
 	return Result{Status: Pass, Summary: b.String()}
+}
+
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // neededSecrets are the secrets the profile's setup uses.

@@ -10,6 +10,9 @@ import (
 // buildPaths marks the hops of each path an order event takes with the
 // worst status of the checks about that hop. With a profile or given values
 // there is one path, the org's; in key-only mode one per webhook examined.
+// Marking does not depend on the order of the checks, so each check is read
+// once: the run's own onto a base every path starts from, a webhook's onto
+// that webhook's path.
 func (r *run) buildPaths(checks []Result) []Path {
 	dr := r.drHost
 	if dr == "" {
@@ -19,24 +22,41 @@ func (r *run) buildPaths(checks []Result) []Path {
 		hosts := [3]string{dr, hostOf(r.setup.TokenURL()), ""}
 		if d, _ := r.domain.wait(context.Background()); d != nil {
 			hosts[2] = d.Host
-		} else if s, _ := r.sfSession.wait(context.Background()); s != nil {
-			hosts[2] = hostOf(s.InstanceURL)
+		} else if p, _ := r.profileLogin.wait(context.Background()); p.works() {
+			hosts[2] = hostOf(p.session.InstanceURL)
 		}
-		return []Path{pathOf("", hosts, checks)}
+		p := newPath("", hosts)
+		for _, c := range checks {
+			p.mark(c)
+		}
+		return []Path{p}
+	}
+	base := newPath("", [3]string{dr})
+	for _, c := range checks {
+		if c.WebhookID == "" {
+			base.mark(c)
+		}
 	}
 	if len(r.paths) == 0 {
-		return []Path{pathOf("", [3]string{dr}, checks)}
+		return []Path{base}
 	}
-	var out []Path
-	for _, p := range r.paths {
-		p.hosts[0] = dr
-		var mine []Result
-		for _, c := range checks {
-			if c.WebhookID == "" || c.WebhookID == p.webhookID {
-				mine = append(mine, c)
+	out := make([]Path, len(r.paths))
+	byID := make(map[string]*Path, len(r.paths))
+	for i, plan := range r.paths {
+		p := base
+		p.WebhookID = plan.webhookID
+		for k := range p.Hops {
+			if k > 0 {
+				p.Hops[k].Host = plan.hosts[k]
 			}
 		}
-		out = append(out, pathOf(p.webhookID, p.hosts, mine))
+		out[i] = p
+		byID[plan.webhookID] = &out[i]
+	}
+	for _, c := range checks {
+		if p := byID[c.WebhookID]; p != nil && c.WebhookID != "" {
+			p.mark(c)
+		}
 	}
 	return out
 }
@@ -46,12 +66,20 @@ func (r *run) buildPaths(checks []Result) []Path {
 // it warn or fail. A hop nothing exercised stays skip: not reached.
 var live = []ID{CheckDRAPIKey, CheckWebhookExists, CheckSFLogin, CheckInstanceURL, CheckApexEndpoint, CheckDRLoginReplay}
 
-func pathOf(webhookID string, hosts [3]string, checks []Result) Path {
+func newPath(webhookID string, hosts [3]string) Path {
 	p := Path{WebhookID: webhookID}
 	for i, kind := range []HopKind{HopDigitalRiver, HopToken, HopApex} {
 		p.Hops[i] = Hop{Kind: kind, Host: hosts[i], Status: Skip}
 	}
-	mark := func(kind HopKind, s Status) {
+	return p
+}
+
+// mark applies one check to the hops it is about.
+func (p *Path) mark(c Result) {
+	if c.Hop == HopNone || c.Status == Skip {
+		return
+	}
+	set := func(kind HopKind, s Status) {
 		h := &p.Hops[kind-HopDigitalRiver]
 		if s == Pass && h.Status == Skip {
 			h.Status = Pass
@@ -59,19 +87,13 @@ func pathOf(webhookID string, hosts [3]string, checks []Result) Path {
 			h.Status = worse(h.Status, s)
 		}
 	}
-	for _, c := range checks {
-		if c.Hop == HopNone || c.Status == Skip {
-			continue
-		}
-		if c.ID == CheckDRLoginReplay && c.Hop == HopApex {
-			// The replay reached the endpoint, so its login passed.
-			mark(HopToken, Pass)
-		}
-		if slices.Contains(live, c.ID) || c.Status != Pass {
-			mark(c.Hop, c.Status)
-		}
+	if c.ID == CheckDRLoginReplay && c.Hop == HopApex {
+		// The replay reached the endpoint, so its login passed.
+		set(HopToken, Pass)
 	}
-	return p
+	if slices.Contains(live, c.ID) || c.Status != Pass {
+		set(c.Hop, c.Status)
+	}
 }
 
 // pathPlan is the path an order event takes for one webhook in key-only

@@ -51,7 +51,7 @@ func TestReplayAnyHostIsForTestsOnly(t *testing.T) {
 // whatever it quotes.
 func TestFindingsAreCleanedAndRedacted(t *testing.T) {
 	r := newRun(Options{})
-	r.learn("Stored-Pass&word-9")
+	r.red.Add("Stored-Pass&word-9")
 	res := r.record(CheckWebhookAddress, 0, "wh", Result{Status: Fail,
 		Summary: "address https://x/\x1b]0;owned\x07\x1b[2J\nnext quotes Stored-Pass%26word-9",
 		Remedy:  "see \u009b31mStored-"})

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drsetup/drsetup/buildinfo"
 	"github.com/drsetup/drsetup/debuglog"
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/field"
@@ -23,6 +24,13 @@ import (
 // leaves room for a Salesforce request's own 30 s and a few Digital River
 // retries.
 const DefaultCheckTimeout = 60 * time.Second
+
+// webhookWorkers is how many webhooks are examined at once, so at most a few
+// logins and probes are in flight whatever the number of webhooks (DESIGN.md,
+// Scale): a partner's key may hold thousands, and Salesforce and proxies
+// take a burst of logins badly. Each check's time limit starts when a worker
+// takes it up, so a long queue never makes a check fail for want of time.
+const webhookWorkers = 4
 
 // Options are what a run checks and what it talks to.
 type Options struct {
@@ -111,7 +119,7 @@ func given(set profile.Settings, f field.Field) bool {
 // has ended; cancelling ctx ends the checks in flight (their results say so).
 func Run(ctx context.Context, o Options) *Report {
 	r := newRun(o)
-	r.log("doctor", map[string]any{"mode": string(r.mode), "profile": o.Profile})
+	r.log("doctor", map[string]any{"mode": string(r.mode), "profile": o.Profile, "startedAt": r.started.UTC().Format(time.RFC3339)})
 	r.local()
 	var wg sync.WaitGroup
 	wg.Go(func() { r.salesforce(ctx) })
@@ -129,19 +137,32 @@ type run struct {
 	// environment was taken from the My Domain.
 	envInferred bool
 	now         func() time.Time
+	started     time.Time
 	timeout     time.Duration
-	red         *secret.Redactor
 	logins      *logins
 
+	// red redacts the checks that are about no one webhook; it knows the
+	// secrets of the run. runSecrets are those secrets, which each
+	// webhook's own redactor (in redactors, by group) also knows.
+	red        *secret.Redactor
+	runSecrets []string
+	redactors  []*secret.Redactor
+
 	// Set once by the Salesforce chain, read by the webhook checks.
-	domain    future[*sfcheck.MyDomain] // nil when the My Domain is missing or invalid
-	sfSession future[*sfcheck.Session]  // sf_login's session; nil when it did not log in
+	domain future[*sfcheck.MyDomain] // nil when the My Domain is missing or invalid
+	// profileLogin is the outcome of sf_login's login, once its attempts
+	// have ended (zero when it made none).
+	profileLogin future[loginOutcome]
+	// Set once by the Digital River chain, read by sf_login: the login
+	// Digital River makes for the profile's webhook, which is tried first.
+	stored future[*storedLogin]
 
 	mu       sync.Mutex
 	results  []ranked
 	webhooks []Webhook
 	paths    []pathPlan // key-only mode: one per webhook, in the order of webhooks
 	drHost   string
+	missing  []field.Field
 
 	progress sync.Mutex
 }
@@ -155,17 +176,19 @@ type ranked struct {
 
 func newRun(o Options) *run {
 	r := &run{
-		o:         o,
-		mode:      ModeOf(o.Saved, o.Settings),
-		now:       o.Now,
-		timeout:   o.CheckTimeout,
-		red:       &secret.Redactor{},
-		domain:    newFuture[*sfcheck.MyDomain](),
-		sfSession: newFuture[*sfcheck.Session](),
+		o:            o,
+		mode:         ModeOf(o.Saved, o.Settings),
+		now:          o.Now,
+		timeout:      o.CheckTimeout,
+		red:          &secret.Redactor{},
+		domain:       newFuture[*sfcheck.MyDomain](),
+		profileLogin: newFuture[loginOutcome](),
+		stored:       newFuture[*storedLogin](),
 	}
 	if r.now == nil {
 		r.now = time.Now
 	}
+	r.started = r.now()
 	if r.timeout <= 0 {
 		r.timeout = DefaultCheckTimeout
 	}
@@ -185,18 +208,34 @@ func newRun(o Options) *run {
 	}
 	for _, f := range field.All() {
 		if f.Secret() {
-			r.learn(o.Settings.Get(f))
+			r.runSecrets = append(r.runSecrets, o.Settings.Get(f))
 		}
 	}
-	r.learn(r.setup.Password.Reveal() + r.setup.SecurityToken.Reveal())
+	r.runSecrets = append(r.runSecrets, r.setup.Password.Reveal()+r.setup.SecurityToken.Reveal())
+	r.red.Add(r.runSecrets...)
+	r.o.Redactor.Add(r.runSecrets...)
 	return r
 }
 
-// learn registers secrets so no summary, remedy or log line carries them.
-func (r *run) learn(values ...string) {
-	r.red.Add(values...)
-	if r.o.Redactor != nil {
-		r.o.Redactor.Add(values...)
+// webhookRedactor is the redactor of one webhook's checks: the run's
+// secrets and the ones stored in that webhook, the only secrets its
+// findings can meet (a login shared with another webhook sends the same
+// secrets). Knowing only these keeps each check's redaction as cheap with
+// thousands of webhooks as with one.
+func (r *run) webhookRedactor(stored []string) *secret.Redactor {
+	red := &secret.Redactor{}
+	red.Add(append(slices.Clone(r.runSecrets), stored...)...)
+	return red
+}
+
+// needs records that a check wanted f and the run did not have it.
+func (r *run) needs(fs ...field.Field) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, f := range fs {
+		if !slices.Contains(r.missing, f) {
+			r.missing = append(r.missing, f)
+		}
 	}
 }
 
@@ -236,9 +275,15 @@ func (r *run) record(id ID, group int, webhookID string, res Result) Result {
 	}
 	// Every finding passes here, with what it quotes from Salesforce,
 	// Digital River, a proxy or a profile: one line, no secret the run
-	// knows, no terminal control character.
-	res.Summary = text.Clean(r.red.Redact(res.Summary))
-	res.Remedy = text.Clean(r.red.Redact(res.Remedy))
+	// knows (a webhook's checks also none of that webhook's stored ones),
+	// no terminal control character.
+	red := r.red
+	if group > 0 && group <= len(r.redactors) {
+		red = r.redactors[group-1]
+	}
+	res.Summary = text.Clean(red.Redact(res.Summary))
+	res.Remedy = text.Clean(red.Redact(res.Remedy))
+	res.Brief = text.Clean(red.Redact(res.Brief))
 	if res.Status == Pass || res.Status == Skip {
 		res.Remedy = ""
 	}
@@ -257,12 +302,18 @@ func (r *run) report() *Report {
 	slices.SortStableFunc(r.results, func(a, b ranked) int {
 		return cmp.Or(cmp.Compare(a.group, b.group), cmp.Compare(a.order, b.order))
 	})
-	rep := &Report{Mode: r.mode, Webhooks: slices.Clone(r.webhooks)}
+	rep := &Report{Mode: r.mode, StartedAt: r.started, Build: buildinfo.Get(), Webhooks: slices.Clone(r.webhooks)}
 	if r.o.Saved != nil || r.o.ProfileErr != nil {
 		rep.Profile = r.o.Profile
 	}
-	for _, x := range r.results {
-		rep.Checks = append(rep.Checks, x.Result)
+	rep.Checks = make([]Result, len(r.results))
+	for i, x := range r.results {
+		rep.Checks[i] = x.Result
+	}
+	for _, f := range field.All() {
+		if slices.Contains(r.missing, f) {
+			rep.Missing = append(rep.Missing, f)
+		}
 	}
 	rep.Paths = r.buildPaths(rep.Checks)
 	return rep

@@ -19,12 +19,12 @@ import (
 func (r *run) salesforce(ctx context.Context) {
 	// Whatever happens below, the webhook checks waiting on these go on.
 	defer r.domain.set(nil)
-	defer r.sfSession.set(nil)
+	defer r.profileLogin.set(loginOutcome{})
 
 	if r.mode == ModeKeyOnly || r.mode == ModeNone {
 		why := "No Salesforce values were given (profile, flags or DRSETUP_* variables)."
 		if r.mode == ModeKeyOnly {
-			why += " Each webhook's own stored login is replayed instead (dr_login_replay)."
+			why = "No Salesforce values were given; each webhook's stored login is replayed instead (dr_login_replay)."
 		}
 		for _, id := range []ID{CheckMyDomain, CheckTokenEndpoint, CheckSFLogin, CheckInstanceURL, CheckApexEndpoint} {
 			r.skip(id, 0, "", why)
@@ -37,14 +37,14 @@ func (r *run) salesforce(ctx context.Context) {
 	tokenOK := r.checkTokenEndpoint(ctx, d)
 
 	var wg sync.WaitGroup
-	session := r.checkLogin(ctx, tokenOK, func(s *sfcheck.Session) {
+	session := r.checkLogin(ctx, tokenOK, func(s *sfcheck.Session, whose string) {
 		// The instance and the endpoint need only the token: they run
 		// while the login check reads the user's identity.
 		wg.Go(func() {
-			r.check(ctx, CheckInstanceURL, 0, "", func(context.Context) Result { return r.instanceResult(s, d) })
+			r.check(ctx, CheckInstanceURL, 0, "", func(context.Context) Result { return r.instanceResult(s, d, whose) })
 		})
 		wg.Go(func() {
-			r.check(ctx, CheckApexEndpoint, 0, "", func(cctx context.Context) Result { return r.apexResult(cctx, s, d) })
+			r.check(ctx, CheckApexEndpoint, 0, "", func(cctx context.Context) Result { return r.apexResult(cctx, s, d, whose) })
 		})
 	})
 	if session == nil {
@@ -159,10 +159,14 @@ func describeTokenKind(k sfcheck.TokenEndpointKind) string {
 	return "a host outside Salesforce's domains, allowed by --allow-any-host"
 }
 
-// checkLogin makes the profile's login, once, as Digital River will make
-// it, and then reads the user's identity. onSession runs as soon as a token
-// is in hand. It returns the session, or nil.
-func (r *run) checkLogin(ctx context.Context, tokenOK bool, onSession func(*sfcheck.Session)) *sfcheck.Session {
+// checkLogin makes the run's login as Digital River will make it, and then
+// reads the user's identity. Digital River's own login for the profile's
+// webhook goes first, as it is what deliveries use; the run's follows only
+// when it differs, so that a stale side costs one failed login, not more.
+// onSession runs as soon as a token is in hand (the run's, or when only
+// Digital River's works, that one, whose names who logged in). It returns
+// that session, or nil.
+func (r *run) checkLogin(ctx context.Context, tokenOK bool, onSession func(s *sfcheck.Session, whose string)) *sfcheck.Session {
 	if !tokenOK {
 		r.skip(CheckSFLogin, 0, "", "Not attempted: the token endpoint cannot be used (see token_endpoint).")
 		return nil
@@ -174,76 +178,141 @@ func (r *run) checkLogin(ctx context.Context, tokenOK bool, onSession func(*sfch
 		return nil
 	}
 	if missing := r.missingForLogin(); len(missing) > 0 {
-		r.skip(CheckSFLogin, 0, "", fmt.Sprintf("Not attempted: %s not available (%s).", text.JoinAnd(missing), r.whereSecrets()))
+		r.needs(missing...)
+		r.skip(CheckSFLogin, 0, "", "Not attempted: "+r.missingSentence(missing))
 		return nil
 	}
+	// Digital River's chain names the webhook's stored login once it has
+	// listed the webhooks; it bounds its own wait.
+	stored, _ := r.stored.wait(ctx)
 	var session *sfcheck.Session
 	r.check(ctx, CheckSFLogin, 0, "", func(cctx context.Context) Result {
 		cr := r.setup.Credentials()
 		cr.MyDomain = r.setup.MyDomain
-		s, _, err := r.logins.login(cctx, ctx, cr, string(CheckSFLogin))
-		r.sfSession.set(s)
+		var dr loginOutcome
+		differs := stored != nil && credentialKey(stored.cr) != credentialKey(cr)
+		if differs {
+			dr.session, _, dr.err = r.logins.login(ctx, stored.cr, "webhook "+stored.webhook.ID)
+		}
+		s, _, err := r.logins.login(ctx, cr, string(CheckSFLogin))
+		r.profileLogin.set(loginOutcome{session: s, err: err})
 		if err != nil {
-			sum, remedy := explainLogin(err)
-			if w := sfcheck.PasswordWarning(r.setup.Password.Reveal()); w != "" && r.setup.Auth == sfcheck.FlowPassword {
-				remedy += " " + w
-			}
-			return Result{Status: Fail, Summary: sum, Remedy: remedy}
+			return r.loginFailed(cr, err, stored, differs, dr, &session, onSession)
 		}
 		session = s
-		onSession(s)
+		onSession(s, "")
 		who := "the connected app's Run As user"
 		if r.setup.Auth == sfcheck.FlowPassword {
 			who = strings.TrimSpace(r.setup.Username)
 		}
 		sum := fmt.Sprintf("Salesforce accepted the login of %s at %s (user %s, org %s).", who, hostOf(cr.TokenEndpoint), s.UserID, s.OrgID)
+		if differs && !dr.works() && dr.tried() {
+			sum += fmt.Sprintf(" The login stored in webhook %s differs and fails (see dr_login_replay).", stored.webhook.ID)
+		}
 		id, err := r.o.Salesforce.Identity(cctx, s)
 		switch {
 		case err != nil:
 			isum, iremedy := explainLogin(err)
-			return Result{Status: Warn, Summary: sum + " But the user's details could not be read: " + isum, Remedy: iremedy}
+			return Result{Status: Warn, Summary: sum + " But the user's details could not be read: " + isum, Remedy: iremedy,
+				Brief: "the user's details could not be read"}
 		case !id.Active:
 			return Result{Status: Fail, Summary: sum + fmt.Sprintf(" But Salesforce reports the user %s as inactive, so Digital River's deliveries are refused.", id.Username),
-				Remedy: "Activate the user in Setup → Users → the user → Edit → Active, or choose another integration user."}
+				Remedy: "Activate the user in Setup → Users → the user → Edit → Active, or choose another integration user.",
+				Brief:  "the integration user is inactive"}
 		}
 		return Result{Status: Pass, Summary: sum}
 	})
 	return session
 }
 
+// loginFailed words a refused login of the run's values. When Digital
+// River's stored login (dr, for the webhook of stored) works and differs,
+// deliveries work and the run's values are the stale side: a warning whose
+// remedy updates the profile, and the instance and endpoint are checked
+// with Digital River's session instead.
+func (r *run) loginFailed(cr sfcheck.Credentials, err error, stored *storedLogin, differs bool, dr loginOutcome, session **sfcheck.Session, onSession func(*sfcheck.Session, string)) Result {
+	if errors.Is(err, errBudget) {
+		return Result{Status: Skip, Summary: budgetSkip}
+	}
+	sum, remedy := explainLogin(err)
+	if w := sfcheck.PasswordWarning(r.setup.Password.Reveal()); w != "" && r.setup.Auth == sfcheck.FlowPassword {
+		remedy += " " + w
+	}
+	if !differs || !dr.works() {
+		if differs && dr.tried() {
+			sum += fmt.Sprintf(" Digital River's login stored in webhook %s fails too (see dr_login_replay).", stored.webhook.ID)
+		}
+		return Result{Status: Fail, Summary: sum, Remedy: remedy, Brief: briefLogin(err)}
+	}
+	*session = dr.session
+	onSession(dr.session, "webhook "+stored.webhook.ID)
+	names := diffNames(r.compareStored(stored.webhook))
+	what := "values"
+	if len(names) > 0 {
+		what = text.JoinAnd(names)
+	}
+	whose, fix := "the profile's", fmt.Sprintf("Run drsetup setup%s and give the current %s: it updates the profile (the webhook's stored login already works, and setup keeps it).", profileArg(r.o.Profile), what)
+	if r.mode == ModeValues {
+		whose, fix = "the given", fmt.Sprintf("Give the current %s, as stored in webhook %s.", what, stored.webhook.ID)
+	}
+	return Result{Status: Warn,
+		Summary: fmt.Sprintf("%s login is refused, while Digital River's login stored in webhook %s works (dr_login_replay): %s %s %s out of date, not the webhook's, so deliveries work. %s",
+			text.Capitalize(whose), stored.webhook.ID, whose, what, text.IsAre(max(1, len(names))), sum),
+		Remedy: fix,
+		Brief:  r.sides("%s login is out of date; Digital River's stored login works"),
+	}
+}
+
 // missingForLogin names the values a login needs that the run lacks. A
 // login without its client secret would fail as if the secret were wrong,
 // so it is not attempted either.
-func (r *run) missingForLogin() []string {
-	var m []string
+func (r *run) missingForLogin() []field.Field {
+	var m []field.Field
 	if strings.TrimSpace(r.setup.ClientID) == "" {
-		m = append(m, "the Client ID")
+		m = append(m, field.ClientID)
 	}
 	if r.setup.ClientSecret.IsZero() {
-		m = append(m, "the Client Secret")
+		m = append(m, field.ClientSecret)
 	}
 	if r.setup.Auth == sfcheck.FlowPassword {
 		if strings.TrimSpace(r.setup.Username) == "" {
-			m = append(m, "the username")
+			m = append(m, field.Username)
 		}
 		if r.setup.Password.IsZero() {
-			m = append(m, "the password")
+			m = append(m, field.Password)
 		}
-	}
-	if len(m) > 0 {
-		m[len(m)-1] += " " + text.IsAre(len(m))
 	}
 	return m
 }
 
-func (r *run) whereSecrets() string {
-	if r.mode == ModeProfile {
-		return "give them with --client-id, --username, or DRSETUP_CLIENT_SECRET and DRSETUP_PASSWORD, or save them with drsetup setup"
+// missingSentence says which values are missing and where each comes from.
+func (r *run) missingSentence(fs []field.Field) string {
+	nouns := make([]string, len(fs))
+	wheres := make([]string, len(fs))
+	for i, f := range fs {
+		nouns[i] = "the " + f.Noun()
+		wheres[i] = f.Where()
 	}
-	return "give them with --client-id, --username, DRSETUP_CLIENT_SECRET and DRSETUP_PASSWORD"
+	s := fmt.Sprintf("%s %s not available; give %s", text.JoinAnd(nouns), text.IsAre(len(fs)), text.JoinAnd(wheres))
+	if r.mode == ModeProfile {
+		them := "them"
+		if len(fs) == 1 {
+			them = "it"
+		}
+		s += fmt.Sprintf(", or save %s with drsetup setup%s", them, profileArg(r.o.Profile))
+	}
+	return s + "."
 }
 
-func (r *run) instanceResult(s *sfcheck.Session, d *sfcheck.MyDomain) Result {
+func (r *run) instanceResult(s *sfcheck.Session, d *sfcheck.MyDomain, whose string) Result {
+	res := r.instanceFinding(s, d)
+	if whose != "" {
+		res.Summary = fmt.Sprintf("With the session of %s's stored login (the profile's is refused): %s", whose, res.Summary)
+	}
+	return res
+}
+
+func (r *run) instanceFinding(s *sfcheck.Session, d *sfcheck.MyDomain) Result {
 	if d == nil {
 		return Result{Status: Skip, Summary: fmt.Sprintf("Not compared: the My Domain is not valid. Salesforce says the login's org is at %s.", s.InstanceURL)}
 	}
@@ -275,7 +344,11 @@ func sameOrgID(a, b string) bool {
 	return a[:15] == b[:15]
 }
 
-func (r *run) apexResult(ctx context.Context, s *sfcheck.Session, d *sfcheck.MyDomain) Result {
+func (r *run) apexResult(ctx context.Context, s *sfcheck.Session, d *sfcheck.MyDomain, whose string) Result {
+	lead := ""
+	if whose != "" {
+		lead = fmt.Sprintf("With the session of %s's stored login (the profile's is refused):", whose)
+	}
 	target := ""
 	if d != nil {
 		target = d.EndpointURL()
@@ -285,7 +358,7 @@ func (r *run) apexResult(ctx context.Context, s *sfcheck.Session, d *sfcheck.MyD
 	if target == "" {
 		return Result{Status: Skip, Summary: "Not probed: neither the My Domain nor the login's instance URL gives the endpoint's host."}
 	}
-	return probeResult(ctx, r.o.Salesforce, s, target, "")
+	return probeResult(ctx, r.o.Salesforce, s, target, lead)
 }
 
 // probeResult probes target with the session's token and words the verdict.
@@ -297,14 +370,15 @@ func probeResult(ctx context.Context, sf *sfcheck.Client, s *sfcheck.Session, ta
 	}
 	if err != nil {
 		sum, remedy := explainLogin(err)
-		return Result{Status: Fail, Summary: lead + sum, Remedy: remedy, Hop: HopApex}
+		return Result{Status: Fail, Summary: lead + sum, Remedy: remedy, Hop: HopApex, Brief: briefLogin(err)}
 	}
 	if pr.Kind == sfcheck.ProbeReachable {
 		return Result{Status: Pass, Hop: HopApex,
 			Summary: lead + fmt.Sprintf("%s answers a GET with 405, as the app's listener does: the package is installed and the user may run it.", target)}
 	}
 	finding, remedy := explain.Probe(pr)
-	res := Result{Status: Fail, Summary: fmt.Sprintf("%s%s (GET %s: HTTP %d).", lead, strings.TrimSuffix(finding, "."), target, pr.Status), Remedy: remedy, Hop: HopApex}
+	res := Result{Status: Fail, Summary: fmt.Sprintf("%s%s (GET %s: HTTP %d).", lead, strings.TrimSuffix(finding, "."), target, pr.Status), Remedy: remedy, Hop: HopApex,
+		Brief: fmt.Sprintf("the Apex endpoint answers HTTP %d", pr.Status)}
 	if pr.OK {
 		res.Status = Warn
 	}
@@ -316,6 +390,52 @@ func probeResult(ctx context.Context, sf *sfcheck.Client, s *sfcheck.Session, ta
 func explainLogin(err error) (summary, remedy string) {
 	f := explain.Of(err)
 	return f.Summary(), f.Remedy
+}
+
+// refusal is what Salesforce answered a request, as the finding's head:
+// "Salesforce refused the login (invalid_grant: authentication failure)".
+func refusal(le *sfcheck.LoginError) string {
+	head := "Salesforce refused the login"
+	switch le.Op {
+	case sfcheck.OpIdentity:
+		head = "reading the user's identity failed"
+	case sfcheck.OpProbe:
+		head = "probing the Apex endpoint failed"
+	}
+	switch {
+	case le.Code != "" && le.Description != "":
+		return fmt.Sprintf("%s (%s: %s)", head, le.Code, le.Description)
+	case le.Code != "":
+		return fmt.Sprintf("%s (%s)", head, le.Code)
+	case le.Status != 0:
+		return fmt.Sprintf("%s (HTTP %d)", head, le.Status)
+	}
+	return head
+}
+
+// briefLogin is a failed Salesforce request in a few words, the same for
+// the same answer whichever webhook or profile met it.
+func briefLogin(err error) string {
+	var le *sfcheck.LoginError
+	if !errors.As(err, &le) {
+		return ""
+	}
+	switch {
+	case le.Kind == sfcheck.KindMissingValue || le.Kind == sfcheck.KindHostRefused:
+		return "no request was sent"
+	case le.Kind == sfcheck.KindCancelled:
+		return "cancelled"
+	case le.Status == 0:
+		what := map[string]string{sfcheck.OpIdentity: "reading the user's identity", sfcheck.OpProbe: "the Apex endpoint's probe"}[le.Op]
+		if what == "" {
+			what = "the login"
+		}
+		if le.Kind == sfcheck.KindTimeout {
+			return what + " got no answer in time"
+		}
+		return what + " got no answer"
+	}
+	return refusal(le)
 }
 
 // useValue says how to put value into f: for a value given on the command

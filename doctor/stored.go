@@ -17,8 +17,11 @@ import (
 
 // oauthResult checks the login settings Digital River stores: on their own
 // (the token endpoint against the org of the address), and against the
-// values of the run, secrets compared by value and never shown.
-func (r *run) oauthResult(ctx context.Context, w drapi.Webhook, a sfcheck.EndpointAnalysis) Result {
+// values of the run, secrets compared by value and never shown. Where they
+// differ, which login works (replayed, and the run's in sf_login) says which
+// side is out of date, and so which one the remedy updates.
+func (r *run) oauthResult(ctx context.Context, e *examined, replayed loginOutcome) Result {
+	w, a := e.w, e.a
 	if w.OAuth == nil {
 		return Result{Status: Skip, Summary: "Not checked: Digital River holds no OAuth settings for this webhook (see webhook_transport)."}
 	}
@@ -69,15 +72,37 @@ func (r *run) oauthResult(ctx context.Context, w drapi.Webhook, a sfcheck.Endpoi
 			fails = append(fails, "The stored password is empty.")
 		}
 	}
+	fixWebhook := fmt.Sprintf("Run drsetup setup%s: it updates the login settings stored in the webhook (or edit them in the %s page of the webhook).", r.setupArgs(), webhookPage)
+	brief := "the stored login settings cannot work"
+	if len(fails) == 0 && len(warns) > 0 {
+		brief = "the stored token endpoint is not the best for this org"
+	}
+	if len(fails)+len(warns) > 0 {
+		remedies = append(remedies, fixWebhook)
+	}
 
 	// Against the run's values.
 	var notCompared []string
+	var against diffVerdict
 	if r.mode != ModeKeyOnly {
 		diffs, unknown := r.compareStored(w)
 		notCompared = unknown
 		if len(diffs) > 0 {
-			s, _ := r.sfSession.wait(ctx)
-			fails = append(fails, r.describeDiffs(diffs, s != nil))
+			profile, _ := r.profileLogin.wait(ctx)
+			against = r.judgeDiffs(diffs, profile, replayed)
+			switch against.status {
+			case Fail:
+				fails = append(fails, against.sentence)
+				brief = against.brief
+			case Warn:
+				warns = append(warns, against.sentence)
+				if len(fails) == 0 {
+					brief = against.brief
+				}
+			}
+			if against.remedy != "" {
+				remedies = append(remedies, against.remedy)
+			}
 		}
 	}
 
@@ -86,6 +111,9 @@ func (r *run) oauthResult(ctx context.Context, w drapi.Webhook, a sfcheck.Endpoi
 		// goes unseen.
 		warns = append(warns, fmt.Sprintf("Not compared with the profile's, which the run does not have: %s.", text.JoinAnd(notCompared)))
 		remedies = append(remedies, "Make the keyring reachable (see keyring), or set DRSETUP_CLIENT_SECRET and DRSETUP_PASSWORD for this run.")
+		if len(fails)+len(warns) == 1 {
+			brief = "not compared with the profile's secrets, which the run does not have"
+		}
 		notCompared = nil
 	}
 	var res Result
@@ -95,16 +123,103 @@ func (r *run) oauthResult(ctx context.Context, w drapi.Webhook, a sfcheck.Endpoi
 	case len(warns) > 0:
 		res = Result{Status: Warn, Summary: r.storedSummary(w, flow, false) + " " + strings.Join(warns, " ")}
 	default:
-		res = Result{Status: Pass, Summary: r.storedSummary(w, flow, r.mode != ModeKeyOnly)}
+		res = Result{Status: Pass, Summary: r.storedSummary(w, flow, r.mode != ModeKeyOnly && against.status == "")}
+		if against.status == Pass {
+			res.Summary += " " + against.sentence
+		}
 	}
 	if len(notCompared) > 0 {
 		res.Summary += fmt.Sprintf(" Not compared, as they were not given: %s.", text.JoinAnd(notCompared))
 	}
 	if res.Status != Pass {
-		remedies = append(remedies, fmt.Sprintf("Run drsetup setup%s: it updates the login settings stored in the webhook (or edit them in the %s page of the webhook).", r.setupArgs(), webhookPage))
-		res.Remedy = strings.Join(remedies, " ")
+		res.Remedy, res.Brief = strings.Join(remedies, " "), brief
 	}
 	return res
+}
+
+// diffVerdict is what the differences between the stored login settings and
+// the run's mean, once it is known which login works.
+type diffVerdict struct {
+	status           Status // "" when there is no difference
+	sentence, remedy string
+	brief            string
+}
+
+// judgeDiffs words the differences by which side works. Digital River's
+// stored login working means deliveries work and the run's values are the
+// stale side: a warning whose remedy updates the profile. The run's working
+// means the webhook is stale: a failure whose remedy updates the webhook.
+func (r *run) judgeDiffs(diffs []storedDiff, profile, replayed loginOutcome) diffVerdict {
+	whose, theirs, stale := "the profile's", "The profile's", "the profile is"
+	if r.mode == ModeValues {
+		whose, theirs, stale = "the one given", "The given", "the values given are"
+	}
+	what := describeDiffs(diffs)
+	switch {
+	case profile.works() && replayed.works():
+		return diffVerdict{status: Pass, sentence: fmt.Sprintf("It differs from %s in %s; both logins work.", whose, what)}
+	case profile.works() && replayed.tried():
+		return diffVerdict{status: Fail,
+			sentence: fmt.Sprintf("The stored %s differ%s from %s, which works: Digital River's login fails (see dr_login_replay).", what, verbS(diffs), whose),
+			remedy:   fmt.Sprintf("Run drsetup setup%s, or drsetup doctor --fix, to store the working login in the webhook (or edit it in the %s page of the webhook).", r.setupArgs(), webhookPage),
+			brief:    r.sides("the stored login is out of date; %s works")}
+	case replayed.works() && profile.tried():
+		fix := fmt.Sprintf("Run drsetup setup%s with the current values to update the profile; the webhook's stored login needs no change.", profileArg(r.o.Profile))
+		if r.mode == ModeValues {
+			fix = "Give the values the webhook stores; the webhook's stored login needs no change."
+		}
+		return diffVerdict{status: Warn,
+			sentence: fmt.Sprintf("%s %s differ%s from the stored one, which works: %s out of date, not the webhook, so deliveries work.", theirs, what, verbS(diffs), stale),
+			remedy:   fix,
+			brief:    r.sides("%s login is out of date; Digital River's stored login works")}
+	case profile.tried() && replayed.tried():
+		return diffVerdict{status: Fail,
+			sentence: fmt.Sprintf("The stored %s differ%s from %s, and Salesforce refuses both logins (see sf_login and dr_login_replay).", what, verbS(diffs), whose),
+			remedy:   fmt.Sprintf("Correct the login in Salesforce or in the values first (see sf_login), then run drsetup setup%s to store it in the webhook.", r.setupArgs()),
+			brief:    r.sides("the stored login differs from %s, and neither works")}
+	}
+	return diffVerdict{status: Fail,
+		sentence: fmt.Sprintf("The stored %s differ%s from %s; which one is current was not tried (see sf_login and dr_login_replay).", what, verbS(diffs), whose),
+		remedy:   fmt.Sprintf("Run drsetup setup%s once the right values are known: it stores them in the webhook.", r.setupArgs()),
+		brief:    r.sides("the stored login differs from %s")}
+}
+
+// sides fills the name of the run's own login into a brief: the profile's,
+// or the given values'.
+func (r *run) sides(format string) string {
+	whose := "the profile's"
+	if r.mode == ModeValues {
+		whose = "the given values'"
+	}
+	return fmt.Sprintf(format, whose)
+}
+
+// verbS is the verb ending for the differences as one subject: "the
+// password differs", "the password and client secret differ".
+func verbS(diffs []storedDiff) string { return text.VerbS(len(diffs)) }
+
+// describeDiffs names the differing settings; values are shown for those
+// that are not secrets.
+func describeDiffs(diffs []storedDiff) string {
+	var parts []string
+	for _, d := range diffs {
+		name := storedFieldName(d.field)
+		if d.isSecret {
+			parts = append(parts, name)
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s (Digital River has %s, the run %s)", name, text.Or(d.from, "none"), text.Or(d.to, "none")))
+	}
+	return text.JoinAnd(parts)
+}
+
+// diffNames names the differing settings, without values.
+func diffNames(diffs []storedDiff, _ []string) []string {
+	names := make([]string, len(diffs))
+	for i, d := range diffs {
+		names[i] = storedFieldName(d.field)
+	}
+	return names
 }
 
 func (r *run) storedSummary(w drapi.Webhook, flow sfcheck.Flow, matched bool) string {
@@ -184,40 +299,6 @@ func sameTokenEndpoint(a, b string) bool {
 	na, _, errA := sfcheck.CheckTokenEndpoint(a, true)
 	nb, _, errB := sfcheck.CheckTokenEndpoint(b, true)
 	return errA == nil && errB == nil && strings.EqualFold(na, nb)
-}
-
-// describeDiffs words the differences. Whether Digital River's login or the
-// run's is the stale one shows in sf_login: when the run's works, Digital
-// River's will fail.
-func (r *run) describeDiffs(diffs []storedDiff, runWorks bool) string {
-	whose := "the profile's"
-	if r.mode == ModeValues {
-		whose = "the one given"
-	}
-	consequence := "Digital River will fail to log in."
-	if !runWorks {
-		consequence = "One of them is out of date; dr_login_replay shows what Salesforce answers to the stored one."
-	}
-	if len(diffs) == 1 && diffs[0].isSecret {
-		what := "password"
-		if diffs[0].field == "clientSecret" {
-			what = "client secret"
-		}
-		if runWorks {
-			return fmt.Sprintf("The %s stored at Digital River differs from %s, which works: %s", what, whose, consequence)
-		}
-		return fmt.Sprintf("The %s stored at Digital River differs from %s. %s", what, whose, consequence)
-	}
-	var parts []string
-	for _, d := range diffs {
-		name := storedFieldName(d.field)
-		if d.isSecret {
-			parts = append(parts, name)
-			continue
-		}
-		parts = append(parts, fmt.Sprintf("%s (Digital River has %s, the run %s)", name, text.Or(d.from, "none"), text.Or(d.to, "none")))
-	}
-	return fmt.Sprintf("The login settings stored at Digital River differ from %s: %s. %s", whose, strings.Join(parts, "; "), consequence)
 }
 
 func storedFieldName(field string) string {

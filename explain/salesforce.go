@@ -166,6 +166,14 @@ func unusableWords(e *sfcheck.LoginError) (string, string) {
 // client found and, where sources disagree on what a code means, by
 // Salesforce's description.
 func salesforceWords(e *sfcheck.LoginError) (meaning, remedy string) {
+	if strings.EqualFold(e.Code, "unauthorized_client") {
+		meaning, remedy = unauthorizedClientWords(e)
+		said := fmt.Sprintf("Salesforce refused the connected app as a client and said %q. ", e.Description)
+		if e.Description == "" {
+			said = "Salesforce refused the connected app as a client, without saying why. "
+		}
+		return said + meaning, remedy
+	}
 	cc := e.Flow == sfcheck.FlowClientCredentials
 	switch e.Kind {
 	case sfcheck.KindBadClientID:
@@ -181,6 +189,10 @@ func salesforceWords(e *sfcheck.LoginError) (meaning, remedy string) {
 		return "Salesforce refused the request itself (it must be an HTTPS POST). drsetup sends exactly that, so a proxy or a wrong token endpoint changed it.",
 			"Check the token endpoint (" + tokenEndpoints + ") and any proxy that rewrites requests."
 	case sfcheck.KindInvalidScope:
+		if strings.Contains(strings.ToLower(e.Description), "no valid scopes") {
+			return "Salesforce found no OAuth scope on the connected app that this login may use (a check Salesforce added in Winter '26).",
+				"In " + setupApp + " → Edit → Selected OAuth Scopes, add \"Manage user data via APIs (api)\"." + connectedAppDelay + noRetryNote
+		}
 		return "The connected app does not allow the access the login asked for.",
 			"In " + setupApp + " → Edit → Selected OAuth Scopes, add \"Manage user data via APIs (api)\"." + connectedAppDelay
 	case sfcheck.KindUnsupportedGrant:
@@ -199,6 +211,8 @@ func salesforceWords(e *sfcheck.LoginError) (meaning, remedy string) {
 			return text.Capitalize(who(e)) + " is deactivated.", "Activate the user in Setup → Users → the user → Edit → Active, or choose another integration user."
 		case sfcheck.KindLoginRate:
 			return loginRate(e)
+		case sfcheck.KindNotApproved:
+			return invalidGrantWords(e)
 		}
 		return fmt.Sprintf("Salesforce refused the login with an error drsetup does not know: %q.", e.Description),
 			fmt.Sprintf("Read the reason in Setup → Users → %s → Login History.", user(e))
@@ -225,6 +239,9 @@ func invalidGrantWords(e *sfcheck.LoginError) (string, string) {
 			remedy = fmt.Sprintf("Use %s as the token endpoint (the My Domain is shown in %s).", d.TokenEndpoint(), setupMyDomain)
 		}
 		return fmt.Sprintf("%s does not serve this grant: the client credentials flow is served only by the org's own My Domain token endpoint.", e.Host), remedy
+	case sfcheck.KindTokenRequired:
+		return fmt.Sprintf("Salesforce says %s's security token is required: the login comes from outside the org's trusted IP ranges, so the password must be followed by the user's current security token, and none or an old one was sent. Digital River logs in from its own servers, outside those ranges unless an admin added them.", user(e)),
+			"Reset the security token (the user's Settings → Reset My Security Token emails a new one) and give it with the password; or add Digital River's addresses (" + drapi.SourceAddressList() + ") to Setup → Network Access."
 	case sfcheck.KindIPRestricted:
 		return fmt.Sprintf("Salesforce refused %s because of the IP address the login came from or the time of day: the user's profile sets Login IP Ranges or Login Hours. Digital River logs in from its own servers, not from this computer.", who(e)),
 			"In Setup → Profiles → the integration user's profile, check Login IP Ranges and Login Hours: Login IP Ranges must include Digital River's addresses (" + drapi.SourceAddressList() + "); or set " + setupPolicies + " → IP Relaxation to \"Relax IP restrictions\"."
@@ -236,10 +253,35 @@ func invalidGrantWords(e *sfcheck.LoginError) (string, string) {
 	case sfcheck.KindInactiveUser:
 		return text.Capitalize(who(e)) + " is deactivated.", "Activate the user in Setup → Users → the user → Edit → Active, or choose another integration user."
 	case sfcheck.KindNoRunAs:
+		if strings.Contains(strings.ToLower(e.Description), "no client credentials user") {
+			return "The connected app allows the client credentials flow but names no Run As user, so Salesforce has nobody to log in as.",
+				e.App.ClientCredentialsSetup() + connectedAppDelay
+		}
 		return "Salesforce refused the client credentials grant: the connected app does not have the flow enabled, or has no active Run As user.",
 			e.App.ClientCredentialsSetup() + connectedAppDelay
 	}
 	return authFailure(e)
+}
+
+// unauthorizedClientWords explains unauthorized_client by the kind
+// Salesforce's words gave it.
+func unauthorizedClientWords(e *sfcheck.LoginError) (string, string) {
+	switch e.Kind {
+	case sfcheck.KindBadClientSecret:
+		return "The Client Secret (consumer secret) does not match the Client ID: it is mistyped, or the secret was rotated.",
+			"Copy the Consumer Secret again from " + e.App.WhereConsumerKey() + "."
+	case sfcheck.KindBadClientID:
+		return "Salesforce does not know this Client ID (consumer key) here: it is mistyped, or the connected app is another org's.",
+			"Copy the Consumer Key again from " + e.App.WhereConsumerKey() + ", in the org you are logging in to." + connectedAppDelay
+	case sfcheck.KindNotApproved:
+		return invalidGrantWords(e)
+	}
+	flow, fix := "username-password", "In "+setupUnPwFlow+", allow the flow (orgs created since Summer '23 block it), or switch to client credentials; and check "+setupPolicies+" (Permitted Users, IP Relaxation)."
+	if e.Flow == sfcheck.FlowClientCredentials {
+		flow, fix = "client credentials", e.App.ClientCredentialsSetup()
+	}
+	return fmt.Sprintf("The connected app is most likely not allowed the %s flow that Digital River uses; what this code means differs between Salesforce's answers, so its words above say more.", flow),
+		fix + fmt.Sprintf(" Setup → Users → %s → Login History may give the reason.", user(e)) + connectedAppDelay
 }
 
 // authFailure explains Salesforce's catch-all answer for the password flow.

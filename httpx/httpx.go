@@ -44,6 +44,10 @@ func NewTransport() *http.Transport {
 		ExpectContinueTimeout:  time.Second,
 		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12},
 		OnProxyConnectResponse: proxyRefusal,
+		// A handful of requests at a time per host (doctor replays many
+		// logins at login.salesforce.com), each connection kept for the next.
+		MaxConnsPerHost:     6,
+		MaxIdleConnsPerHost: 6,
 	}
 }
 

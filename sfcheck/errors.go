@@ -27,6 +27,8 @@ const (
 	KindAuthFailure      ErrorKind = "auth_failure"
 	KindIPRestricted     ErrorKind = "ip_restricted"
 	KindNotApproved      ErrorKind = "not_approved"
+	KindTokenRequired    ErrorKind = "security_token_required"
+	KindAppNotAllowed    ErrorKind = "unauthorized_client" // the app may not use this grant, or is refused as a client
 	KindLoginRate        ErrorKind = "login_rate"
 	KindInactiveUser     ErrorKind = "inactive_user"
 	KindInactiveOrg      ErrorKind = "inactive_org"
@@ -255,6 +257,12 @@ func (lc loginContext) salesforce(status int, code, desc string) *LoginError {
 		if cc {
 			e.Field = field.Auth
 		}
+	case "invalid_app_access":
+		e.Kind = KindNotApproved
+	case "unauthorized_client":
+		// Sources disagree on what the code alone means (a client refused,
+		// a grant the app may not use): Salesforce's own words decide.
+		lc.unauthorizedClient(e, d)
 	case "inactive_org":
 		e.Kind = KindInactiveOrg
 	case "rate_limit_exceeded":
@@ -282,6 +290,12 @@ func (lc loginContext) invalidGrant(e *LoginError, d string) {
 	switch {
 	case strings.Contains(d, "request not supported on this domain"):
 		e.Kind, e.Field = KindWrongDomain, field.TokenEndpoint
+	case strings.Contains(d, "security token required"):
+		e.Kind, e.Field = KindTokenRequired, field.SecurityToken
+	case strings.Contains(d, "no client credentials user"):
+		e.Kind, e.Field = KindNoRunAs, field.Auth
+	case strings.Contains(d, "no valid scopes"):
+		e.Kind, e.Field = KindInvalidScope, field.Auth
 	case strings.Contains(d, "ip restricted") || strings.Contains(d, "invalid login hours"):
 		e.Kind = KindIPRestricted
 	case strings.Contains(d, "hasn't approved") || strings.Contains(d, "has not approved") || strings.Contains(d, "not approved"):
@@ -304,6 +318,22 @@ func (lc loginContext) invalidGrant(e *LoginError, d string) {
 		} else if !strings.Contains(lc.cr.Username, "@") {
 			e.Field = field.Username
 		}
+	}
+}
+
+// unauthorizedClient classifies unauthorized_client by Salesforce's words:
+// a refused secret, an unknown client, a user not admitted, or (most often)
+// an app not allowed the flow.
+func (lc loginContext) unauthorizedClient(e *LoginError, d string) {
+	switch {
+	case strings.Contains(d, "secret") || (strings.Contains(d, "client credentials") && strings.Contains(d, "invalid")):
+		e.Kind, e.Field = KindBadClientSecret, field.ClientSecret
+	case strings.Contains(d, "client identifier") || strings.Contains(d, "unknown client") || strings.Contains(d, "not found"):
+		e.Kind, e.Field = KindBadClientID, field.ClientID
+	case strings.Contains(d, "approved"):
+		e.Kind = KindNotApproved
+	default:
+		e.Kind, e.Field = KindAppNotAllowed, field.Auth
 	}
 }
 

@@ -23,7 +23,7 @@ func sample() *doctor.Report {
 	return &doctor.Report{
 		Mode:     doctor.ModeKeyOnly,
 		Webhooks: []doctor.Webhook{{ID: hook, Address: "https://wayne--uat.sandbox.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/"}},
-		Paths: []doctor.Path{{Hops: [3]doctor.Hop{
+		Paths: []doctor.Path{{WebhookID: hook, Hops: [3]doctor.Hop{
 			{Kind: doctor.HopDigitalRiver, Host: "api.digitalriver.com", Status: doctor.Pass},
 			{Kind: doctor.HopToken, Host: "login.salesforce.com", Status: doctor.Fail},
 			{Kind: doctor.HopApex, Host: "wayne--uat.sandbox.my.salesforce.com", Status: doctor.Skip},
@@ -68,20 +68,21 @@ func TestRenderOnATerminalFitsItsWidth(t *testing.T) {
 }
 
 func TestRenderPlainForPipes(t *testing.T) {
-	out := render(t, sample(), Options{Styles: theme.New(true, false), Width: 80, KeepLongWords: true}, colorprofile.NoTTY)
+	out := render(t, sample(), Options{Styles: theme.New(true, false), Width: 80, KeepLongWords: true, TabSeparated: true, Words: true}, colorprofile.NoTTY)
 	if strings.Contains(out, "\x1b") {
 		t.Fatalf("escape codes in plain output:\n%q", out)
 	}
 	for _, want := range []string{
-		"drsetup doctor: the webhooks of a Digital River key",
-		"✓ Digital River → ✗ token endpoint login.salesforce.com → - Apex endpoint wayne--uat.sandbox.my.salesforce.com",
-		"- My Domain, Token endpoint, Salesforce login: No Salesforce values were given",
-		"Webhook " + hook,
+		"Not OK: 1 failed, 1 warning, 1 passed, 4 skipped. Checked the webhooks of a",
+		"Summary (details below):",
+		"fail Digital River's login, replayed (webhook 0b7c3a52): Salesforce refused",
+		"0b7c3a52-1111-4000-8000-000000000001\tpass\tfail login.salesforce.com\tskip wayne--uat.sandbox.my.salesforce.com",
+		"skip Profile: There is no saved profile named \"default\". My Domain, Token",
 		// A URL stays whole on its line, to copy.
 		"https://wayne--uat.sandbox.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/,",
-		"✗ Digital River's login, replayed: Salesforce refused",
-		"  → Run drsetup setup to store the working login",
-		"1 failed, 1 warning, 1 passed, 4 skipped.",
+		"  To fix: Run drsetup setup to store the working login",
+		"Setup, then My Domain",
+		"sk_test_ (hidden)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plain report lacks %q:\n%s", want, out)

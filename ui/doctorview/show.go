@@ -28,8 +28,10 @@ func Check(io *iostreams.IOStreams, work func(progress func(doctor.Event)) *doct
 }
 
 // Show writes the report on stdout: JSON with jsonOut; on a terminal the
-// checklist in colour (bold only with NO_COLOR); piped, plain text without
-// any escape code, to paste into a ticket.
+// report in colour (bold only with NO_COLOR); piped, plain text without any
+// escape code, to paste into a ticket, as wide as the terminal the command
+// ran in (80 columns without one). Piped and with --accessible, statuses
+// are words and nothing is left for a screen reader to spell out.
 func Show(io *iostreams.IOStreams, rep *doctor.Report, jsonOut bool) error {
 	if jsonOut {
 		enc := json.NewEncoder(io.Out)
@@ -38,11 +40,11 @@ func Show(io *iostreams.IOStreams, rep *doctor.Report, jsonOut bool) error {
 	}
 	if !io.IsStdoutTTY() {
 		w := theme.Writer(io.Out, colorprofile.NoTTY)
-		return Render(w, rep, Options{Styles: theme.New(true, false), Width: DefaultWidth, KeepLongWords: true})
+		return Render(w, rep, Options{Styles: theme.New(true, false), Width: io.TerminalWidth(), KeepLongWords: true, TabSeparated: true, Words: true})
 	}
 	color := io.StdoutColorEnabled()
 	w := theme.Writer(io.Out, theme.Profile(io.Out, os.Environ(), color))
-	return Render(w, rep, Options{Styles: theme.New(dark(io), color), Width: io.TerminalWidth()})
+	return Render(w, rep, Options{Styles: theme.New(dark(io), color), Width: io.TerminalWidth(), Words: io.Accessible()})
 }
 
 // dark asks the terminal once whether its background is dark; only a run
