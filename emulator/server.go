@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -79,6 +80,17 @@ func (s *Server) Transport() *http.Transport {
 	}
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: s.ca.pool}
 	return t
+}
+
+// Addr is the loopback host:port the emulator listens on, for a test
+// harness that routes other processes to it (a CONNECT proxy, say).
+func (s *Server) Addr() string { return s.addr }
+
+// CACertPEM is the certificate of this run's certificate authority in PEM,
+// for a process that should trust the emulator (SSL_CERT_FILE) without
+// trusting anything else.
+func (s *Server) CACertPEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.ca.cert.Raw})
 }
 
 // Close stops the server and drops the connections of requests held by
