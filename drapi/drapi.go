@@ -51,6 +51,11 @@ type Options struct {
 	RetryBudget time.Duration
 	// MaxBody bounds every response body; default httpx.DefaultMaxBody.
 	MaxBody int64
+	// Now and Sleep are the clock the client waits by (between tries, and
+	// while it looks for a create whose answer was lost); nil means the real
+	// one. Tests pass a fake clock so that no test waits for real.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Client talks to the Digital River API with one secret key. It is safe for
@@ -67,8 +72,10 @@ type Client struct {
 	budget   time.Duration
 	maxBody  int64
 
-	// sleep waits between tries; tests replace it so they never wait for real.
+	// sleep waits between tries and polls, now tells the time; tests
+	// replace them so they never wait for real.
 	sleep func(ctx context.Context, d time.Duration) error
+	now   func() time.Time
 	// jitter returns a random duration in [0, d); tests make it deterministic.
 	jitter func(d time.Duration) time.Duration
 }
@@ -103,7 +110,14 @@ func New(key string, o Options) (*Client, error) {
 		budget:   o.RetryBudget,
 		maxBody:  o.MaxBody,
 		sleep:    sleepContext,
+		now:      time.Now,
 		jitter:   randomJitter,
+	}
+	if o.Sleep != nil {
+		c.sleep = o.Sleep
+	}
+	if o.Now != nil {
+		c.now = o.Now
 	}
 	if c.http == nil {
 		c.http = httpx.NewClient(nil)
