@@ -370,3 +370,14 @@ func TestDiffComparesOnlyWhatAWriteSends(t *testing.T) {
 		t.Fatalf("under the password grant the user matters: %v", f)
 	}
 }
+
+func TestARefusedCreateWroteNothing(t *testing.T) {
+	f := newFake(t)
+	f.on(http.MethodPost, errBody(400, "bad_request", "invalid_parameter", "oauth.grantType", "'client_credentials' is not a valid grant type; use password."))
+	c, _ := f.client(t, Options{})
+	_, err := c.Webhooks.Ensure(context.Background(), desiredSpec(), EnsureOptions{})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindBadRequest || MayHaveWritten(err) {
+		t.Fatalf("got %v (may have written: %v); a 400 wrote nothing", err, MayHaveWritten(err))
+	}
+}

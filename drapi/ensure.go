@@ -277,9 +277,8 @@ func (a *applier) createOrUse(ctx context.Context) (Result, error) {
 		r.Appeared = true
 		return r, err
 	}
-	a.wrote = true
 	ours, adopted, err := a.s.create(ctx, a.desired, a.match)
-	if err != nil {
+	if a.sent(err) != nil {
 		return Result{}, err
 	}
 	return a.converge(ctx, ours, adopted)
@@ -329,7 +328,7 @@ func (a *applier) converge(ctx context.Context, ours Webhook, adopted bool) (Res
 		if w.ID == keep.ID {
 			continue
 		}
-		if err := a.s.deleteGone(ctx, w.ID); err != nil {
+		if err := a.s.deleteGone(ctx, w.ID); a.sent(err) != nil {
 			return Result{}, err
 		}
 		deleted = append(deleted, w.ID)
@@ -366,8 +365,7 @@ func (a *applier) update(ctx context.Context, current Webhook) (Result, error) {
 	if len(changes) == 0 {
 		return Result{Action: ActionUnchanged, Webhook: current}, nil
 	}
-	a.wrote = true
-	if _, err := a.s.patch(ctx, current.ID, a.desired); err != nil {
+	if _, err := a.s.patch(ctx, current.ID, a.desired); a.sent(err) != nil {
 		return Result{}, err
 	}
 	stored, err := a.readBack(ctx, current.ID, ActionUpdated)
@@ -375,6 +373,22 @@ func (a *applier) update(ctx context.Context, current Webhook) (Result, error) {
 		return Result{}, err
 	}
 	return Result{Action: ActionUpdated, Webhook: stored, Changes: changes}, nil
+}
+
+// sent records the outcome err of a write request: unless Digital River
+// refused it outright, or it never left (a connection refused, a spec that
+// did not validate), it may have taken effect.
+func (a *applier) sent(err error) error {
+	var e *Error
+	switch {
+	case err == nil:
+		a.wrote = true
+	case errors.As(err, &e):
+		a.wrote = a.wrote || e.mayHaveApplied() || e.Kind == KindCancelled
+	default:
+		a.wrote = a.wrote || MayHaveWritten(err)
+	}
+	return err
 }
 
 // readBack GETs webhook id after a write and compares it with what was
