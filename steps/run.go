@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/drsetup/drsetup/drapi"
@@ -24,8 +25,14 @@ const (
 	StageKey      Stage = "Checking the Digital River key"
 	StagePlan     Stage = "Looking for an existing webhook"
 	StageRegister Stage = "Registering the webhook"
+	StageWaitLock Stage = "Waiting for another drsetup run on this machine to finish registering"
 	StageSave     Stage = "Saving the profile"
 )
+
+// DefaultLockWait bounds how long Register waits for another run on this
+// machine that is registering the same profile: long enough for one
+// registration, a lost create's wait for the list included.
+const DefaultLockWait = 2 * time.Minute
 
 // Services are what the setup talks to. Each method makes the requests of one
 // step; none retries a Salesforce login.
@@ -44,6 +51,29 @@ type Services struct {
 	// "fail" and what failed (for the debug log).
 	Trace func(step, status, summary string, d time.Duration)
 	Now   func() time.Time
+	// LockWait bounds the wait for the profile's lock; 0 is
+	// DefaultLockWait.
+	LockWait time.Duration
+	// Writes, when set, records whether a write may have reached Digital
+	// River; it is a pointer so that copies of Services (one per request
+	// in the wizard) share it.
+	Writes *Writes
+}
+
+// Writes records whether a write of a session may have reached Digital
+// River without a registration completing since: a run stopped then may
+// leave a webhook behind that no profile names. The zero value is ready to
+// use; a nil *Writes records nothing.
+type Writes struct{ unfinished atomic.Bool }
+
+// Unfinished reports whether a write may have reached Digital River with no
+// registration completed since.
+func (w *Writes) Unfinished() bool { return w != nil && w.unfinished.Load() }
+
+func (w *Writes) set(unfinished bool) {
+	if w != nil {
+		w.unfinished.Store(unfinished)
+	}
 }
 
 // traced reports the end of a step's work to Trace.
@@ -196,7 +226,20 @@ func (sv *Services) plan(ctx context.Context, c *drapi.Client, s Setup) (drapi.P
 	if err != nil {
 		return drapi.Plan{}, err
 	}
-	return c.Webhooks.Plan(ctx, s.Spec(), drapi.EnsureOptions{Match: OrgMatcher(d)})
+	return c.Webhooks.Plan(ctx, s.Spec(), drapi.EnsureOptions{Match: OrgMatcher(d), Prefer: sv.savedWebhookID(s.Profile)})
+}
+
+// savedWebhookID is the webhook the saved profile names, kept should a
+// concurrent create leave two; "" without one.
+func (sv *Services) savedWebhookID(name string) string {
+	if sv.Store == nil {
+		return ""
+	}
+	p, err := sv.Store.Load(name)
+	if err != nil {
+		return ""
+	}
+	return p.WebhookID
 }
 
 // OrgMatcher recognises the webhooks addressed to this org's Digital River
@@ -211,9 +254,12 @@ func OrgMatcher(d sfcheck.MyDomain) func(drapi.Webhook) bool {
 
 // Result is the outcome of a registration.
 type Result struct {
-	Profile    string
-	Action     drapi.Action // created, updated or unchanged
-	Adopted    bool         // a create whose answer was lost was found and adopted
+	Profile  string
+	Action   drapi.Action // created, updated or unchanged
+	Adopted  bool         // a create whose answer was lost was found and adopted
+	Appeared bool         // a create was planned, but a webhook for the org appeared first and was used
+	Deleted  []string     // webhooks deleted so that one remains after a concurrent create
+	// Webhook is as Digital River stored it, read back after any write.
 	Webhook    drapi.Webhook
 	Changes    []drapi.Change
 	Salesforce struct{ OrgID, UserID, InstanceURL string }
@@ -226,7 +272,12 @@ type Result struct {
 }
 
 // Register carries out the plan, then saves the profile and its secrets:
-// only after the webhook exists, so a cancelled setup saves nothing.
+// only after the webhook exists and reads back as sent, so a cancelled or
+// failed setup saves nothing as if it worked. The plan is checked again
+// right before anything is written (drapi's Apply), since the wizard made
+// it at Review. Two runs on this machine for the same profile take turns
+// (the profile's lock); runs on other machines are kept from leaving two
+// webhooks by Apply itself.
 func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *Verified) (_ *Result, err error) {
 	defer sv.traced("register", time.Now(), &err)
 	sv.stage(StageRegister)
@@ -234,12 +285,23 @@ func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *V
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.Webhooks.Apply(ctx, plan)
+	unlock, err := sv.lock(ctx, s.Profile)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
+	before := sv.Writes.Unfinished()
+	ctx = drapi.WithWriteNotice(ctx, func() { sv.Writes.set(true) })
+	res, err := c.Webhooks.Apply(ctx, plan)
+	if err != nil {
+		// The notice came before the write was sent; a write refused
+		// outright left nothing behind.
+		sv.Writes.set(before || drapi.MayHaveWritten(err))
+		return nil, err
+	}
+	sv.Writes.set(false)
 	r := &Result{
-		Profile: s.Profile, Action: res.Action, Adopted: res.Adopted,
+		Profile: s.Profile, Action: res.Action, Adopted: res.Adopted, Appeared: res.Appeared, Deleted: res.Deleted,
 		Webhook: res.Webhook, Changes: res.Changes, Ephemeral: sv.Ephemeral,
 	}
 	r.Salesforce.OrgID, r.Salesforce.UserID, r.Salesforce.InstanceURL = v.OrgID(), v.UserID(), v.InstanceURL()
@@ -265,6 +327,36 @@ func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *V
 	}
 	r.SecretsSaved = !sv.Ephemeral
 	return r, nil
+}
+
+// lock takes the profile's lock for a registration, saying so when it has
+// to wait. Where no lock file can be used (a read-only or unusual file
+// system) it goes on unlocked: the lock only makes runs on one machine take
+// turns, and Apply keeps them from leaving two webhooks without it.
+func (sv *Services) lock(ctx context.Context, name string) (func(), error) {
+	if sv.Store == nil {
+		return func() {}, nil
+	}
+	wait := sv.LockWait
+	if wait <= 0 {
+		wait = DefaultLockWait
+	}
+	waited := false
+	unlock, err := sv.Store.Lock(ctx, name, wait, func(profile.LockHolder) { waited = true; sv.stage(StageWaitLock) })
+	if waited && err == nil {
+		sv.stage(StageRegister)
+	}
+	var le *profile.LockError
+	switch {
+	case errors.As(err, &le) && le.Err != nil:
+		if sv.Trace != nil {
+			sv.Trace("profile_lock", "skip", le.Error(), 0)
+		}
+		return func() {}, nil
+	case err != nil:
+		return nil, err
+	}
+	return unlock, nil
 }
 
 // MarshalJSON is the `setup --json` object of the command-line contract.
