@@ -310,9 +310,11 @@ func (a *applier) settle(ctx context.Context) ([]Webhook, error) {
 // others that match are deleted and the kept one is brought to what is
 // desired, then read back.
 //
-// Every racing run keeps the same webhook as long as the list shows what
-// was created (the oldest by createdTime, then id), and none deletes the one
-// kept, so they end with exactly one whatever the order of their requests.
+// Every run that sees the oldest webhook (by createdTime, then id) keeps
+// it, and none deletes it. Any other webhook is deleted by its own run,
+// which sees an older one, or else (created first but dated later, on a tie)
+// by the run of the oldest, which sees it. So racing runs end with exactly
+// one webhook whatever the order of their requests.
 func (a *applier) converge(ctx context.Context, ours Webhook, adopted bool) (Result, error) {
 	found, err := a.s.find(ctx, a.match)
 	if err != nil {
@@ -323,9 +325,12 @@ func (a *applier) converge(ctx context.Context, ours Webhook, adopted bool) (Res
 		found = append(found, ours)
 	}
 	keep := keeper(found, a.prefer)
+	kept := keep.ID == ours.ID || adopted
 	var deleted []string
 	for _, w := range found {
-		if w.ID == keep.ID {
+		// The run whose webhook is kept deletes the others; any other run
+		// deletes only its own (the kept one's run deletes the rest).
+		if w.ID == keep.ID || !kept && w.ID != ours.ID {
 			continue
 		}
 		if err := a.s.deleteGone(ctx, w.ID); a.sent(err) != nil {
@@ -333,7 +338,7 @@ func (a *applier) converge(ctx context.Context, ours Webhook, adopted bool) (Res
 		}
 		deleted = append(deleted, w.ID)
 	}
-	if keep.ID != ours.ID && !adopted {
+	if !kept {
 		r, err := a.update(ctx, keep)
 		r.Deleted = deleted
 		return r, err
