@@ -105,8 +105,10 @@ const (
 	// LostCreateRemedy follows a create whose answer was lost and that the
 	// list had not shown by the end of the wait.
 	LostCreateRemedy = "Digital River may have created it; run drsetup setup again in a minute: it will find it."
-	// WriteUnfinishedRemedy follows a run stopped after a write may have
-	// reached Digital River.
+	// WriteUnfinished is what is known of a run stopped after a write may
+	// have reached Digital River, as a clause ("Cancelled: …").
+	WriteUnfinished = "the webhook may already exist at Digital River; run drsetup setup again to finish"
+	// WriteUnfinishedRemedy is WriteUnfinished as a sentence.
 	WriteUnfinishedRemedy = "The webhook may already exist at Digital River; run drsetup setup again to finish."
 )
 
