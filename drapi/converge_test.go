@@ -381,3 +381,30 @@ func TestARefusedCreateWroteNothing(t *testing.T) {
 		t.Fatalf("got %v (may have written: %v); a 400 wrote nothing", err, MayHaveWritten(err))
 	}
 }
+
+func TestAwaitLostNeverSendsTheCreateAgain(t *testing.T) {
+	f := newFake(t)
+	f.listLag = 1000
+	f.on(http.MethodPost, loseAnswer(true))
+	c, _ := f.client(t, Options{})
+	ctx := context.Background()
+	p, _ := c.Webhooks.Plan(ctx, desiredSpec(), EnsureOptions{})
+	_, err := c.Webhooks.Apply(ctx, p)
+	var lc *LostCreateError
+	if !errors.As(err, &lc) {
+		t.Fatalf("first try: %v", err)
+	}
+	// Tried again in the same run, still not listed: said again, not sent.
+	_, err = c.Webhooks.AwaitLost(ctx, p, lc.Err)
+	if !errors.As(err, &lc) || len(f.seenMethod(http.MethodPost)) != 1 {
+		t.Fatalf("second try: %v after %d POSTs; want a LostCreateError and no second POST", err, len(f.seenMethod(http.MethodPost)))
+	}
+	// Once listed, it is adopted.
+	f.mu.Lock()
+	f.hidden = nil
+	f.mu.Unlock()
+	r, err := c.Webhooks.AwaitLost(ctx, p, lc.Err)
+	if err != nil || !r.Adopted || r.Webhook.ID != f.ids()[0] || len(f.seenMethod(http.MethodPost)) != 1 || len(f.ids()) != 1 {
+		t.Fatalf("third try: %+v, %v", r, err)
+	}
+}

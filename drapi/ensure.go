@@ -234,6 +234,46 @@ func (s *WebhooksService) Apply(ctx context.Context, p Plan) (Result, error) {
 	return res, err
 }
 
+// AwaitLost is Apply for a run whose create of p's webhook was sent before
+// and lost (lost: why its answer was lost, as in LostCreateError): the
+// create is never sent again in the same run. A plan to create watches the
+// list for the webhook as after a lost create, and adopts it; if it still
+// does not appear, the error is a *LostCreateError again. Other plans are
+// applied as Apply does.
+func (s *WebhooksService) AwaitLost(ctx context.Context, p Plan, lost *Error) (Result, error) {
+	if p.Action != ActionCreate || lost == nil {
+		return s.Apply(ctx, p)
+	}
+	if err := p.Desired.Validate(); err != nil {
+		return Result{}, err
+	}
+	a := &applier{s: s, match: p.matcher(), prefer: p.prefer, desired: p.Desired.normalized()}
+	res, err := a.awaitLost(ctx, lost)
+	if err != nil && !MayHaveWritten(err) {
+		// The lost create went out before: the webhook may exist.
+		err = &IncompleteWriteError{Err: err}
+	}
+	return res, err
+}
+
+func (a *applier) awaitLost(ctx context.Context, lost *Error) (Result, error) {
+	found, err := a.settle(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	if len(found) == 1 {
+		r, err := a.update(ctx, found[0])
+		r.Adopted = true
+		return r, err
+	}
+	r := a.s.client.newRequest(http.MethodPost, "/webhooks", nil)
+	ours, err := a.s.awaitCreated(ctx, r, lost, a.match)
+	if err != nil {
+		return Result{}, err
+	}
+	return a.converge(ctx, ours, true)
+}
+
 // applier is one Apply: what it wants and whether it has written yet.
 type applier struct {
 	s       *WebhooksService

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -64,7 +65,53 @@ type Services struct {
 // River without a registration completing since: a run stopped then may
 // leave a webhook behind that no profile names. The zero value is ready to
 // use; a nil *Writes records nothing.
-type Writes struct{ unfinished atomic.Bool }
+type Writes struct {
+	unfinished atomic.Bool
+
+	mu sync.Mutex
+	// lost is a create of this session whose answer was lost and whose
+	// webhook had not appeared: it is never sent again in the session.
+	lost struct {
+		address string
+		err     *drapi.Error
+	}
+}
+
+// lostCreate is why the create of a webhook for address was lost earlier
+// in the session, or nil.
+func (w *Writes) lostCreate(address string) *drapi.Error {
+	if w == nil {
+		return nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.lost.err == nil || !drapi.SameAddress(w.lost.address, address) {
+		return nil
+	}
+	return w.lost.err
+}
+
+// noteLost records, after a registration for address ended with err,
+// whether a create whose answer was lost is still unaccounted for.
+func (w *Writes) noteLost(address string, err error) {
+	if w == nil {
+		return
+	}
+	var (
+		lc *drapi.LostCreateError
+		uc *drapi.UncertainCreateError
+	)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case errors.As(err, &lc):
+		w.lost.address, w.lost.err = address, lc.Err
+	case errors.As(err, &uc):
+		w.lost.address, w.lost.err = address, uc.Err
+	case err == nil && drapi.SameAddress(w.lost.address, address):
+		w.lost.address, w.lost.err = "", nil
+	}
+}
 
 // Unfinished reports whether a write may have reached Digital River with no
 // registration completed since.
@@ -292,7 +339,15 @@ func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *V
 	defer unlock()
 	before := sv.Writes.Unfinished()
 	ctx = drapi.WithWriteNotice(ctx, func() { sv.Writes.set(true) })
-	res, err := c.Webhooks.Apply(ctx, plan)
+	var res drapi.Result
+	if lost := sv.Writes.lostCreate(plan.Desired.Address); lost != nil {
+		// A create of this session was lost: look for it again rather
+		// than send it a second time.
+		res, err = c.Webhooks.AwaitLost(ctx, plan, lost)
+	} else {
+		res, err = c.Webhooks.Apply(ctx, plan)
+	}
+	sv.Writes.noteLost(plan.Desired.Address, err)
 	if err != nil {
 		// The notice came before the write was sent; a write refused
 		// outright left nothing behind.
