@@ -242,12 +242,14 @@ func TestALostCreateIsAdoptedFromALaggingList(t *testing.T) {
 	f.listLag = 3 // the webhook shows from the fourth list on
 	f.on(http.MethodPost, loseAnswer(true))
 	c, sleeps := f.client(t, Options{})
-	r, err := c.Webhooks.Ensure(context.Background(), desiredSpec(), EnsureOptions{})
+	awaiting := 0
+	ctx := WithNotices(context.Background(), Notices{AwaitingCreate: func() { awaiting++ }})
+	r, err := c.Webhooks.Ensure(ctx, desiredSpec(), EnsureOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(f.seenMethod(http.MethodPost)); n != 1 {
-		t.Fatalf("%d POSTs; a lost create is never sent again", n)
+	if n := len(f.seenMethod(http.MethodPost)); n != 1 || awaiting != 1 {
+		t.Fatalf("%d POSTs, %d notices of the wait; a lost create is never sent again, and the wait is told once", n, awaiting)
 	}
 	if r.Action != ActionCreated || !r.Adopted || len(f.ids()) != 1 || r.Webhook.ID != f.ids()[0] {
 		t.Fatalf("result %+v", r)
@@ -300,7 +302,7 @@ func TestCancelAfterThePOSTIsAnIncompleteWrite(t *testing.T) {
 	})
 	c, _ := f.client(t, Options{})
 	var notices atomic.Int32
-	_, err := c.Webhooks.Ensure(WithWriteNotice(ctx, func() { notices.Add(1) }), desiredSpec(), EnsureOptions{})
+	_, err := c.Webhooks.Ensure(WithNotices(ctx, Notices{Write: func() { notices.Add(1) }}), desiredSpec(), EnsureOptions{})
 	var iw *IncompleteWriteError
 	if !errors.As(err, &iw) || !MayHaveWritten(err) {
 		t.Fatalf("got %v; want an IncompleteWriteError", err)
@@ -317,7 +319,7 @@ func TestCancelAfterThePOSTIsAnIncompleteWrite(t *testing.T) {
 	})
 	notices.Store(0)
 	p := Plan{Action: ActionCreate, Desired: desiredSpec()}
-	_, err = c.Webhooks.Apply(WithWriteNotice(ctx, func() { notices.Add(1) }), p)
+	_, err = c.Webhooks.Apply(WithNotices(ctx, Notices{Write: func() { notices.Add(1) }}), p)
 	if err == nil || MayHaveWritten(err) || notices.Load() != 0 {
 		t.Fatalf("cancelled before writing: %v, %d notices; want a plain cancellation", err, notices.Load())
 	}
@@ -328,7 +330,7 @@ func TestWriteNoticeIsForWritesOnly(t *testing.T) {
 	f.seed(3)
 	c, _ := f.client(t, Options{})
 	var got []string
-	ctx := WithWriteNotice(context.Background(), func() { got = append(got, fmt.Sprint(len(f.seen()))) })
+	ctx := WithNotices(context.Background(), Notices{Write: func() { got = append(got, fmt.Sprint(len(f.seen()))) }})
 	for range c.Webhooks.All(ctx) {
 	}
 	w, _ := c.Webhooks.Get(ctx, "00000000-0000-4000-8000-000000000001")

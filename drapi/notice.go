@@ -2,21 +2,41 @@ package drapi
 
 import "context"
 
-type writeNoticeKey struct{}
-
-// WithWriteNotice returns a context under which notice is called right
-// before each write request (create, update, delete) is sent, as
-// net/http/httptrace carries its hooks. The caller thereby learns that a
-// write may have reached Digital River even when it is cancelled before any
-// answer comes back.
-func WithWriteNotice(ctx context.Context, notice func()) context.Context {
-	return context.WithValue(ctx, writeNoticeKey{}, notice)
+// Notices tell a caller, during a call, what it may want to show or
+// record. Either may be nil.
+type Notices struct {
+	// Write is called right before each write request (create, update,
+	// delete) is sent: the caller learns that a write may have reached
+	// Digital River even when it is cancelled before any answer comes back.
+	Write func()
+	// AwaitingCreate is called when a create's answer was lost and the list
+	// is watched for the webhook (for about 30 s): a wait worth saying.
+	AwaitingCreate func()
 }
 
-// noteWrite tells the context's write notice, if any, that a write is about
-// to be sent.
+type noticesKey struct{}
+
+// WithNotices returns a context under which n is told what happens, as
+// net/http/httptrace carries its hooks.
+func WithNotices(ctx context.Context, n Notices) context.Context {
+	return context.WithValue(ctx, noticesKey{}, n)
+}
+
+func notices(ctx context.Context) Notices {
+	n, _ := ctx.Value(noticesKey{}).(Notices)
+	return n
+}
+
+// noteWrite tells the context's notices that a write is about to be sent.
 func noteWrite(ctx context.Context) {
-	if f, ok := ctx.Value(writeNoticeKey{}).(func()); ok && f != nil && ctx.Err() == nil {
-		f()
+	if n := notices(ctx); n.Write != nil && ctx.Err() == nil {
+		n.Write()
+	}
+}
+
+// noteAwaiting tells the context's notices that a lost create is awaited.
+func noteAwaiting(ctx context.Context) {
+	if n := notices(ctx); n.AwaitingCreate != nil {
+		n.AwaitingCreate()
 	}
 }

@@ -174,6 +174,7 @@ func (s *WebhooksService) create(ctx context.Context, sp Spec, candidate func(We
 // too) give the oldest; Apply's convergence sorts out the rest.
 func (s *WebhooksService) awaitCreated(ctx context.Context, r *request, e *Error, candidate func(Webhook) bool) (Webhook, error) {
 	c := s.client
+	noteAwaiting(ctx)
 	start := c.now()
 	deadline := start.Add(lostCreateWait)
 	for n := 1; ; n++ {

@@ -27,7 +27,10 @@ const (
 	StagePlan     Stage = "Looking for an existing webhook"
 	StageRegister Stage = "Registering the webhook"
 	StageWaitLock Stage = "Waiting for another drsetup run on this machine to finish registering"
-	StageSave     Stage = "Saving the profile"
+	// StageAwaitCreate: the answer to the create was lost, and the list is
+	// watched for the webhook for about 30 s rather than creating another.
+	StageAwaitCreate Stage = "Digital River's answer was lost; waiting for the webhook to show in its list"
+	StageSave        Stage = "Saving the profile"
 )
 
 // DefaultLockWait bounds how long Register waits for another run on this
@@ -338,7 +341,10 @@ func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *V
 	}
 	defer unlock()
 	before := sv.Writes.Unfinished()
-	ctx = drapi.WithWriteNotice(ctx, func() { sv.Writes.set(true) })
+	ctx = drapi.WithNotices(ctx, drapi.Notices{
+		Write:          func() { sv.Writes.set(true) },
+		AwaitingCreate: func() { sv.stage(StageAwaitCreate) },
+	})
 	var res drapi.Result
 	if lost := sv.Writes.lostCreate(plan.Desired.Address); lost != nil {
 		// A create of this session was lost: look for it again rather
