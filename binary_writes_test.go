@@ -247,7 +247,7 @@ func TestALostCreateOnAListThreeSecondsLateEndsWithOneWebhook(t *testing.T) {
 	if action != "created" || len(hooks) != 1 || hooks[0].ID != id || w.count("POST", "/webhooks") != 1 {
 		t.Fatalf("%s %s; %d webhooks, %d creates sent; want one of each, adopted", action, id, len(hooks), w.count("POST", "/webhooks"))
 	}
-	if !strings.Contains(c.stderr.String(), "waiting for the webhook to show in its list") || !strings.Contains(c.stderr.String(), "answer to the create was lost") {
+	if !strings.Contains(c.stderr.String(), "Answer lost; waiting for the webhook to be listed") || !strings.Contains(c.stderr.String(), "answer to the create was lost") {
 		t.Errorf("stderr should say why it waits, and that the webhook was adopted:\n%s", c.stderr.String())
 	}
 }

@@ -409,4 +409,11 @@ func TestAwaitLostNeverSendsTheCreateAgain(t *testing.T) {
 	if err != nil || !r.Adopted || r.Webhook.ID != f.ids()[0] || len(f.seenMethod(http.MethodPost)) != 1 || len(f.ids()) != 1 {
 		t.Fatalf("third try: %+v, %v", r, err)
 	}
+	// A plan made once it is listed finds it as it is: that is the lost
+	// create, adopted, so the run says created.
+	p2, _ := c.Webhooks.Plan(ctx, desiredSpec(), EnsureOptions{})
+	r, err = c.Webhooks.AwaitLost(ctx, p2, lc.Err)
+	if err != nil || p2.Action != ActionUnchanged || r.Action != ActionCreated || !r.Adopted {
+		t.Fatalf("plan %s, result %+v, %v; want the listed webhook adopted as created", p2.Action, r, err)
+	}
 }

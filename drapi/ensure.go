@@ -238,11 +238,22 @@ func (s *WebhooksService) Apply(ctx context.Context, p Plan) (Result, error) {
 // and lost (lost: why its answer was lost, as in LostCreateError): the
 // create is never sent again in the same run. A plan to create watches the
 // list for the webhook as after a lost create, and adopts it; if it still
-// does not appear, the error is a *LostCreateError again. Other plans are
-// applied as Apply does.
+// does not appear, the error is a *LostCreateError again. A plan made once
+// the webhook was listed is applied as Apply does, and its webhook is taken
+// as the lost create's: Adopted, and created when nothing else changed.
 func (s *WebhooksService) AwaitLost(ctx context.Context, p Plan, lost *Error) (Result, error) {
-	if p.Action != ActionCreate || lost == nil {
+	if lost == nil {
 		return s.Apply(ctx, p)
+	}
+	if p.Action != ActionCreate {
+		r, err := s.Apply(ctx, p)
+		if err == nil {
+			r.Adopted = true
+			if r.Action == ActionUnchanged {
+				r.Action = ActionCreated
+			}
+		}
+		return r, err
 	}
 	if err := p.Desired.Validate(); err != nil {
 		return Result{}, err

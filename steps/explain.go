@@ -45,7 +45,7 @@ func Explain(err error) Failure {
 	case errors.As(err, &lc):
 		return Failure{
 			Meaning: fmt.Sprintf("Digital River did not answer the request to create the webhook (%s), and the webhook had not appeared in its list after %s.",
-				strings.TrimSuffix(lc.Err.Explanation(), "."), waited(lc.Waited)),
+				clause(lc.Err.Explanation()), waited(lc.Waited)),
 			Remedy: LostCreateRemedy,
 		}
 	case errors.As(err, &iw):
@@ -158,6 +158,20 @@ func drSaid(e *drapi.Error) string {
 		return ""
 	}
 	return " Digital River said: " + strings.Join(msgs, " ")
+}
+
+// clause is the first clause of an explanation, to stand inside another
+// sentence: "The connection … dropped; try again, …." gives "the
+// connection … dropped".
+func clause(s string) string {
+	s, _, _ = strings.Cut(s, "; ")
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+	// Only a plain opening word loses its capital; names keep theirs.
+	switch first, _, _ := strings.Cut(s, " "); first {
+	case "The", "A", "An", "No", "Could", "Instead":
+		s = strings.ToLower(s[:1]) + s[1:]
+	}
+	return s
 }
 
 // waited says a wait in whole seconds: "30 seconds".

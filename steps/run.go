@@ -26,10 +26,12 @@ const (
 	StageKey      Stage = "Checking the Digital River key"
 	StagePlan     Stage = "Looking for an existing webhook"
 	StageRegister Stage = "Registering the webhook"
-	StageWaitLock Stage = "Waiting for another drsetup run on this machine to finish registering"
+	// StageWaitLock: another run on this machine is registering the same
+	// profile.
+	StageWaitLock Stage = "Waiting for another drsetup run to finish"
 	// StageAwaitCreate: the answer to the create was lost, and the list is
 	// watched for the webhook for about 30 s rather than creating another.
-	StageAwaitCreate Stage = "Digital River's answer was lost; waiting for the webhook to show in its list"
+	StageAwaitCreate Stage = "Answer lost; waiting for the webhook to be listed"
 	StageSave        Stage = "Saving the profile"
 )
 
