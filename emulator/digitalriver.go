@@ -180,38 +180,52 @@ func (e *Emulator) listWebhooks(w http.ResponseWriter, r *http.Request, k Key) {
 		return
 	}
 
+	// Only the page is copied: a walk of thousands of webhooks a page at a
+	// time should cost the emulator a pass over ids per page, not a copy
+	// of the whole account.
 	e.mu.Lock()
 	now := e.now()
-	var all []Webhook
-	for _, h := range e.webhooks {
+	var all []int // indexes into e.webhooks of the webhooks listed, in order
+	for i, h := range e.webhooks {
 		if from, lagging := e.listedFrom[h.ID]; lagging && now.Before(from) {
 			continue // not in the list's index yet (Account.ListLag)
 		}
 		if visible(k, h) && match(h) {
-			all = append(all, h.clone())
+			all = append(all, i)
 		}
 	}
-	e.mu.Unlock()
-
-	index := func(id string) int { return slices.IndexFunc(all, func(h Webhook) bool { return h.ID == id }) }
+	index := func(id string) int { return slices.IndexFunc(all, func(i int) bool { return e.webhooks[i].ID == id }) }
 	start, end := 0, min(limit, len(all))
+	refused := ""
 	switch {
 	case after != "":
 		i := index(after)
 		if i < 0 {
-			writeDRError(w, http.StatusBadRequest, invalidParam("startingAfter", "No webhook with id '%s' is in this list.", after))
-			return
+			refused = "startingAfter"
 		}
 		start, end = i+1, min(i+1+limit, len(all))
 	case before != "":
 		i := index(before)
 		if i < 0 {
-			writeDRError(w, http.StatusBadRequest, invalidParam("endingBefore", "No webhook with id '%s' is in this list.", before))
-			return
+			refused = "endingBefore"
 		}
-		start, end = max(0, i-limit), i
+		start, end = max(0, i-limit), max(i, 0)
 	}
-	page := append([]Webhook{}, all[start:end]...)
+	page := []Webhook{}
+	if refused == "" {
+		for _, i := range all[start:end] {
+			page = append(page, e.webhooks[i].clone())
+		}
+	}
+	e.mu.Unlock()
+	if refused != "" {
+		id := after
+		if refused == "endingBefore" {
+			id = before
+		}
+		writeDRError(w, http.StatusBadRequest, invalidParam(refused, "No webhook with id '%s' is in this list.", id))
+		return
+	}
 	if e.bareArray {
 		writeDRJSON(w, http.StatusOK, page)
 		return
