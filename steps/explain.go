@@ -50,7 +50,7 @@ func Explain(err error) Failure {
 		}
 	case errors.As(err, &iw):
 		f := Failure{Meaning: "Cancelled."}
-		if !errors.Is(iw.Err, context.Canceled) {
+		if !errors.Is(iw.Err, context.Canceled) && !(errors.As(iw.Err, &de) && de.Kind == drapi.KindCancelled) {
 			f = Explain(iw.Err)
 		}
 		f.Remedy, f.Field = WriteUnfinishedRemedy, ""
