@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -117,8 +118,26 @@ func (g gatedHandler) RoundTrip(r *http.Request) (*http.Response, error) {
 	in.Host = r.URL.Host
 	in.Body = io.NopCloser(bytes.NewReader(body))
 	rec := httptest.NewRecorder()
-	g.h.ServeHTTP(rec, in)
+	if dropped := serve(g.h, rec, in); dropped {
+		// The emulator dropped the connection (a lost create's answer).
+		return nil, io.ErrUnexpectedEOF
+	}
 	return rec.Result(), nil
+}
+
+// serve runs h, reporting whether it aborted the answer, as the emulator
+// does to drop a connection.
+func serve(h http.Handler, w http.ResponseWriter, r *http.Request) (dropped bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler {
+				panic(v)
+			}
+			dropped = true
+		}
+	}()
+	h.ServeHTTP(w, r)
+	return false
 }
 
 // Whatever order the requests of two setups racing for one address reach
@@ -127,45 +146,60 @@ func (g gatedHandler) RoundTrip(r *http.Request) (*http.Response, error) {
 // choices), under each way a PATCH may treat the fields it omits.
 func TestRacingRunsLeaveExactlyOneWebhookInEveryInterleaving(t *testing.T) {
 	addr := "https://acme.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/"
+	type variant struct {
+		patch  string
+		differ bool // the runs want different event types
+		drop   bool // the answer to the first create is lost
+	}
+	var variants []variant
 	for _, mode := range []string{emulator.PatchReplaceOAuth, emulator.PatchKeep, emulator.PatchClear} {
 		for _, differ := range []bool{false, true} {
-			t.Run(fmt.Sprintf("patch %q, runs differ %v", mode, differ), func(t *testing.T) {
-				var schedule []bool
-				n := 0
-				for ; ; n++ {
-					taken, err := raceOnce(t, mode, differ, addr, schedule)
-					if err != nil {
-						t.Fatalf("interleaving %v: %v", taken, err)
-					}
-					// The next interleaving: flip the last choice not yet
-					// flipped, and take the first way after it.
-					i := len(taken) - 1
-					for i >= 0 && taken[i] {
-						i--
-					}
-					if i < 0 {
-						break
-					}
-					schedule = append(taken[:i:i], true)
-				}
-				if n < 100 {
-					t.Fatalf("only %d interleavings were tried", n)
-				}
-				t.Logf("%d interleavings", n)
-			})
+			variants = append(variants, variant{mode, differ, false})
 		}
+	}
+	variants = append(variants, variant{emulator.PatchReplaceOAuth, false, true})
+	for _, v := range variants {
+		mode, differ := v.patch, v.differ
+		t.Run(fmt.Sprintf("patch %q, runs differ %v, a create's answer lost %v", mode, differ, v.drop), func(t *testing.T) {
+			var schedule []bool
+			n := 0
+			for ; ; n++ {
+				taken, err := raceOnce(t, mode, differ, v.drop, addr, schedule)
+				if err != nil {
+					t.Fatalf("interleaving %v: %v", taken, err)
+				}
+				// The next interleaving: flip the last choice not yet
+				// flipped, and take the first way after it.
+				i := len(taken) - 1
+				for i >= 0 && taken[i] {
+					i--
+				}
+				if i < 0 {
+					break
+				}
+				schedule = append(taken[:i:i], true)
+			}
+			if n < 100 {
+				t.Fatalf("only %d interleavings were tried", n)
+			}
+			t.Logf("%d interleavings", n)
+		})
 	}
 }
 
 // raceOnce runs two setups against one emulator under schedule, and says
 // what went wrong, if anything, with the choices taken.
-func raceOnce(t *testing.T, patchMode string, differ bool, addr string, schedule []bool) (taken []bool, _ error) {
+func raceOnce(t *testing.T, patchMode string, differ, drop bool, addr string, schedule []bool) (taken []bool, _ error) {
 	const key = "sk_test_race000000"
 	clock := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC) // still: the emulator orders creates itself
-	e := emulator.New(emulator.Scenario{
+	sc := emulator.Scenario{
 		DigitalRiver: emulator.Account{Keys: []emulator.Key{{Key: key, CanWebhooks: true}}, PatchOmitted: patchMode},
 		Clock:        func() time.Time { return clock },
-	})
+	}
+	if drop {
+		sc.Faults.DropCreateResponse = 1
+	}
+	e := emulator.New(sc)
 	ts := newTurnstile(2, schedule)
 	type outcome struct {
 		res Result
@@ -210,6 +244,11 @@ func raceOnce(t *testing.T, patchMode string, differ bool, addr string, schedule
 	wg.Wait()
 
 	taken, order := ts.taken, fmt.Sprint(ts.order)
+	for run := range 2 {
+		if n := strings.Count(order, fmt.Sprintf("%d POST", run)); n > 1 {
+			return taken, fmt.Errorf("run %d sent %d creates; a create is never sent twice in a run (requests %s)", run, n, order)
+		}
+	}
 	hooks := e.Webhooks("test")
 	if len(hooks) != 1 {
 		return taken, fmt.Errorf("%d webhooks remain, want 1 (requests %s; runs: %v / %v)", len(hooks), order, out[0].err, out[1].err)
