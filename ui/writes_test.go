@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,5 +49,37 @@ func TestFlowLostCreateIsNotSentAgainFromTheReview(t *testing.T) {
 	}
 	if posts != 1 || len(wd.acmeWebhooks()) != 1 {
 		t.Fatalf("%d creates sent, %d webhooks; a lost create is never sent twice in one run", posts, len(wd.acmeWebhooks()))
+	}
+}
+
+// Esc during the registration says what is known: nothing sent yet, or a
+// webhook that may exist.
+func TestRegisterCancelSaysWhetherAWriteMayHaveGoneOut(t *testing.T) {
+	cancelled := func(d *driver) string {
+		r := d.w.screens[steps.Register].(*register)
+		r.err = context.Canceled
+		d.w.current = steps.Register
+		return d.body()
+	}
+	fresh := offline()
+	fresh.Writes = &steps.Writes{}
+	if b := cancelled(newDriver(t, WizardOptions{Services: fresh})); !strings.Contains(b, "Cancelled before anything was sent to Digital River") {
+		t.Fatalf("nothing written yet:\n%s", b)
+	}
+
+	// After a create whose answer was lost, the webhook may exist.
+	sc := emulator.DemoScenario()
+	sc.DigitalRiver.ListLag = 40 * time.Second
+	sc.Faults.DropCreateResponse = 1
+	ew := emulatortest.New(t, sc, emulatortest.WithFakeClock())
+	wd := &world{srv: ew.Server, store: ew.Store, svc: &steps.Services{SF: ew.Salesforce(), DR: ew.DigitalRiver(), Store: ew.Store, Writes: &steps.Writes{}}}
+	d := newDriver(t, wd.options(steps.Defaults("default")))
+	d.toVerify(demo.MyDomain, demo.ClientSecret, demo.Password)
+	d.keys("enter", "enter")
+	d.typ(demo.DRKey)
+	d.keys("enter", "enter", "enter")
+	d.requireScreen(steps.Register)
+	if b := cancelled(d); !strings.Contains(b, "The webhook may already exist at Digital River") {
+		t.Fatalf("after a write:\n%s", b)
 	}
 }
