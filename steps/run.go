@@ -60,16 +60,18 @@ type Services struct {
 	// LockWait bounds the wait for the profile's lock; 0 is
 	// DefaultLockWait.
 	LockWait time.Duration
-	// Writes, when set, records whether a write may have reached Digital
-	// River; it is a pointer so that copies of Services (one per request
-	// in the wizard) share it.
+	// Writes, when set, records the session's writes (see Writes); it is a
+	// pointer so that copies of Services (one per request in the wizard)
+	// share it.
 	Writes *Writes
 }
 
-// Writes records whether a write of a session may have reached Digital
-// River without a registration completing since: a run stopped then may
-// leave a webhook behind that no profile names. The zero value is ready to
-// use; a nil *Writes records nothing.
+// Writes records two things about a session's writes to Digital River:
+// whether one may have reached it without a registration completing since
+// (a run stopped then may leave a webhook behind that no profile names),
+// and a create whose answer was lost, which is then never sent again in
+// the session, only looked for. The zero value is ready to use; a nil
+// *Writes records nothing.
 type Writes struct {
 	unfinished atomic.Bool
 
