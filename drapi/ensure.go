@@ -367,12 +367,12 @@ func (a *applier) settle(ctx context.Context) ([]Webhook, error) {
 // by the run of the oldest, which sees it. So racing runs end with exactly
 // one webhook whatever the order of their requests.
 func (a *applier) converge(ctx context.Context, ours Webhook, adopted bool) (Result, error) {
-	found, err := a.s.find(ctx, a.match)
+	found, err := a.listed(ctx, ours.ID)
 	if err != nil {
 		return Result{}, err
 	}
 	if !slices.ContainsFunc(found, func(w Webhook) bool { return w.ID == ours.ID }) {
-		// A list that lags behind creates may not show it yet.
+		// The list never caught up: decide with what it shows.
 		found = append(found, ours)
 	}
 	keep := keeper(found, a.prefer)
@@ -399,6 +399,31 @@ func (a *applier) converge(ctx context.Context, ours Webhook, adopted bool) (Res
 		return Result{}, err
 	}
 	return Result{Action: ActionCreated, Webhook: stored, Changes: Diff(Webhook{}, a.desired), Adopted: adopted, Deleted: deleted}, nil
+}
+
+// listed lists the matching webhooks once the list shows webhook id,
+// waiting for it (with backoff, for lostCreateWait at most) on a list that
+// lags behind creates. Once this run's create shows, so does any made
+// before it, which is what lets racing runs agree on the oldest.
+func (a *applier) listed(ctx context.Context, id string) ([]Webhook, error) {
+	c := a.s.client
+	deadline := c.now().Add(lostCreateWait)
+	for n := 1; ; n++ {
+		found, err := a.s.find(ctx, a.match)
+		if err != nil || slices.ContainsFunc(found, func(w Webhook) bool { return w.ID == id }) {
+			return found, err
+		}
+		left := deadline.Sub(c.now())
+		if left <= 0 {
+			return found, nil
+		}
+		if n == 1 {
+			noteListing(ctx)
+		}
+		if err := c.sleep(ctx, min(pollWait(n), left)); err != nil {
+			return nil, err
+		}
+	}
 }
 
 // keeper is the webhook to keep among several for one address: the

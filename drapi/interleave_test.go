@@ -148,23 +148,26 @@ func TestRacingRunsLeaveExactlyOneWebhookInEveryInterleaving(t *testing.T) {
 	addr := "https://acme.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/"
 	type variant struct {
 		patch  string
-		differ bool // the runs want different event types
-		drop   bool // the answer to the first create is lost
+		differ bool          // the runs want different event types
+		drop   bool          // the answer to the first create is lost
+		lag    time.Duration // the list shows a new webhook this late
 	}
 	var variants []variant
 	for _, mode := range []string{emulator.PatchReplaceOAuth, emulator.PatchKeep, emulator.PatchClear} {
 		for _, differ := range []bool{false, true} {
-			variants = append(variants, variant{mode, differ, false})
+			variants = append(variants, variant{mode, differ, false, 0})
 		}
 	}
-	variants = append(variants, variant{emulator.PatchReplaceOAuth, false, true})
+	variants = append(variants,
+		variant{emulator.PatchReplaceOAuth, false, true, 0},
+		variant{emulator.PatchReplaceOAuth, false, false, 3 * time.Second})
 	for _, v := range variants {
 		mode, differ := v.patch, v.differ
-		t.Run(fmt.Sprintf("patch %q, runs differ %v, a create's answer lost %v", mode, differ, v.drop), func(t *testing.T) {
+		t.Run(fmt.Sprintf("patch %q, runs differ %v, a create's answer lost %v, list lag %v", mode, differ, v.drop, v.lag), func(t *testing.T) {
 			var schedule []bool
 			n := 0
 			for ; ; n++ {
-				taken, err := raceOnce(t, mode, differ, v.drop, addr, schedule)
+				taken, err := raceOnce(t, mode, differ, v.drop, v.lag, addr, schedule)
 				if err != nil {
 					t.Fatalf("interleaving %v: %v", taken, err)
 				}
@@ -189,12 +192,23 @@ func TestRacingRunsLeaveExactlyOneWebhookInEveryInterleaving(t *testing.T) {
 
 // raceOnce runs two setups against one emulator under schedule, and says
 // what went wrong, if anything, with the choices taken.
-func raceOnce(t *testing.T, patchMode string, differ, drop bool, addr string, schedule []bool) (taken []bool, _ error) {
+func raceOnce(t *testing.T, patchMode string, differ, drop bool, lag time.Duration, addr string, schedule []bool) (taken []bool, _ error) {
 	const key = "sk_test_race000000"
-	clock := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC) // still: the emulator orders creates itself
+	// One clock for the emulator and both runs, moved only by the runs'
+	// sleeps: each sleeps only while the other waits at the turnstile, so
+	// an interleaving always sees the same times.
+	var clockMu sync.Mutex
+	clock := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	now := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return clock }
+	sleep := func(ctx context.Context, d time.Duration) error {
+		clockMu.Lock()
+		clock = clock.Add(d)
+		clockMu.Unlock()
+		return ctx.Err()
+	}
 	sc := emulator.Scenario{
-		DigitalRiver: emulator.Account{Keys: []emulator.Key{{Key: key, CanWebhooks: true}}, PatchOmitted: patchMode},
-		Clock:        func() time.Time { return clock },
+		DigitalRiver: emulator.Account{Keys: []emulator.Key{{Key: key, CanWebhooks: true}}, PatchOmitted: patchMode, ListLag: lag},
+		Clock:        now,
 	}
 	if drop {
 		sc.Faults.DropCreateResponse = 1
@@ -208,18 +222,7 @@ func raceOnce(t *testing.T, patchMode string, differ, drop bool, addr string, sc
 	out := make([]outcome, 2)
 	var wg sync.WaitGroup
 	for run := range 2 {
-		var mu sync.Mutex
-		now := clock
-		c, err := New(key, Options{
-			HTTPClient: httpx.NewClient(gatedHandler{h: e, t: ts, run: run}),
-			Now:        func() time.Time { mu.Lock(); defer mu.Unlock(); return now },
-			Sleep: func(ctx context.Context, d time.Duration) error {
-				mu.Lock()
-				now = now.Add(d)
-				mu.Unlock()
-				return ctx.Err()
-			},
-		})
+		c, err := New(key, Options{HTTPClient: httpx.NewClient(gatedHandler{h: e, t: ts, run: run}), Now: now, Sleep: sleep})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,10 @@ type Notices struct {
 	// AwaitingCreate is called when a create's answer was lost and the list
 	// is watched for the webhook (for about 30 s): a wait worth saying.
 	AwaitingCreate func()
+	// AwaitingList is called when the list does not show a webhook just
+	// created yet and is watched until it does (for about 30 s), so that
+	// webhooks created at the same time by other runs show too.
+	AwaitingList func()
 }
 
 type noticesKey struct{}
@@ -38,5 +42,12 @@ func noteWrite(ctx context.Context) {
 func noteAwaiting(ctx context.Context) {
 	if n := notices(ctx); n.AwaitingCreate != nil {
 		n.AwaitingCreate()
+	}
+}
+
+// noteListing tells the context's notices that the list is awaited.
+func noteListing(ctx context.Context) {
+	if n := notices(ctx); n.AwaitingList != nil {
+		n.AwaitingList()
 	}
 }

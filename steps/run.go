@@ -32,7 +32,10 @@ const (
 	// StageAwaitCreate: the answer to the create was lost, and the list is
 	// watched for the webhook for about 30 s rather than creating another.
 	StageAwaitCreate Stage = "Answer lost; waiting for the webhook to be listed"
-	StageSave        Stage = "Saving the profile"
+	// StageAwaitList: Digital River's list does not show the new webhook
+	// yet; it is watched so that another run's create shows too.
+	StageAwaitList Stage = "Waiting for Digital River to list the webhook"
+	StageSave      Stage = "Saving the profile"
 )
 
 // DefaultLockWait bounds how long Register waits for another run on this
@@ -348,6 +351,7 @@ func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *V
 	ctx = drapi.WithNotices(ctx, drapi.Notices{
 		Write:          func() { sv.Writes.set(true) },
 		AwaitingCreate: func() { sv.stage(StageAwaitCreate) },
+		AwaitingList:   func() { sv.stage(StageAwaitList) },
 	})
 	var res drapi.Result
 	if lost := sv.Writes.lostCreate(plan.Desired.Address); lost != nil {
