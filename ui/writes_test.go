@@ -83,3 +83,23 @@ func TestRegisterCancelSaysWhetherAWriteMayHaveGoneOut(t *testing.T) {
 		t.Fatalf("after a write:\n%s", b)
 	}
 }
+
+// After a write that may have reached Digital River, quitting does not
+// claim that nothing was registered.
+func TestQuitConfirmationAfterAWriteSaysTheWebhookMayExist(t *testing.T) {
+	sc := emulator.DemoScenario()
+	sc.DigitalRiver.ListLag = 40 * time.Second
+	sc.Faults.DropCreateResponse = 1
+	ew := emulatortest.New(t, sc, emulatortest.WithFakeClock())
+	wd := &world{srv: ew.Server, store: ew.Store, svc: &steps.Services{SF: ew.Salesforce(), DR: ew.DigitalRiver(), Store: ew.Store, Writes: &steps.Writes{}}}
+	d := newDriver(t, wd.options(steps.Defaults("default")))
+	d.toVerify(demo.MyDomain, demo.ClientSecret, demo.Password)
+	d.keys("enter", "enter")
+	d.typ(demo.DRKey)
+	d.keys("enter", "enter", "enter") // the create's answer is lost
+	d.keys("enter")                   // back to the review
+	d.keys("ctrl+c")
+	if v := d.view(); !strings.Contains(v, "the webhook may already exist at Digital River") || strings.Contains(v, "nothing was registered") {
+		t.Fatalf("quit confirmation:\n%s", v)
+	}
+}
