@@ -13,6 +13,7 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/text"
@@ -115,12 +116,15 @@ func runSetup(f *factory, o *setupOptions) error {
 	if note := steps.IgnoredNote(rs.Settings); note != "" {
 		fmt.Fprintln(f.IO.ErrOut, note)
 	}
+	if note := steps.TokenNote(rs.Settings, s); note != "" {
+		fmt.Fprintln(f.IO.ErrOut, note)
+	}
 
 	store, err := svc.Store()
 	if err != nil {
 		return err
 	}
-	sv := &steps.Services{SF: svc.Salesforce(), DR: svc.DigitalRiver(), Store: store, Ephemeral: svc.Demo()}
+	sv := &steps.Services{SF: svc.Salesforce(), DR: svc.DigitalRiver(), Store: store, Ephemeral: svc.Demo(), Writes: &steps.Writes{}}
 	sv.Trace = func(step, status, summary string, d time.Duration) { svc.Log().Check(step, status, summary, d, "") }
 	if svc.Demo() && f.Global.drAPIURL != "" {
 		fmt.Fprintln(f.IO.ErrOut, "Note: --demo ignores --dr-api-url; the simulated Digital River account answers instead.")
@@ -137,6 +141,11 @@ func runSetup(f *factory, o *setupOptions) error {
 	default:
 		fmt.Fprintln(f.IO.ErrOut, "stdin or stderr is not a terminal, so drsetup runs without prompts (as with --no-input); use --accessible for plain prompts.")
 		res, err = unattended(ctx, f, sv, s, o)
+	}
+	if err != nil && (errors.Is(err, errCancelled) || ctx.Err() != nil) && sv.Writes.Unfinished() {
+		// Stopped with a write perhaps at Digital River already: say so,
+		// not that nothing was saved.
+		err = fmt.Errorf("%w: %w", errWriteUnfinished, err)
 	}
 	if err != nil {
 		return err
@@ -261,4 +270,17 @@ func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Set
 		fmt.Fprintln(w, l)
 	}
 	return res, nil
+}
+
+// errWriteUnfinished marks a setup stopped after a write may have reached
+// Digital River.
+var errWriteUnfinished = errors.New("stopped after a write may have reached Digital River")
+
+// cancelMessage is what a cancelled run says last: what is known of what
+// it wrote.
+func cancelMessage(err error) string {
+	if errors.Is(err, errWriteUnfinished) {
+		return "Cancelled: " + explain.WriteUnfinished + "."
+	}
+	return "Cancelled; nothing was saved."
 }

@@ -52,7 +52,7 @@ func run(ctx context.Context, f *factory, args []string) int {
 	if err != nil && !errors.As(err, &se) {
 		switch code {
 		case exitCancelled:
-			fmt.Fprintln(io.ErrOut, "Cancelled; nothing was saved.")
+			fmt.Fprintln(io.ErrOut, cancelMessage(err))
 		case exitUsage:
 			fmt.Fprintf(io.ErrOut, "drsetup: %s\n", err)
 			if ue := (*usageError)(nil); errors.As(err, &ue) && ue.help {

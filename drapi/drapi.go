@@ -63,6 +63,11 @@ type Options struct {
 	// MaxPages bounds the pages one list walk reads; default
 	// DefaultMaxPages.
 	MaxPages int
+	// Now and Sleep are the clock the client waits by (between tries, and
+	// while it looks for a create whose answer was lost); nil means the real
+	// one. Tests pass a fake clock so that no test waits for real.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Client talks to the Digital River API with one secret key. It is safe for
@@ -82,8 +87,10 @@ type Client struct {
 	red      *secret.Redactor
 	maxPages int
 
-	// sleep waits between tries; tests replace it so they never wait for real.
+	// sleep waits between tries and polls, now tells the time; tests
+	// replace them so they never wait for real.
 	sleep func(ctx context.Context, d time.Duration) error
+	now   func() time.Time
 	// jitter returns a random duration in [0, d); tests make it deterministic.
 	jitter func(d time.Duration) time.Duration
 }
@@ -120,7 +127,14 @@ func New(key string, o Options) (*Client, error) {
 		red:      o.Redactor,
 		maxPages: o.MaxPages,
 		sleep:    sleepContext,
+		now:      time.Now,
 		jitter:   randomJitter,
+	}
+	if o.Sleep != nil {
+		c.sleep = o.Sleep
+	}
+	if o.Now != nil {
+		c.now = o.Now
 	}
 	if c.http == nil {
 		c.http = httpx.NewClient(nil)

@@ -34,6 +34,13 @@ type fakeDR struct {
 	requests   []seenRequest
 	bareArray  bool // answer the list as the API document's bare array
 	ignoreNext bool // ignore startingAfter, as a broken server would
+	// acceptClientCredentials takes the grant the Dashboard offers, which
+	// the API document does not list.
+	acceptClientCredentials bool
+	// listLag hides a webhook created by POST from the next listLag lists
+	// (counted by their first pages), as a list that lags behind creates.
+	listLag int
+	hidden  map[string]int // id → lists it is still hidden from
 }
 
 // hook intercepts one request; serve runs the fake's normal handling.
@@ -61,7 +68,8 @@ func newFake(t *testing.T) *fakeDR {
 }
 
 // client returns a client for the fake that never sleeps for real and uses
-// no randomness; sleeps records each wait.
+// no randomness; sleeps records each wait, and the client's clock moves on
+// by each wait, so a bounded wait ends at once.
 func (f *fakeDR) client(t *testing.T, o Options) (*Client, *[]time.Duration) {
 	t.Helper()
 	o.BaseURL = f.srv.URL
@@ -81,11 +89,18 @@ func (f *fakeDR) client(t *testing.T, o Options) (*Client, *[]time.Duration) {
 func neverSleep(c *Client) *[]time.Duration {
 	var mu sync.Mutex
 	var sleeps []time.Duration
+	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	c.sleep = func(ctx context.Context, d time.Duration) error {
 		mu.Lock()
 		sleeps = append(sleeps, d)
+		now = now.Add(d)
 		mu.Unlock()
 		return ctx.Err()
+	}
+	c.now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
 	}
 	c.jitter = func(time.Duration) time.Duration { return 0 }
 	return &sleeps
@@ -177,14 +192,33 @@ func (f *fakeDR) list(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
+	after := r.URL.Query().Get("startingAfter")
+	all := f.webhooks
+	if len(f.hidden) > 0 {
+		all = nil
+		for _, wh := range f.webhooks {
+			if id, _ := wh["id"].(string); f.hidden[id] == 0 {
+				all = append(all, wh)
+			}
+		}
+		if after == "" {
+			for id, n := range f.hidden {
+				if n--; n <= 0 {
+					delete(f.hidden, id)
+				} else {
+					f.hidden[id] = n
+				}
+			}
+		}
+	}
 	if f.bareArray {
-		writeJSON(w, 200, f.webhooks)
+		writeJSON(w, 200, all)
 		return
 	}
 	start := 0
-	if after := r.URL.Query().Get("startingAfter"); after != "" && !f.ignoreNext {
+	if after != "" && !f.ignoreNext {
 		start = -1
-		for i, wh := range f.webhooks {
+		for i, wh := range all {
 			if wh["id"] == after {
 				start = i + 1
 			}
@@ -194,8 +228,9 @@ func (f *fakeDR) list(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	end := min(start+limit, len(f.webhooks))
-	writeJSON(w, 200, map[string]any{"data": f.webhooks[start:end], "hasMore": end < len(f.webhooks)})
+	end := min(start+limit, len(all))
+	page := append([]map[string]any{}, all[start:end]...)
+	writeJSON(w, 200, map[string]any{"data": page, "hasMore": end < len(all)})
 }
 
 func (f *fakeDR) create(w http.ResponseWriter, r *http.Request) {
@@ -220,6 +255,12 @@ func (f *fakeDR) create(w http.ResponseWriter, r *http.Request) {
 		wh[k] = v
 	}
 	f.webhooks = append(f.webhooks, wh)
+	if f.listLag > 0 {
+		if f.hidden == nil {
+			f.hidden = map[string]int{}
+		}
+		f.hidden[wh["id"].(string)] = f.listLag
+	}
 	writeJSON(w, http.StatusCreated, wh)
 }
 
@@ -272,7 +313,7 @@ func (f *fakeDR) check(in map[string]any, create bool) (msg, param string) {
 		return "oauth is allowed only with transportType OAUTH.", "oauth"
 	}
 	if hasOAuth {
-		if g, ok := o["grantType"].(string); ok && g != "password" {
+		if g, ok := o["grantType"].(string); ok && g != "password" && !(f.acceptClientCredentials && g == "client_credentials") {
 			return fmt.Sprintf("'%s' is not a valid grantType.", g), "oauth.grantType"
 		}
 	}

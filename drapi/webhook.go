@@ -363,6 +363,13 @@ func (c Change) String() string { return fmt.Sprintf("%s: %q → %q", c.Field, c
 // compared with SameAddress, event types as sets, secrets by value (reported
 // without it). The OAuth block is compared only when desired has one: without
 // it, Digital River keeps no OAuth settings for an HTTP webhook anyway.
+//
+// Only what a write sends is compared, so that a webhook written once
+// compares equal afterwards whatever Digital River does with the fields a
+// request leaves out: under the client credentials grant the username and
+// password are neither sent nor compared (a move from the password grant may
+// leave the old ones stored; Digital River does not use them), and the
+// Dashboard-only audience only when desired sets one.
 func Diff(current Webhook, desired Spec) []Change {
 	d := desired.normalized()
 	var out []Change
@@ -391,8 +398,11 @@ func Diff(current Webhook, desired Spec) []Change {
 		cur = &OAuth{}
 	}
 	want := d.OAuth
+	users := usesUser(want.GrantType)
 	add("oauth.tokenEndPoint", cur.TokenEndPoint, want.TokenEndPoint)
-	add("oauth.userName", cur.UserName, want.UserName)
+	if users {
+		add("oauth.userName", cur.UserName, want.UserName)
+	}
 	addSecret := func(field string, from, to secret.Value) {
 		if from.Reveal() == to.Reveal() {
 			return
@@ -403,11 +413,58 @@ func Diff(current Webhook, desired Spec) []Change {
 		}
 		out = append(out, c)
 	}
-	addSecret("oauth.password", cur.Password, want.Password)
+	if users {
+		addSecret("oauth.password", cur.Password, want.Password)
+	}
 	add("oauth.clientID", cur.ClientID, want.ClientID)
 	addSecret("oauth.clientSecret", cur.ClientSecret, want.ClientSecret)
 	add("oauth.grantType", cmpOr(cur.GrantType, GrantPassword), want.GrantType)
-	add("oauth.audience", cur.Audience, want.Audience)
+	if want.Audience != "" {
+		add("oauth.audience", cur.Audience, want.Audience)
+	}
+	return out
+}
+
+// usesUser reports whether a grant logs in as a user with a password: the
+// client credentials grant logs in as the app's Run As user.
+func usesUser(grant string) bool { return grant != GrantClientCredentials }
+
+// ReadBack names the fields in which stored, a webhook read back after a
+// write, differs from sent: address, types, enabled, transportType and, for
+// an OAUTH webhook, the OAuth settings the grant logs in with (tokenEndPoint,
+// clientID, clientSecret, grantType; userName and password for the password
+// grant). Secrets are compared by value and named without it. A missing
+// oauth block differs in each of them.
+func ReadBack(stored Webhook, sent Spec) []string {
+	d := sent.normalized()
+	var out []string
+	differs := func(field string, same bool) {
+		if !same {
+			out = append(out, field)
+		}
+	}
+	differs("address", SameAddress(stored.Address, d.Address) && strings.HasSuffix(stored.Address, "/") == strings.HasSuffix(d.Address, "/"))
+	differs("types", sameSet(stored.Types, d.Types))
+	differs("enabled", stored.Enabled == d.Enabled)
+	differs("transportType", currentTransport(stored) == d.TransportType)
+	if d.OAuth == nil {
+		return out
+	}
+	want, cur := d.OAuth, stored.OAuth
+	grant := ""
+	if cur == nil {
+		cur = &OAuth{}
+	} else {
+		grant = cmpOr(cur.GrantType, GrantPassword)
+	}
+	differs("oauth.tokenEndPoint", cur.TokenEndPoint == want.TokenEndPoint)
+	differs("oauth.clientID", cur.ClientID == want.ClientID)
+	differs("oauth.clientSecret", cur.ClientSecret.Reveal() == want.ClientSecret.Reveal())
+	differs("oauth.grantType", grant == want.GrantType)
+	if usesUser(want.GrantType) {
+		differs("oauth.userName", cur.UserName == want.UserName)
+		differs("oauth.password", cur.Password.Reveal() == want.Password.Reveal())
+	}
 	return out
 }
 

@@ -148,16 +148,22 @@ func (s *WebhooksService) Get(ctx context.Context, id string) (Webhook, error) {
 	return c.decodeWebhook(r, resp)
 }
 
-// Create registers a new webhook. The POST is never repeated blindly: when its
-// answer is lost after it was sent, the webhooks are listed and one that
-// matches sp in every field is adopted; only when none exists is it sent once
-// more.
+// Create registers a new webhook. The POST is sent once and never again:
+// when its answer is lost after it may have been applied, the list is
+// watched (about 30 s, with backoff) for a webhook that matches sp in every
+// field, and that one is adopted; if none appears, the error is a
+// *LostCreateError. Create does not read the webhook back; Apply does.
 func (s *WebhooksService) Create(ctx context.Context, sp Spec) (Webhook, error) {
-	w, _, err := s.create(ctx, sp)
+	norm := sp.normalized()
+	w, _, err := s.create(ctx, sp, func(w Webhook) bool { return len(Diff(w, norm)) == 0 })
 	return w, err
 }
 
-func (s *WebhooksService) create(ctx context.Context, sp Spec) (Webhook, bool, error) {
+// create POSTs sp once. When the answer is lost after the request may have
+// been applied, it looks for the webhook with candidate (a webhook that was
+// not there before the POST) until one is listed or lostCreateWait has
+// passed, and reports whether the one returned was adopted that way.
+func (s *WebhooksService) create(ctx context.Context, sp Spec, candidate func(Webhook) bool) (Webhook, bool, error) {
 	if err := sp.Validate(); err != nil {
 		return Webhook{}, false, err
 	}
@@ -167,58 +173,55 @@ func (s *WebhooksService) create(ctx context.Context, sp Spec) (Webhook, bool, e
 		return Webhook{}, false, err
 	}
 	c := s.client
-	for try := 1; ; try++ {
-		r := c.newRequest(http.MethodPost, "/webhooks", body, secrets...)
-		resp, err := c.do(ctx, r)
-		if err == nil {
-			w, err := c.decodeWebhook(r, resp)
-			return w, false, err
-		}
-		var e *Error
-		if !errors.As(err, &e) || !e.mayHaveApplied() {
-			return Webhook{}, false, err
-		}
-		// Give a create that outlived our timeout a moment to land before
-		// looking for it.
-		if serr := c.sleep(ctx, c.backoff(2)); serr != nil {
-			return Webhook{}, false, &UncertainCreateError{Err: e, CheckErr: c.netError(ctx, r, 0, serr)}
-		}
-		w, found, ferr := s.findCreated(ctx, sp)
-		switch {
-		case ferr != nil:
-			var dup *DuplicatesError
-			if errors.As(ferr, &dup) {
-				return Webhook{}, false, ferr
-			}
-			return Webhook{}, false, &UncertainCreateError{Err: e, CheckErr: ferr}
-		case found:
-			return w, true, nil
-		case try == 2:
-			return Webhook{}, false, e
-		}
+	r := c.newRequest(http.MethodPost, "/webhooks", body, secrets...)
+	noteWrite(ctx)
+	resp, err := c.do(ctx, r)
+	if err == nil {
+		w, err := c.decodeWebhook(r, resp)
+		return w, false, err
 	}
-}
-
-// findCreated looks for the webhook a lost create would have made: one that
-// differs from sp in nothing, address included. Digital River returns the
-// secrets, so they are compared too.
-func (s *WebhooksService) findCreated(ctx context.Context, sp Spec) (Webhook, bool, error) {
-	found, err := s.find(ctx, func(w Webhook) bool { return len(Diff(w, sp)) == 0 })
-	switch {
-	case err != nil:
+	var e *Error
+	if !errors.As(err, &e) || !e.mayHaveApplied() {
 		return Webhook{}, false, err
-	case len(found) > 1:
-		return Webhook{}, false, &DuplicatesError{Address: sp.Address, Webhooks: found}
-	case len(found) == 1:
-		return found[0], true, nil
 	}
-	return Webhook{}, false, nil
+	w, err := s.awaitCreated(ctx, r, e, candidate)
+	return w, err == nil, err
 }
 
-// Update changes webhook id from current to desired with a PATCH carrying only
-// the fields that differ; when any OAuth field differs, the whole oauth block
-// goes, since Digital River stores it as one object. With nothing to change it
-// sends nothing and returns current.
+// awaitCreated watches the list for the webhook a create whose answer was
+// lost (e) may have made, with backoff, for lostCreateWait: a list may lag
+// behind creates by seconds. Several candidates (another run created one
+// too) give the oldest; Apply's convergence sorts out the rest.
+func (s *WebhooksService) awaitCreated(ctx context.Context, r *request, e *Error, candidate func(Webhook) bool) (Webhook, error) {
+	c := s.client
+	noteAwaiting(ctx)
+	start := c.now()
+	deadline := start.Add(lostCreateWait)
+	for n := 1; ; n++ {
+		if left := deadline.Sub(c.now()); left > 0 {
+			if err := c.sleep(ctx, min(pollWait(n), left)); err != nil {
+				return Webhook{}, c.netError(ctx, r, e.Attempts, err)
+			}
+		}
+		found, err := s.find(ctx, candidate)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return Webhook{}, err
+		case err != nil:
+			return Webhook{}, &UncertainCreateError{Err: e, CheckErr: err}
+		case len(found) > 0:
+			return keeper(found, ""), nil
+		case !c.now().Before(deadline):
+			return Webhook{}, &LostCreateError{Err: e, Waited: c.now().Sub(start)}
+		}
+	}
+}
+
+// Update changes webhook id from current to desired with one PATCH that
+// carries the whole desired webhook, so that the result is the same whether
+// Digital River keeps the fields a PATCH omits or clears them (its API
+// document does not say). With nothing to change it sends nothing and
+// returns current. It does not read the webhook back; Apply does.
 func (s *WebhooksService) Update(ctx context.Context, id string, current Webhook, desired Spec) (Webhook, error) {
 	if id == "" {
 		return Webhook{}, errNoID
@@ -226,17 +229,21 @@ func (s *WebhooksService) Update(ctx context.Context, id string, current Webhook
 	if err := desired.Validate(); err != nil {
 		return Webhook{}, err
 	}
-	desired = desired.normalized()
-	changes := Diff(current, desired)
-	if len(changes) == 0 {
+	if len(Diff(current, desired)) == 0 {
 		return current, nil
 	}
-	body, secrets, err := encodeUpdate(desired, changes)
+	return s.patch(ctx, id, desired)
+}
+
+// patch sends the PATCH of Update.
+func (s *WebhooksService) patch(ctx context.Context, id string, desired Spec) (Webhook, error) {
+	body, secrets, err := encodeUpdate(desired.normalized())
 	if err != nil {
 		return Webhook{}, err
 	}
 	c := s.client
 	r := c.newRequest(http.MethodPatch, webhookPath(id), body, secrets...)
+	noteWrite(ctx)
 	resp, err := c.do(ctx, r)
 	if err != nil {
 		return Webhook{}, err
@@ -251,6 +258,7 @@ func (s *WebhooksService) Delete(ctx context.Context, id string) error {
 		return errNoID
 	}
 	c := s.client
+	noteWrite(ctx)
 	_, err := c.do(ctx, c.newRequest(http.MethodDelete, webhookPath(id), nil))
 	var e *Error
 	if errors.As(err, &e) && e.Kind == KindNotFound && e.Attempts > 1 {
@@ -322,36 +330,10 @@ func encodeCreate(sp Spec) ([]byte, []string, error) {
 	return b, secrets, err
 }
 
-// encodeUpdate is the WebhookUpdateRequest body with only the changed fields
-// of desired (normalized).
-func encodeUpdate(desired Spec, changes []Change) ([]byte, []string, error) {
-	var body struct {
-		Address       *string    `json:"address,omitempty"`
-		Types         []string   `json:"types,omitempty"`
-		APIVersion    *string    `json:"apiVersion,omitempty"`
-		Enabled       *bool      `json:"enabled,omitempty"`
-		TransportType *string    `json:"transportType,omitempty"`
-		OAuth         *oauthBody `json:"oauth,omitempty"`
-	}
-	var secrets []string
-	for _, ch := range changes {
-		switch ch.Field {
-		case "address":
-			body.Address = &desired.Address
-		case "types":
-			body.Types = desired.Types
-		case "apiVersion":
-			body.APIVersion = &desired.APIVersion
-		case "enabled":
-			body.Enabled = &desired.Enabled
-		case "transportType":
-			body.TransportType = &desired.TransportType
-		default:
-			if body.OAuth == nil && desired.TransportType == TransportOAuth {
-				body.OAuth, secrets = newOAuthBody(desired.OAuth)
-			}
-		}
-	}
-	b, err := json.Marshal(body)
-	return b, secrets, err
+// encodeUpdate is the WebhookUpdateRequest body for desired (normalized):
+// every field drsetup sets, the same as a create's. Sending only what
+// differs would leave the result to what Digital River does with omitted
+// fields, which it does not document.
+func encodeUpdate(desired Spec) ([]byte, []string, error) {
+	return encodeCreate(desired)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -422,31 +423,36 @@ func TestDeleteWhoseAnswerWasLostSucceeds(t *testing.T) {
 	}
 }
 
-func TestUpdateSendsOnlyWhatChanged(t *testing.T) {
+// A PATCH carries the whole webhook, so that whether Digital River keeps or
+// clears the fields a PATCH omits, the result is the same.
+func TestUpdateSendsTheWholeWebhook(t *testing.T) {
 	cases := []struct {
 		name   string
 		change func(*Spec)
-		want   string // the PATCH body; "" for no request
+		patch  bool // whether a PATCH is sent
 	}{
-		{"nothing", func(*Spec) {}, ""},
-		{"enabled", func(s *Spec) { s.Enabled = false }, `{"enabled":false}`},
-		{"types", func(s *Spec) { s.Types = []string{"order.accepted"} }, `{"types":["order.accepted"]}`},
-		{"types in another order", func(s *Spec) { slices.Reverse(s.Types) }, ""},
+		{"nothing", func(*Spec) {}, false},
+		{"enabled", func(s *Spec) { s.Enabled = false }, true},
+		{"types", func(s *Spec) { s.Types = []string{"order.accepted"} }, true},
+		{"types in another order", func(s *Spec) { slices.Reverse(s.Types) }, false},
 		{"address host case", func(s *Spec) {
 			s.Address = strings.ToUpper(s.Address[:8]) + strings.ToUpper(s.Address[8:30]) + s.Address[30:]
-		}, ""},
-		{"address", func(s *Spec) { s.Address = strings.Replace(s.Address, "acme", "acme2", 1) },
-			`{"address":"https://acme2.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/"}`},
-		{"password", func(s *Spec) { s.OAuth.Password = "NewPassTOKEN" },
-			`{"oauth":{"tokenEndPoint":"https://login.salesforce.com/services/oauth2/token","userName":"integration@acme.com","password":"NewPassTOKEN","clientID":"3MVG9acmeConsumerKey","clientSecret":"C0nsumerS3cret-acme","grantType":"password"}}`},
+		}, false},
+		{"address", func(s *Spec) { s.Address = strings.Replace(s.Address, "acme", "acme2", 1) }, true},
+		{"password", func(s *Spec) { s.OAuth.Password = "NewPassTOKEN" }, true},
 		{"token endpoint and enabled", func(s *Spec) {
 			s.OAuth.TokenEndPoint = "https://test.salesforce.com/services/oauth2/token"
 			s.Enabled = false
-		}, `{"enabled":false,"oauth":{"tokenEndPoint":"https://test.salesforce.com/services/oauth2/token","userName":"integration@acme.com","password":"Hunter2-passSECTOKEN123","clientID":"3MVG9acmeConsumerKey","clientSecret":"C0nsumerS3cret-acme","grantType":"password"}}`},
+		}, true},
+		{"client credentials", func(s *Spec) {
+			s.OAuth.GrantType, s.OAuth.UserName, s.OAuth.Password = GrantClientCredentials, "", ""
+			s.OAuth.TokenEndPoint = "https://acme.my.salesforce.com/services/oauth2/token"
+		}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
+			f.acceptClientCredentials = true
 			c, _ := f.client(t, Options{})
 			ctx := context.Background()
 			current, err := c.Webhooks.Create(ctx, desiredSpec())
@@ -463,28 +469,44 @@ func TestUpdateSendsOnlyWhatChanged(t *testing.T) {
 				t.Fatal(err)
 			}
 			patches := f.seenMethod(http.MethodPatch)
-			if tc.want == "" {
+			if !tc.patch {
 				if len(patches) != 0 || got.ID != current.ID {
 					t.Fatalf("nothing changed, yet %d PATCH requests were sent", len(patches))
 				}
 				return
 			}
-			if len(patches) != 1 || string(patches[0].Body) != tc.want {
-				t.Fatalf("PATCH bodies %q, want %s", bodies(patches), tc.want)
+			if len(patches) != 1 {
+				t.Fatalf("%d PATCH requests, want 1", len(patches))
+			}
+			var body struct {
+				Address       string         `json:"address"`
+				Types         []string       `json:"types"`
+				APIVersion    string         `json:"apiVersion"`
+				Enabled       *bool          `json:"enabled"`
+				TransportType string         `json:"transportType"`
+				OAuth         map[string]any `json:"oauth"`
+			}
+			if err := json.Unmarshal(patches[0].Body, &body); err != nil {
+				t.Fatal(err)
+			}
+			n := d.normalized()
+			if body.Address != n.Address || !slices.Equal(body.Types, n.Types) || body.APIVersion != "default" || body.Enabled == nil || *body.Enabled != n.Enabled || body.TransportType != "OAUTH" {
+				t.Fatalf("PATCH body %s lacks the whole webhook", patches[0].Body)
+			}
+			wantOAuth := []string{"clientID", "clientSecret", "grantType", "password", "tokenEndPoint", "userName"}
+			if n.OAuth.GrantType == GrantClientCredentials {
+				// Neither sent nor compared: what Digital River keeps of them
+				// is never reported as a change.
+				wantOAuth = []string{"clientID", "clientSecret", "grantType", "tokenEndPoint"}
+			}
+			if keys := slices.Sorted(maps.Keys(body.OAuth)); !slices.Equal(keys, wantOAuth) {
+				t.Fatalf("PATCH oauth keys %v, want %v", keys, wantOAuth)
 			}
 			if len(Diff(got, d)) != 0 {
 				t.Fatalf("after the update the webhook still differs: %v", Diff(got, d))
 			}
 		})
 	}
-}
-
-func bodies(rs []seenRequest) []string {
-	var out []string
-	for _, r := range rs {
-		out = append(out, string(r.Body))
-	}
-	return out
 }
 
 func TestDiff(t *testing.T) {

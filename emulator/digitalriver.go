@@ -192,34 +192,52 @@ func (e *Emulator) listWebhooks(w http.ResponseWriter, r *http.Request, k Key) {
 		return
 	}
 
+	// Only the page is copied: a walk of thousands of webhooks a page at a
+	// time should cost the emulator a pass over ids per page, not a copy
+	// of the whole account.
 	e.mu.Lock()
-	var all []Webhook
-	for _, h := range e.webhooks {
+	now := e.now()
+	var all []int // indexes into e.webhooks of the webhooks listed, in order
+	for i, h := range e.webhooks {
+		if from, lagging := e.listedFrom[h.ID]; lagging && now.Before(from) {
+			continue // not in the list's index yet (Account.ListLag)
+		}
 		if visible(k, h) && match(h) {
-			all = append(all, h.clone())
+			all = append(all, i)
 		}
 	}
-	e.mu.Unlock()
-
-	index := func(id string) int { return slices.IndexFunc(all, func(h Webhook) bool { return h.ID == id }) }
+	index := func(id string) int { return slices.IndexFunc(all, func(i int) bool { return e.webhooks[i].ID == id }) }
 	start, end := 0, min(limit, len(all))
+	refused := ""
 	switch {
 	case after != "":
 		i := index(after)
 		if i < 0 {
-			writeDRError(w, http.StatusBadRequest, invalidParam("startingAfter", "No webhook with id '%s' is in this list.", after))
-			return
+			refused = "startingAfter"
 		}
 		start, end = i+1, min(i+1+limit, len(all))
 	case before != "":
 		i := index(before)
 		if i < 0 {
-			writeDRError(w, http.StatusBadRequest, invalidParam("endingBefore", "No webhook with id '%s' is in this list.", before))
-			return
+			refused = "endingBefore"
 		}
-		start, end = max(0, i-limit), i
+		start, end = max(0, i-limit), max(i, 0)
 	}
-	page := append([]Webhook{}, all[start:end]...)
+	page := []Webhook{}
+	if refused == "" {
+		for _, i := range all[start:end] {
+			page = append(page, e.webhooks[i].clone())
+		}
+	}
+	e.mu.Unlock()
+	if refused != "" {
+		id := after
+		if refused == "endingBefore" {
+			id = before
+		}
+		writeDRError(w, http.StatusBadRequest, invalidParam(refused, "No webhook with id '%s' is in this list.", id))
+		return
+	}
 	if e.bareArray {
 		writeDRJSON(w, http.StatusOK, page)
 		return
@@ -275,27 +293,60 @@ func (e *Emulator) createWebhook(w http.ResponseWriter, r *http.Request, k Key, 
 		writeDRError(w, http.StatusBadRequest, *refusal)
 		return
 	}
-	h := Webhook{APIVersion: apiVersionDefault, Enabled: true, TransportType: transportHTTP}
-	if errs := applyWebhookRequest(body, &h); len(errs) > 0 {
+	h := newWebhook()
+	if errs := e.applyWebhookRequest(body, &h, false); len(errs) > 0 {
 		writeDRError(w, http.StatusBadRequest, errs...)
 		return
 	}
-	now := time.Now().UTC().Truncate(time.Millisecond)
-	h.ID, h.CreatedTime, h.UpdatedTime, h.LiveMode = newUUID(), now, now, k.Mode == modeLive
 
 	e.mu.Lock()
-	e.webhooks = append(e.webhooks, h)
-	drop := e.faults.DropCreateResponse != 0
-	if e.faults.DropCreateResponse > 0 {
-		e.faults.DropCreateResponse--
+	// Inference: createdTime follows the order of creates, as one server's
+	// clock does; milliseconds are what Digital River shows.
+	now := e.now().UTC().Truncate(time.Millisecond)
+	if !now.After(e.lastCreate) {
+		now = e.lastCreate.Add(time.Millisecond)
 	}
+	e.lastCreate = now
+	h.ID, h.CreatedTime, h.UpdatedTime, h.LiveMode = newUUID(), now, now, k.Mode == modeLive
+	stored := h
+	if takeCount(&e.faults.StoreCreatesDifferently) {
+		stored = h.clone()
+		stored.TransportType, stored.OAuth, stored.Types = transportHTTP, nil, h.Types[:1]
+	}
+	e.webhooks = append(e.webhooks, stored)
+	if lag := e.account.ListLag; lag > 0 {
+		e.listedFrom[h.ID] = now.Add(lag)
+	}
+	drop := takeCount(&e.faults.DropCreateResponse)
+	hold := !drop && takeCount(&e.faults.HoldCreateResponse)
 	e.mu.Unlock()
 
-	if drop {
+	switch {
+	case drop:
 		x.Fault = FaultDropResponse // ServeHTTP drops the connection
 		return
+	case hold:
+		x.Fault = FaultHoldResponse
+		e.hold(r.Context(), -1) // never returns
 	}
 	writeDRJSON(w, http.StatusCreated, h)
+}
+
+// newWebhook is a webhook with the defaults a create fills in.
+func newWebhook() Webhook {
+	return Webhook{APIVersion: apiVersionDefault, Enabled: true, TransportType: transportHTTP}
+}
+
+// takeCount uses up one of the next-N requests a count fault applies to; a
+// negative count never runs out. The caller holds e.mu.
+func takeCount(n *int) bool {
+	if *n == 0 {
+		return false
+	}
+	if *n > 0 {
+		*n--
+	}
+	return true
 }
 
 // dropConnection closes the connection without a byte of answer, as a load
@@ -332,10 +383,11 @@ func (e *Emulator) getWebhook(w http.ResponseWriter, k Key, id string) {
 	writeDRJSON(w, http.StatusOK, h)
 }
 
-// updateWebhook answers PATCH /webhooks/{id}: fields given replace those
-// stored, others stay. An oauth block given replaces the stored one whole
-// (inference: the spec requires its clientID, clientSecret and tokenEndPoint
-// in an update too).
+// updateWebhook answers PATCH /webhooks/{id}. By default fields given
+// replace those stored and others stay, and an oauth block given replaces
+// the stored one whole (inference: the spec requires its clientID,
+// clientSecret and tokenEndPoint in an update too); Account.PatchOmitted
+// makes omitted fields stay inside oauth as well, or be cleared everywhere.
 func (e *Emulator) updateWebhook(w http.ResponseWriter, r *http.Request, k Key, id string) {
 	body, refusal := readBody(w, r)
 	if refusal != nil {
@@ -350,11 +402,16 @@ func (e *Emulator) updateWebhook(w http.ResponseWriter, r *http.Request, k Key, 
 		return
 	}
 	h := e.webhooks[i].clone()
-	if errs := applyWebhookRequest(body, &h); len(errs) > 0 {
+	if e.account.PatchOmitted == PatchClear {
+		cur := h
+		h = newWebhook()
+		h.ID, h.CreatedTime, h.LiveMode = cur.ID, cur.CreatedTime, cur.LiveMode
+	}
+	if errs := e.applyWebhookRequest(body, &h, e.account.PatchOmitted == PatchKeep); len(errs) > 0 {
 		writeDRError(w, http.StatusBadRequest, errs...)
 		return
 	}
-	h.UpdatedTime = time.Now().UTC().Truncate(time.Millisecond)
+	h.UpdatedTime = e.now().UTC().Truncate(time.Millisecond)
 	e.webhooks[i] = h
 	writeDRJSON(w, http.StatusOK, h)
 }
@@ -364,6 +421,7 @@ func (e *Emulator) deleteWebhook(w http.ResponseWriter, k Key, id string) {
 	i := e.find(k, id)
 	if i >= 0 {
 		e.webhooks = slices.Delete(e.webhooks, i, i+1)
+		delete(e.listedFrom, id)
 	}
 	e.mu.Unlock()
 	if i < 0 {
@@ -384,9 +442,10 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *drError) {
 // applyWebhookRequest applies a WebhookRequest or WebhookUpdateRequest body to
 // h and checks the result as Digital River's create rules say. Keys are
 // matched exactly, as Digital River's JSON binding does: "clientId" is not
-// "clientID". Unknown keys are ignored (inference). Every problem found is
-// returned, each naming its parameter.
-func applyWebhookRequest(body []byte, h *Webhook) []drError {
+// "clientID". Unknown keys are ignored (inference). An oauth block given
+// replaces h's, or with mergeOAuth only the fields it gives. Every problem
+// found is returned, each naming its parameter.
+func (e *Emulator) applyWebhookRequest(body []byte, h *Webhook, mergeOAuth bool) []drError {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
 		// The code for an unreadable body is not documented; invalid_request
@@ -402,15 +461,21 @@ func applyWebhookRequest(body []byte, h *Webhook) []drError {
 
 	var oauth map[string]json.RawMessage
 	newOAuth := f.get("oauth", &oauth, "an object")
+	refused := false
 	if newOAuth {
 		o := OAuth{}
+		if mergeOAuth && h.OAuth != nil {
+			o = *h.OAuth
+		}
 		of := fieldReader{obj: oauth, at: "oauth."}
 		of.get("tokenEndPoint", &o.TokenEndPoint, "a string")
 		of.get("userName", &o.UserName, "a string")
 		of.get("password", &o.Password, "a string")
 		of.get("clientID", &o.ClientID, "a string")
 		of.get("clientSecret", &o.ClientSecret, "a string")
-		if !of.get("grantType", &o.GrantType, "a string") {
+		if of.get("grantType", &o.GrantType, "a string") {
+			refused = e.account.RefuseClientCredentials && o.GrantType == grantClientCredentials
+		} else if o.GrantType == "" {
 			o.GrantType = grantPassword
 		}
 		f.errs = append(f.errs, of.errs...)
@@ -436,6 +501,10 @@ func applyWebhookRequest(body []byte, h *Webhook) []drError {
 	}
 	if newTransport && h.TransportType == transportOAuth && !newAuth {
 		h.Authentication = nil
+	}
+	if refused {
+		// As the API document reads: its grantType enum is only "password".
+		return []drError{invalidParam("oauth.grantType", "'%s' is not a valid grant type; use password.", grantClientCredentials)}
 	}
 	return validateWebhook(*h)
 }

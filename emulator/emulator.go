@@ -27,6 +27,7 @@ const (
 	FaultRateLimit    = "rate_limit"    // answered 429
 	FaultServerError  = "server_error"  // answered 5xx
 	FaultDropResponse = "drop_response" // a create was stored and its connection dropped
+	FaultHoldResponse = "hold_response" // a create was stored and its answer held until the client gave up
 	FaultSilent       = "silent"        // never answered
 	FaultUnknownError = "unknown_error" // a Salesforce login answered unknown_error
 )
@@ -63,9 +64,13 @@ type Emulator struct {
 	orgs      []Org
 	keys      map[string]Key
 	bareArray bool
+	account   Account // the options of the Digital River account (its webhooks are in webhooks)
+	clock     func() time.Time
 
 	mu         sync.Mutex
-	webhooks   []Webhook // every mode, in creation order
+	webhooks   []Webhook            // every mode, in creation order
+	listedFrom map[string]time.Time // id → when a lagging list first shows a webhook created here
+	lastCreate time.Time            // the createdTime of the newest create
 	faults     Faults
 	sessions   map[string]session // access token → whose it is
 	failures   map[string]int     // lower-cased username → consecutive failed logins
@@ -98,14 +103,17 @@ func newEmulator(s Scenario) (*Emulator, error) {
 		return nil, err
 	}
 	e := &Emulator{
-		orgs:      n.Orgs,
-		keys:      map[string]Key{},
-		bareArray: n.DigitalRiver.BareArrayList,
-		webhooks:  n.DigitalRiver.Webhooks,
-		faults:    n.Faults,
-		sessions:  map[string]session{},
-		failures:  map[string]int{},
-		closed:    make(chan struct{}),
+		orgs:       n.Orgs,
+		keys:       map[string]Key{},
+		bareArray:  n.DigitalRiver.BareArrayList,
+		account:    n.DigitalRiver,
+		clock:      n.Clock,
+		webhooks:   n.DigitalRiver.Webhooks,
+		listedFrom: map[string]time.Time{},
+		faults:     n.Faults,
+		sessions:   map[string]session{},
+		failures:   map[string]int{},
+		closed:     make(chan struct{}),
 	}
 	for _, k := range n.DigitalRiver.Keys {
 		e.keys[k.Key] = k
@@ -170,11 +178,19 @@ func (e *Emulator) Deliveries() []Delivery {
 
 func (e *Emulator) close() { e.closeOnce.Do(func() { close(e.closed) }) }
 
+// now is the emulator's clock (Scenario.Clock).
+func (e *Emulator) now() time.Time {
+	if e.clock != nil {
+		return e.clock()
+	}
+	return time.Now()
+}
+
 // ServeHTTP answers as the host in r.Host would, after any fault in force.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	host := normalHost(r.Host)
 	x := Exchange{
-		Time:   time.Now(),
+		Time:   e.now(),
 		Host:   host,
 		Method: r.Method,
 		Path:   r.URL.Path,

@@ -20,6 +20,10 @@ type Scenario struct {
 	Orgs         []Org
 	DigitalRiver Account
 	Faults       Faults
+	// Clock is the emulator's time: webhooks' createdTime and updatedTime,
+	// and when a lagging list shows a new webhook. Nil is the real clock;
+	// tests pass a fake one so that a lag of minutes takes no time.
+	Clock func() time.Time
 }
 
 // Org is one Salesforce org, served at its My Domain host.
@@ -90,7 +94,29 @@ type Account struct {
 
 	// Evidence (evidence.go).
 	Events []Event // any order; a key sees its mode's events of the last 30 days, newest first
+	// ListLag is how long after its create a webhook first shows in GET
+	// /webhooks, as an eventually consistent index lags behind its store;
+	// GET /webhooks/{id} finds it at once. Zero lists it at once.
+	ListLag time.Duration
+	// PatchOmitted is what PATCH /webhooks/{id} does with the fields its body
+	// leaves out, which Digital River does not document: PatchReplaceOAuth
+	// (the default) keeps omitted fields but replaces a given oauth block
+	// whole; PatchKeep keeps every omitted field, inside oauth too;
+	// PatchClear resets every omitted field as a create would (a PATCH then
+	// needs address and types like a create).
+	PatchOmitted string
+	// RefuseClientCredentials answers 400 to an oauth grantType of
+	// client_credentials, the API document's reading (it lists only
+	// password), where the Dashboard offers both.
+	RefuseClientCredentials bool
 }
+
+// What a PATCH does with the fields it omits (Account.PatchOmitted).
+const (
+	PatchReplaceOAuth = ""
+	PatchKeep         = "keep"
+	PatchClear        = "clear"
+)
 
 // Key is a Digital River API key.
 type Key struct {
@@ -145,8 +171,14 @@ type Faults struct {
 	RateLimit          map[string]RateLimitFault // the next Count requests answer 429 with Retry-After
 	ServerErrors       map[string]StatusFault    // the next Count requests answer Status
 	DropCreateResponse int                       // the next N successful POST /webhooks store the webhook, then drop the connection unanswered
-	Silent             map[string]bool           // accept and never answer, until the request's context ends
-	UnknownError       map[string]int            // Salesforce token host → the next N logins answer unknown_error
+	HoldCreateResponse int                       // the next N successful POST /webhooks store the webhook, then hold the answer until the client gives up
+	// StoreCreatesDifferently makes the next N successful POST /webhooks
+	// store the webhook as HTTP, with no oauth block and only its first
+	// event type, while the answer repeats what was asked for: a store that
+	// loses fields, found only by reading the webhook back.
+	StoreCreatesDifferently int
+	Silent                  map[string]bool // accept and never answer, until the request's context ends
+	UnknownError            map[string]int  // Salesforce token host → the next N logins answer unknown_error
 }
 
 // RateLimitFault answers 429 Too Many Requests.
@@ -329,6 +361,16 @@ func (s Scenario) normalized() (Scenario, error) {
 		return n, err
 	}
 	n.DigitalRiver.Events = events
+	switch a := s.DigitalRiver; {
+	case a.ListLag < 0:
+		return n, fieldErr("digitalRiver.listLag", "must not be negative")
+	case a.PatchOmitted != PatchReplaceOAuth && a.PatchOmitted != PatchKeep && a.PatchOmitted != PatchClear:
+		return n, fieldErr("digitalRiver.patchOmitted", "%q is neither \"keep\" nor \"clear\" (nor empty, which replaces a given oauth block whole)", a.PatchOmitted)
+	}
+	n.DigitalRiver.ListLag = s.DigitalRiver.ListLag
+	n.DigitalRiver.PatchOmitted = s.DigitalRiver.PatchOmitted
+	n.DigitalRiver.RefuseClientCredentials = s.DigitalRiver.RefuseClientCredentials
+	n.Clock = s.Clock
 
 	f, err := s.Faults.normalized()
 	if err != nil {
@@ -384,6 +426,8 @@ func (f Faults) normalized() (Faults, error) {
 		n.UnknownError[normalHost(h)] = c
 	}
 	n.DropCreateResponse = f.DropCreateResponse
+	n.HoldCreateResponse = f.HoldCreateResponse
+	n.StoreCreatesDifferently = f.StoreCreatesDifferently
 	return n, nil
 }
 

@@ -140,9 +140,12 @@ type (
 		userEvidenceJSON // evidence_json.go
 	}
 	accountJSON struct {
-		Keys          []keyJSON     `json:"keys"`
-		Webhooks      []webhookWire `json:"webhooks"`
-		BareArrayList bool          `json:"bareArrayList"`
+		Keys                    []keyJSON     `json:"keys"`
+		Webhooks                []webhookWire `json:"webhooks"`
+		BareArrayList           bool          `json:"bareArrayList"`
+		ListLag                 string        `json:"listLag"`      // a Go duration: "3s"
+		PatchOmitted            string        `json:"patchOmitted"` // "", "keep" or "clear"
+		RefuseClientCredentials bool          `json:"refuseClientCredentials"`
 
 		Events []eventJSON `json:"events"` // evidence_json.go
 	}
@@ -157,6 +160,8 @@ type (
 		RateLimit          map[string]rateLimitJSON   `json:"rateLimit"`
 		ServerErrors       map[string]statusFaultJSON `json:"serverErrors"`
 		DropCreateResponse int                        `json:"dropCreateResponse"`
+		HoldCreateResponse int                        `json:"holdCreateResponse"`
+		StoreDifferently   int                        `json:"storeCreatesDifferently"`
 		Silent             map[string]bool            `json:"silent"`
 		UnknownError       map[string]int             `json:"unknownError"`
 	}
@@ -268,9 +273,19 @@ func (in scenarioJSON) scenario() (Scenario, error) {
 		return s, err
 	}
 	s.DigitalRiver.Events = events
+	s.DigitalRiver.PatchOmitted = in.DigitalRiver.PatchOmitted
+	s.DigitalRiver.RefuseClientCredentials = in.DigitalRiver.RefuseClientCredentials
+	if lag := in.DigitalRiver.ListLag; lag != "" {
+		d, err := time.ParseDuration(lag)
+		if err != nil {
+			return s, fieldErr("digitalRiver.listLag", "%q is not a duration such as \"3s\" or \"1m\"", lag)
+		}
+		s.DigitalRiver.ListLag = d
+	}
 
 	f := in.Faults
-	s.Faults = Faults{DropCreateResponse: f.DropCreateResponse, Silent: f.Silent, UnknownError: f.UnknownError}
+	s.Faults = Faults{DropCreateResponse: f.DropCreateResponse, HoldCreateResponse: f.HoldCreateResponse, StoreCreatesDifferently: f.StoreDifferently,
+		Silent: f.Silent, UnknownError: f.UnknownError}
 	for h, d := range f.Latency {
 		v, err := time.ParseDuration(d)
 		if err != nil {

@@ -45,8 +45,8 @@ func TestLoadScenarioExample(t *testing.T) {
 	if hooks[1].Enabled || !hooks[1].LiveMode || hooks[1].ID != "0b8c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d" {
 		t.Errorf("webhook 1 %+v", hooks[1])
 	}
-	if !s.DigitalRiver.BareArrayList {
-		t.Error("bareArrayList lost")
+	if a := s.DigitalRiver; !a.BareArrayList || a.ListLag != 3*time.Second || a.PatchOmitted != PatchKeep || !a.RefuseClientCredentials {
+		t.Errorf("account options lost: %+v", a)
 	}
 	// Evidence.
 	if !acme.MethodCheckedFirst || !acme.HidePermissionSetAssignments || acme.ListenerLatency != 3500*time.Millisecond || acme.QueryBatchSize != 200 || acme.APIDisabled || !s.Orgs[1].APIDisabled {
@@ -66,6 +66,7 @@ func TestLoadScenarioExample(t *testing.T) {
 	fl := s.Faults
 	if fl.Latency["*"] != 250*time.Millisecond || fl.RateLimit["api.digitalriver.com"] != (RateLimitFault{2, 1}) ||
 		fl.ServerErrors["login.salesforce.com"] != (StatusFault{1, 503}) || fl.DropCreateResponse != 1 ||
+		fl.HoldCreateResponse != 1 || fl.StoreCreatesDifferently != 1 ||
 		!fl.Silent["test.salesforce.com"] || fl.UnknownError["login.salesforce.com"] != 1 {
 		t.Errorf("faults %+v", fl)
 	}

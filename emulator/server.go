@@ -82,9 +82,13 @@ func (s *Server) Transport() *http.Transport {
 	return t
 }
 
-// CACertPEM is this run's certificate authority in PEM form, for a client in
-// another process (SSL_CERT_FILE) that reaches the server through a proxy,
-// as drsetup does in a binary test. It holds no key.
+// Addr is the loopback host:port the emulator listens on, for a test
+// harness that routes other processes to it (a CONNECT proxy, say).
+func (s *Server) Addr() string { return s.addr }
+
+// CACertPEM is the certificate of this run's certificate authority in PEM,
+// for a process that should trust the emulator (SSL_CERT_FILE) without
+// trusting anything else.
 func (s *Server) CACertPEM() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.ca.cert.Raw})
 }

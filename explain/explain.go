@@ -79,6 +79,9 @@ func Of(err error) Failure {
 		kre *profile.KeyringError
 		ne  *httpx.NetError
 	)
+	if f, ok := write(err); ok {
+		return f
+	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok && !errors.As(err, &uce) {
 		return joined(j.Unwrap())
 	}

@@ -122,3 +122,17 @@ func IgnoredNote(set profile.Settings) string {
 	}
 	return fmt.Sprintf("Note: %s%s ignored: with client credentials Digital River logs in as the app's Run As user.", strings.Join(ignored, ", "), verb)
 }
+
+// TokenNote is the note for a token endpoint given for this run (its flag
+// or variable) that the chosen flow overrides: the client credentials flow
+// is served only by the org's own My Domain token endpoint, so a shared
+// login or test endpoint given gives way to it. "" when nothing was
+// overridden.
+func TokenNote(set profile.Settings, s Setup) string {
+	from := GivenAs(set, field.TokenEndpoint)
+	if from == "" || !s.UsesMyDomainTokenForFlow() {
+		return ""
+	}
+	return fmt.Sprintf("Note: %s %s is not used: the client credentials flow is served only by the org's own token endpoint, so Digital River will use %s.",
+		from, strings.TrimSpace(set.Get(field.TokenEndpoint)), s.TokenURL())
+}

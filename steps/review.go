@@ -130,6 +130,24 @@ func minus(a, b []string) []string {
 	return out
 }
 
+// Notes say how the registration met other writes, when it did: a lost
+// answer whose webhook was adopted, a webhook that appeared since the plan,
+// duplicates of a concurrent create removed.
+func (r *Result) Notes() []string {
+	var out []string
+	if r.Adopted {
+		out = append(out, "Digital River's answer to the create was lost; drsetup found the webhook it made and kept it instead of creating another.")
+	}
+	if r.Appeared {
+		out = append(out, "A webhook for this org appeared at Digital River after the plan was made (another drsetup run, or the Dashboard); drsetup used it instead of creating a second one.")
+	}
+	if len(r.Deleted) > 0 {
+		out = append(out, fmt.Sprintf("Another run created a webhook for this org at the same time; drsetup kept %s and deleted %s, so Digital River sends each event once.",
+			text.Clean(r.Webhook.ID), text.Clean(text.JoinAnd(r.Deleted))))
+	}
+	return out
+}
+
 // Done is what the registration did, as a verb: "created", "updated", or
 // "unchanged".
 func (r *Result) Done() string { return string(r.Action) }
@@ -248,10 +266,7 @@ func (r *Result) Lines() []string {
 	} else {
 		what += r.Webhook.ID
 	}
-	lines := []string{text.Clean(what) + "."}
-	if r.Adopted {
-		lines = append(lines, "Digital River's answer to the create was lost; drsetup found the webhook it made and kept it instead of creating another.")
-	}
+	lines := append([]string{text.Clean(what) + "."}, r.Notes()...)
 	lines = append(lines, rowLines(r.Rows())...)
 	lines = append(lines, "Saved:")
 	lines = append(lines, rowLines(r.Saved())...)

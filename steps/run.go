@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/drsetup/drsetup/drapi"
@@ -25,8 +27,22 @@ const (
 	StageKey      Stage = "Checking the Digital River key"
 	StagePlan     Stage = "Looking for an existing webhook"
 	StageRegister Stage = "Registering the webhook"
-	StageSave     Stage = "Saving the profile"
+	// StageWaitLock: another run on this machine is registering the same
+	// profile.
+	StageWaitLock Stage = "Waiting for another drsetup run to finish"
+	// StageAwaitCreate: the answer to the create was lost, and the list is
+	// watched for the webhook for about 30 s rather than creating another.
+	StageAwaitCreate Stage = "Answer lost; waiting for the webhook to be listed"
+	// StageAwaitList: Digital River's list does not show the new webhook
+	// yet; it is watched so that another run's create shows too.
+	StageAwaitList Stage = "Waiting for Digital River to list the webhook"
+	StageSave      Stage = "Saving the profile"
 )
+
+// DefaultLockWait bounds how long Register waits for another run on this
+// machine that is registering the same profile: long enough for one
+// registration, a lost create's wait for the list included.
+const DefaultLockWait = 2 * time.Minute
 
 // Services are what the setup talks to. Each method makes the requests of one
 // step; none retries a Salesforce login.
@@ -45,6 +61,77 @@ type Services struct {
 	// "fail" and what failed (for the debug log).
 	Trace func(step, status, summary string, d time.Duration)
 	Now   func() time.Time
+	// LockWait bounds the wait for the profile's lock; 0 is
+	// DefaultLockWait.
+	LockWait time.Duration
+	// Writes, when set, records the session's writes (see Writes); it is a
+	// pointer so that copies of Services (one per request in the wizard)
+	// share it.
+	Writes *Writes
+}
+
+// Writes records two things about a session's writes to Digital River:
+// whether one may have reached it without a registration completing since
+// (a run stopped then may leave a webhook behind that no profile names),
+// and a create whose answer was lost, which is then never sent again in
+// the session, only looked for. The zero value is ready to use; a nil
+// *Writes records nothing.
+type Writes struct {
+	unfinished atomic.Bool
+
+	mu sync.Mutex
+	// lost is a create of this session whose answer was lost and whose
+	// webhook had not appeared: it is never sent again in the session.
+	lost struct {
+		address string
+		err     *drapi.Error
+	}
+}
+
+// lostCreate is why the create of a webhook for address was lost earlier
+// in the session, or nil.
+func (w *Writes) lostCreate(address string) *drapi.Error {
+	if w == nil {
+		return nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.lost.err == nil || !drapi.SameAddress(w.lost.address, address) {
+		return nil
+	}
+	return w.lost.err
+}
+
+// noteLost records, after a registration for address ended with err,
+// whether a create whose answer was lost is still unaccounted for.
+func (w *Writes) noteLost(address string, err error) {
+	if w == nil {
+		return
+	}
+	var (
+		lc *drapi.LostCreateError
+		uc *drapi.UncertainCreateError
+	)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case errors.As(err, &lc):
+		w.lost.address, w.lost.err = address, lc.Err
+	case errors.As(err, &uc):
+		w.lost.address, w.lost.err = address, uc.Err
+	case err == nil && drapi.SameAddress(w.lost.address, address):
+		w.lost.address, w.lost.err = "", nil
+	}
+}
+
+// Unfinished reports whether a write may have reached Digital River with no
+// registration completed since.
+func (w *Writes) Unfinished() bool { return w != nil && w.unfinished.Load() }
+
+func (w *Writes) set(unfinished bool) {
+	if w != nil {
+		w.unfinished.Store(unfinished)
+	}
 }
 
 // traced reports the end of a step's work to Trace.
@@ -201,7 +288,20 @@ func (sv *Services) plan(ctx context.Context, c *drapi.Client, s Setup) (drapi.P
 	if err != nil {
 		return drapi.Plan{}, err
 	}
-	return c.Webhooks.Plan(ctx, s.Spec(), drapi.EnsureOptions{Match: OrgMatcher(d)})
+	return c.Webhooks.Plan(ctx, s.Spec(), drapi.EnsureOptions{Match: OrgMatcher(d), Prefer: sv.savedWebhookID(s.Profile)})
+}
+
+// savedWebhookID is the webhook the saved profile names, kept should a
+// concurrent create leave two; "" without one.
+func (sv *Services) savedWebhookID(name string) string {
+	if sv.Store == nil {
+		return ""
+	}
+	p, err := sv.Store.Load(name)
+	if err != nil {
+		return ""
+	}
+	return p.WebhookID
 }
 
 // OrgMatcher recognises the webhooks addressed to this org's Digital River
@@ -216,9 +316,12 @@ func OrgMatcher(d sfcheck.MyDomain) func(drapi.Webhook) bool {
 
 // Result is the outcome of a registration.
 type Result struct {
-	Profile    string
-	Action     drapi.Action // created, updated or unchanged
-	Adopted    bool         // a create whose answer was lost was found and adopted
+	Profile  string
+	Action   drapi.Action // created, updated or unchanged
+	Adopted  bool         // a create whose answer was lost was found and adopted
+	Appeared bool         // a create was planned, but a webhook for the org appeared first and was used
+	Deleted  []string     // webhooks deleted so that one remains after a concurrent create
+	// Webhook is as Digital River stored it, read back after any write.
 	Webhook    drapi.Webhook
 	Changes    []drapi.Change
 	Salesforce struct{ OrgID, UserID, InstanceURL string }
@@ -231,7 +334,12 @@ type Result struct {
 }
 
 // Register carries out the plan, then saves the profile and its secrets:
-// only after the webhook exists, so a cancelled setup saves nothing.
+// only after the webhook exists and reads back as sent, so a cancelled or
+// failed setup saves nothing as if it worked. The plan is checked again
+// right before anything is written (drapi's Apply), since the wizard made
+// it at Review. Two runs on this machine for the same profile take turns
+// (the profile's lock); runs on other machines are kept from leaving two
+// webhooks by Apply itself.
 func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *Verified) (_ *Result, err error) {
 	defer sv.traced("register", time.Now(), &err)
 	sv.stage(StageRegister)
@@ -239,12 +347,35 @@ func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *V
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.Webhooks.Apply(ctx, plan)
+	unlock, err := sv.lock(ctx, s.Profile)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
+	before := sv.Writes.Unfinished()
+	ctx = drapi.WithNotices(ctx, drapi.Notices{
+		Write:          func() { sv.Writes.set(true) },
+		AwaitingCreate: func() { sv.stage(StageAwaitCreate) },
+		AwaitingList:   func() { sv.stage(StageAwaitList) },
+	})
+	var res drapi.Result
+	if lost := sv.Writes.lostCreate(plan.Desired.Address); lost != nil {
+		// A create of this session was lost: look for it again rather
+		// than send it a second time.
+		res, err = c.Webhooks.AwaitLost(ctx, plan, lost)
+	} else {
+		res, err = c.Webhooks.Apply(ctx, plan)
+	}
+	sv.Writes.noteLost(plan.Desired.Address, err)
+	if err != nil {
+		// The notice came before the write was sent; a write refused
+		// outright left nothing behind.
+		sv.Writes.set(before || drapi.MayHaveWritten(err))
+		return nil, err
+	}
+	sv.Writes.set(false)
 	r := &Result{
-		Profile: s.Profile, Action: res.Action, Adopted: res.Adopted,
+		Profile: s.Profile, Action: res.Action, Adopted: res.Adopted, Appeared: res.Appeared, Deleted: res.Deleted,
 		Webhook: res.Webhook, Changes: res.Changes, Ephemeral: sv.Ephemeral,
 	}
 	r.Salesforce.OrgID, r.Salesforce.UserID, r.Salesforce.InstanceURL = v.OrgID(), v.UserID(), v.InstanceURL()
@@ -270,6 +401,36 @@ func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *V
 	}
 	r.SecretsSaved = !sv.Ephemeral
 	return r, nil
+}
+
+// lock takes the profile's lock for a registration, saying so when it has
+// to wait. Where no lock file can be used (a read-only or unusual file
+// system) it goes on unlocked: the lock only makes runs on one machine take
+// turns, and Apply keeps them from leaving two webhooks without it.
+func (sv *Services) lock(ctx context.Context, name string) (func(), error) {
+	if sv.Store == nil {
+		return func() {}, nil
+	}
+	wait := sv.LockWait
+	if wait <= 0 {
+		wait = DefaultLockWait
+	}
+	waited := false
+	unlock, err := sv.Store.Lock(ctx, name, wait, func(profile.LockHolder) { waited = true; sv.stage(StageWaitLock) })
+	if waited && err == nil {
+		sv.stage(StageRegister)
+	}
+	var le *profile.LockError
+	switch {
+	case errors.As(err, &le) && le.Err != nil:
+		if sv.Trace != nil {
+			sv.Trace("profile_lock", "skip", le.Error(), 0)
+		}
+		return func() {}, nil
+	case err != nil:
+		return nil, err
+	}
+	return unlock, nil
 }
 
 // MarshalJSON is the `setup --json` object of the command-line contract.

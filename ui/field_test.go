@@ -85,7 +85,9 @@ func TestSummarySaysWhatWasDoneAndSavedWhere(t *testing.T) {
 		not    []string
 	}{
 		{"created", nil, []string{"Webhook created: wh-1", "/cfg/drsetup/profiles/default.json", "OS keyring", "drsetup doctor", "org 00Dxx"}, []string{"--profile"}},
-		{"adopted", func(r *steps.Result) { r.Adopted = true }, []string{"Webhook created", "found and kept, not created twice"}, nil},
+		{"adopted", func(r *steps.Result) { r.Adopted = true }, []string{"Webhook created", "found the webhook it made and kept it"}, nil},
+		{"met a concurrent create", func(r *steps.Result) { r.Deleted = []string{"wh-2"} }, []string{"Another run created a webhook for this org at the same time; drsetup kept wh-1 and deleted wh-2"}, nil},
+		{"appeared", func(r *steps.Result) { r.Action, r.Appeared = drapi.ActionUnchanged, true }, []string{"appeared at Digital River after the plan was made"}, nil},
 		{"updated", func(r *steps.Result) {
 			r.Action = drapi.ActionUpdated
 			r.Changes = []drapi.Change{{Field: "address", From: "https://acme.lightning.force.com/x/", To: "https://acme.my.salesforce.com/x/"}, {Field: "oauth.password", From: "********", To: "changed"}}

@@ -83,7 +83,14 @@ func (r *register) view() body {
 		b.markFocus()
 		what, remedy := explainErr(r.err)
 		if errors.Is(r.err, context.Canceled) {
-			what = "Cancelled. The webhook may or may not have been registered; the review looks again, and nothing was saved."
+			switch {
+			case c.svc.Writes == nil: // not recorded: say what may be
+				what = "Cancelled. The webhook may or may not have been registered; the review looks again, and nothing was saved."
+			case c.svc.Writes.Unfinished():
+				what = "Cancelled. The webhook may already exist at Digital River; the review looks for it again, and nothing was saved."
+			default:
+				what = "Cancelled before anything was sent to Digital River; nothing was registered or saved."
+			}
 		}
 		b.add(hang(st.Fail, w, theme.MarkFail+" ", what))
 		if remedy != "" {

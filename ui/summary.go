@@ -48,8 +48,8 @@ func Summary(r *steps.Result, st *theme.Styles, w int) string {
 	}
 
 	line(st.Pass.Render(theme.MarkPass+" "+actionTitle(r)) + " " + st.Code.Render(text.Clean(r.Webhook.ID)))
-	if r.Adopted {
-		line("  " + st.Subtle.Render("Digital River's answer to the create was lost; the webhook it made was found and kept, not created twice."))
+	for _, n := range r.Notes() {
+		line("  " + st.Subtle.Render(n))
 	}
 	for _, p := range stepRows(st, r.Rows()) {
 		row(p[0], p[1])

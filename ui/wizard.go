@@ -442,8 +442,11 @@ func (w *wizard) footer(wd int) string {
 	st := c.styles
 	if w.confirm {
 		msg := "Quit? What you typed is not saved, and nothing was registered."
-		if c.busy() && w.current == steps.Register {
+		switch {
+		case c.busy() && w.current == steps.Register:
 			msg = "Quit while the webhook is being registered? It may end up registered without a saved profile; running drsetup setup again finds it and updates it."
+		case c.svc.Writes.Unfinished():
+			msg = "Quit? Nothing is saved, but the webhook may already exist at Digital River; running drsetup setup again finishes the setup."
 		}
 		return wrap(st.Warn, wd, msg) + "\n" + helpLine(st, wd, []key.Binding{c.keys.Confirm, c.keys.Deny})
 	}

@@ -5,8 +5,11 @@
 package emulatortest
 
 import (
+	"context"
 	"net/http"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
@@ -22,13 +25,55 @@ type World struct {
 	Store   *profile.Store
 	Keyring profile.Keyring
 	Dir     string // the store's directory
+	// Clock is the fake clock of the simulator and the Digital River
+	// clients, with WithFakeClock; nil otherwise.
+	Clock *Clock
+}
+
+// Clock is a fake clock shared by the simulator and the Digital River
+// clients of a world: a client that sleeps on it moves it on at once, so
+// that a list lagging 40 s behind creates, and a wait of 30 s for it, take
+// no time.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock on by d, as time passing between two runs.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// Sleep moves the clock on by d at once, unless ctx has ended.
+func (c *Clock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.Advance(d)
+	return nil
 }
 
 // Option changes how New builds the world.
 type Option func(*options)
 
 type options struct {
-	wrap func(http.RoundTripper) http.RoundTripper
+	wrap  func(http.RoundTripper) http.RoundTripper
+	clock bool
+}
+
+// WithFakeClock gives the simulator and the world's Digital River clients
+// one fake Clock (World.Clock).
+func WithFakeClock() Option {
+	return func(o *options) { o.clock = true }
 }
 
 // WithTransport wraps the simulator's transport (to count, delay or refuse
@@ -44,6 +89,11 @@ func New(t testing.TB, sc emulator.Scenario, opts ...Option) *World {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	var clock *Clock
+	if o.clock {
+		clock = &Clock{now: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
+		sc.Clock = clock.Now
+	}
 	srv, err := emulator.Start(sc)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +105,7 @@ func New(t testing.TB, sc emulator.Scenario, opts ...Option) *World {
 	}
 	dir := t.TempDir()
 	kr := profile.MemoryKeyring()
-	return &World{Server: srv, HTTP: httpx.NewClient(rt), Store: profile.NewStore(dir, kr), Keyring: kr, Dir: dir}
+	return &World{Server: srv, HTTP: httpx.NewClient(rt), Store: profile.NewStore(dir, kr), Keyring: kr, Dir: dir, Clock: clock}
 }
 
 // Salesforce is a Salesforce client that reaches the simulator.
@@ -63,5 +113,9 @@ func (w *World) Salesforce() *sfcheck.Client { return &sfcheck.Client{HTTP: w.HT
 
 // DigitalRiver builds Digital River clients that reach the simulator.
 func (w *World) DigitalRiver() func(key string) (*drapi.Client, error) {
-	return func(key string) (*drapi.Client, error) { return drapi.New(key, drapi.Options{HTTPClient: w.HTTP}) }
+	o := drapi.Options{HTTPClient: w.HTTP}
+	if w.Clock != nil {
+		o.Now, o.Sleep = w.Clock.Now, w.Clock.Sleep
+	}
+	return func(key string) (*drapi.Client, error) { return drapi.New(key, o) }
 }
