@@ -59,6 +59,9 @@ type cell struct {
 	w uint8
 }
 
+// examplePrefix marks a placeholder as an example.
+const examplePrefix = "e.g. "
+
 func newField(id field.Field, secret bool, placeholder string) *textField {
 	return &textField{id: id, secret: secret, placeholder: placeholder}
 }
@@ -435,7 +438,10 @@ func (f *textField) render(st *theme.Styles, w int, focused bool) (string, int) 
 	line := pstyle.Render(prompt)
 	switch {
 	case len(f.buf) == 0 && f.placeholder != "":
-		line += st.Subtle.Render(ansi.Truncate(f.placeholder, vw, "…"))
+		// "e.g." says it is an example, not a value already filled in: with
+		// NO_COLOR or on a terminal without faint text, the placeholder is
+		// drawn like any text.
+		line += st.Subtle.Render(ansi.Truncate(examplePrefix+f.placeholder, vw, "…"))
 	case focused:
 		// Truncate keeps the line within its width should the terminal's
 		// idea of a cluster's width differ from the segmenter's.

@@ -186,3 +186,22 @@ func TestSummaryWrapsLikeTheScreensKeepingHostsWhole(t *testing.T) {
 		}
 	}
 }
+
+// A placeholder reads as an example, not as a value already filled in,
+// also where nothing is faint or coloured (NO_COLOR, a plain terminal), and
+// it goes as soon as something is typed.
+func TestPlaceholderIsVisiblyAnExample(t *testing.T) {
+	for _, color := range []bool{false, true} {
+		st := theme.New(true, color)
+		f := newField(field.MyDomain, false, "https://acme.my.salesforce.com")
+		f.focus()
+		line, _ := f.render(st, 60, true)
+		if got := ansi.Strip(line); got != "> e.g. https://acme.my.salesforce.com" {
+			t.Errorf("colour %v: empty field drawn as %q", color, got)
+		}
+		f.update(tea.PasteMsg{Content: "h"})
+		if line, _ := f.render(st, 60, true); strings.Contains(ansi.Strip(line), "e.g.") {
+			t.Errorf("colour %v: the example stays once typing starts: %q", color, ansi.Strip(line))
+		}
+	}
+}
