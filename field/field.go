@@ -59,7 +59,7 @@ var registry = [...]spec{
 	{field: MyDomain, usage: "the org's My Domain `URL`, e.g. https://acme.my.salesforce.com", noun: "My Domain URL", label: "My Domain URL", profileKey: "myDomain",
 		help: "Setup → My Domain → Current My Domain URL, e.g. https://acme.my.salesforce.com. Not the Lightning URL in the browser's address bar (….lightning.force.com)."},
 	{field: Auth, usage: "how Digital River logs in to Salesforce: password or client-credentials", noun: "authentication method", label: "Authentication", profileKey: "auth",
-		help: "Username-password is what the guide describes, and needs a Connected App. Client credentials logs in as the app's Run As user: the only flow an External Client App offers, and the way on where the username-password flow is blocked or retired."},
+		help: "Username-password is what the guide describes, and needs a Connected App. Client credentials logs in as the app's Run As user: the only flow an External Client App offers, and the one to use where the username-password flow is blocked or retired."},
 	{field: App, usage: "which kind of Salesforce app holds the consumer key: connected-app or external-client-app (client credentials only)", noun: "kind of Salesforce app", label: "Salesforce app", profileKey: "app",
 		help: "Which kind of app holds the consumer key: the Connected App \"Salesforce DigitalRiver Integration\" that step 10 of the guide creates, or an External Client App (Setup → External Client App Manager), which orgs get since Spring '26. External Client Apps offer only the client credentials flow."},
 	{field: ClientID, usage: "the Connected App's consumer key", noun: "Client ID", label: "Client ID (consumer key)", profileKey: "clientId",
