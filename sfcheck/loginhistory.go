@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/drsetup/drsetup/text"
 )
 
 // LoginHistoryLimit is how many of the newest logins LoginHistory reads.
@@ -58,12 +60,12 @@ func (c *Client) LoginHistory(ctx context.Context, s *Session, since time.Time) 
 	}) bool {
 		rec := LoginRecord{
 			Time:         parseSalesforceTime(r.LoginTime),
-			Status:       cleanRemote(r.Status, maxRecordText),
-			SourceIP:     cleanRemote(r.SourceIP, 64),
-			LoginType:    cleanRemote(r.LoginType, 80),
-			LoginSubType: cleanRemote(r.LoginSubType, 80),
-			Application:  cleanRemote(r.Application, maxRecordText),
-			LoginURL:     cleanRemote(r.LoginURL, maxRecordText),
+			Status:       text.Cut(text.Clean(r.Status), maxRecordText),
+			SourceIP:     text.Cut(text.Clean(r.SourceIP), 64),
+			LoginType:    text.Cut(text.Clean(r.LoginType), 80),
+			LoginSubType: text.Cut(text.Clean(r.LoginSubType), 80),
+			Application:  text.Cut(text.Clean(r.Application), maxRecordText),
+			LoginURL:     text.Cut(text.Clean(r.LoginURL), maxRecordText),
 		}
 		if a, err := netip.ParseAddr(rec.SourceIP); err == nil {
 			rec.Addr = a.Unmap()

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/drsetup/drsetup/text"
 )
 
 // The app's permission set for the integration user ([APP]): it grants the
@@ -88,10 +90,10 @@ func (c *Client) PermissionSet(ctx context.Context, s *Session) (PermissionProof
 		if r.PermissionSet == nil {
 			return true
 		}
-		name := cleanRemote(r.PermissionSet.Name, 80)
+		name := text.Cut(text.Clean(r.PermissionSet.Name), 80)
 		ns := ""
 		if r.PermissionSet.NamespacePrefix != nil {
-			ns = cleanRemote(*r.PermissionSet.NamespacePrefix, 40)
+			ns = text.Cut(text.Clean(*r.PermissionSet.NamespacePrefix), 40)
 		}
 		if strings.EqualFold(name, PermissionSetName) && strings.EqualFold(ns, ApexNamespace) {
 			held = true

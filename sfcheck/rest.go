@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/drsetup/drsetup/httpx"
+	"github.com/drsetup/drsetup/text"
 )
 
 // RESTVersion is the REST API version drsetup reads with: 66.0 is Spring
@@ -59,9 +60,9 @@ func (c *Client) Versions(ctx context.Context, s *Session) ([]Version, error) {
 		return nil, rc.badResponse(http.StatusOK, "its versions list is not the JSON array Salesforce sends")
 	}
 	for i := range vs {
-		vs[i].Label = cleanRemote(vs[i].Label, 40)
-		vs[i].URL = cleanRemote(vs[i].URL, 80)
-		vs[i].Version = cleanRemote(vs[i].Version, 10)
+		vs[i].Label = text.Cut(text.Clean(vs[i].Label), 40)
+		vs[i].URL = text.Cut(text.Clean(vs[i].URL), 80)
+		vs[i].Version = text.Cut(text.Clean(vs[i].Version), 10)
 	}
 	return vs, nil
 }
@@ -108,9 +109,9 @@ func (c *Client) Describe(ctx context.Context, s *Session, object string) (Objec
 	if err := json.Unmarshal(body, &d); err != nil || d.Name == "" {
 		return ObjectDescription{}, rc.badResponse(http.StatusOK, "its description of "+object+" is not the JSON Salesforce sends")
 	}
-	out := ObjectDescription{Name: cleanRemote(d.Name, 80), Label: cleanRemote(d.Label, 80), Queryable: d.Queryable, Retrieveable: d.Retrieveable}
+	out := ObjectDescription{Name: text.Cut(text.Clean(d.Name), 80), Label: text.Cut(text.Clean(d.Label), 80), Queryable: d.Queryable, Retrieveable: d.Retrieveable}
 	for _, f := range d.Fields {
-		out.Fields = append(out.Fields, cleanRemote(f.Name, 80))
+		out.Fields = append(out.Fields, text.Cut(text.Clean(f.Name), 80))
 	}
 	return out, nil
 }
@@ -193,7 +194,7 @@ func nextPage(base *url.URL, version, raw string) (*url.URL, string) {
 	case u.User != nil || u.Opaque != "":
 		return nil, "pointed to its next page with an address drsetup does not follow"
 	case u.Host != "" && (!strings.EqualFold(u.Host, base.Host) || !strings.EqualFold(u.Scheme, base.Scheme)):
-		return nil, "pointed to its next page on another host (" + cleanRemote(u.Hostname(), 80) + "), where the access token may not go"
+		return nil, "pointed to its next page on another host (" + text.Cut(text.Clean(u.Hostname()), 80) + "), where the access token may not go"
 	case !strings.HasPrefix(u.Path, "/services/data/v"+version+"/query/") || strings.Contains(u.Path, ".."):
 		return nil, "pointed to its next page outside Salesforce's query resource"
 	}
@@ -305,7 +306,7 @@ func (c *Client) restGet(ctx context.Context, rc restContext, u *url.URL, s *Ses
 		return ex.body, nil
 	}
 	if code, msg := apexError(ex.body); code != "" && !httpx.LooksLikeHTML(ex.header.Get("Content-Type"), ex.body) {
-		return nil, rc.salesforce(ex.status, cleanRemote(code, 60), cleanRemote(msg, 300))
+		return nil, rc.salesforce(ex.status, text.Cut(text.Clean(code), 60), text.Cut(text.Clean(msg), 300))
 	}
 	e := rc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body)
 	if ex.status == http.StatusNotFound && e.Kind == KindNotJSON {

@@ -156,7 +156,7 @@ func (rc restContext) unusable(status int, contentType string, body []byte) *RES
 	case KindProxyHTML:
 		e.Kind = KindProxyHTML
 		page := "An HTML page"
-		if t := cleanRemote(httpx.HTMLTitle(body), 80); t != "" {
+		if t := httpx.HTMLTitle(body); t != "" {
 			page = fmt.Sprintf("An HTML page titled %q", t)
 		}
 		e.Meaning = fmt.Sprintf("%s came back (HTTP %d) instead of Salesforce's answer: a proxy, firewall or captive portal answered.", page, status)
@@ -181,7 +181,7 @@ func (rc restContext) redirect(status int, location string) *RESTError {
 	e := rc.base(KindRedirect, status)
 	to := "another address"
 	if u, err := url.Parse(location); err == nil && u.Host != "" {
-		to = cleanRemote(u.Hostname(), 80)
+		to = text.Cut(text.Clean(u.Hostname()), 80)
 	}
 	e.Meaning = fmt.Sprintf("%s redirected the read to %s; drsetup does not send the access token on to an address nobody checked.", rc.host, to)
 	e.Remedy = "The org's address comes from the login's instance URL; if a proxy redirects it, ask for " + rc.host + " to be let through."
