@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -133,12 +134,10 @@ func TestLoginHistoryQueryFollowsNextRecordsURL(t *testing.T) {
 		t.Errorf("times %v … %v", got[0].Time, got[n-1].Time)
 	}
 	kinds := map[LoginStatusKind]int{}
-	dr := 0
+	addrs := map[netip.Addr]int{}
 	for _, r := range got {
 		kinds[r.Kind()]++
-		if r.FromDigitalRiver() {
-			dr++
-		}
+		addrs[r.Addr]++
 		if len([]rune(r.Application)) > maxRecordText+1 {
 			t.Errorf("Application kept at %d runes", len([]rune(r.Application)))
 		}
@@ -146,10 +145,16 @@ func TestLoginHistoryQueryFollowsNextRecordsURL(t *testing.T) {
 	if kinds[LoginSucceeded] != 38 || kinds[LoginTokenRequired] != 38 || kinds[LoginRestrictedIP] != 37 || kinds[LoginLockedOut] != 37 {
 		t.Errorf("kinds %v", kinds)
 	}
-	// Three of every four addresses are Digital River's, the IPv6-mapped one
-	// included.
-	if dr != 113 {
-		t.Errorf("%d rows from Digital River, want 113", dr)
+	// Each address is parsed, the IPv6-mapped one as the IPv4 address it is
+	// (so that it is recognised as Digital River's).
+	want4 := map[string]int{"54.204.214.106": 38, "209.87.180.77": 38, "198.51.100.7": 37, "52.19.155.167": 37}
+	if len(addrs) != len(want4) {
+		t.Errorf("addresses %v", addrs)
+	}
+	for a, n := range want4 {
+		if addrs[netip.MustParseAddr(a)] != n {
+			t.Errorf("%d rows from %s, want %d (addresses %v)", addrs[netip.MustParseAddr(a)], a, n, addrs)
+		}
 	}
 }
 

@@ -110,8 +110,6 @@ const (
 	setupProfileAPI  = "Setup → Profiles → the integration user's profile → System Permissions → API Enabled"
 	setupAssignments = setupUsers + " → the integration user → Permission Set Assignments"
 	pageMyDomain     = "Setup → My Domain"
-	pageUnPwFlow     = "Setup → OAuth and OpenID Connect Settings → Allow OAuth Username-Password Flows"
-	pageAppPolicies  = "Setup → App Manager → the app → Manage → Edit Policies, or for an External Client App, External Client App Manager → the app → Policies"
 )
 
 // restContext is what a failed REST read is explained with.
