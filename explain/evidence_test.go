@@ -2,6 +2,7 @@ package explain
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -109,4 +110,9 @@ func TestLoginHistoryFromTheEmulatorIsExplained(t *testing.T) {
 			t.Errorf("no login of Digital River's failed as %s (%v)", k, worded)
 		}
 	}
+}
+
+// sfRESTError is Salesforce REST's error answer: a one-element array.
+func sfRESTError(code, message string) string {
+	return fmt.Sprintf(`[{"message":%q,"errorCode":%q}]`, message, code)
 }

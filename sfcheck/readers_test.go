@@ -229,18 +229,21 @@ func TestPermissionSetProof(t *testing.T) {
 		answer PermissionAnswer
 		source string
 		asked  string
-		says   string
+		// why is the refusal that left an unknown answer unknown: its kind
+		// and, for Salesforce's own, its code.
+		whyKind ErrorKind
+		whyCode string
 	}{
-		{"assignment read, held", permissionOrg{assignments: "held"}, PermissionHeld, ProofAssignment, "assignments", "include"},
+		{name: "assignment read, held", org: permissionOrg{assignments: "held"}, answer: PermissionHeld, source: ProofAssignment, asked: "assignments"},
 		// An unmanaged copy with the same name is not the app's permission set.
-		{"assignment read, lacking", permissionOrg{assignments: "lacking"}, PermissionLacking, ProofAssignment, "assignments", "do not include"},
-		{"assignments hidden, object readable", permissionOrg{assignments: "INVALID_TYPE", count: "ok"}, PermissionHeld, ProofQuery, "assignments count", "may read"},
-		{"assignments hidden, object hidden", permissionOrg{assignments: "INVALID_TYPE", count: "INVALID_TYPE"}, PermissionLacking, ProofQuery, "assignments count", "as if"},
-		{"query refused otherwise, describe answers", permissionOrg{assignments: "INVALID_TYPE", count: "MALFORMED_QUERY", describe: "ok"}, PermissionHeld, ProofDescribe, "assignments count describe", "may see"},
-		{"describe 404", permissionOrg{assignments: "INSUFFICIENT_ACCESS", count: "INVALID_FIELD", describe: "404"}, PermissionLacking, ProofDescribe, "assignments count describe versions", "does not show"},
-		{"session refused", permissionOrg{assignments: "INVALID_SESSION_ID"}, PermissionUnknown, "", "assignments", "no longer accepts"},
-		{"proxy in the way", permissionOrg{assignments: "INVALID_TYPE", count: "proxy"}, PermissionUnknown, "", "assignments count", "Bad Gateway"},
-		{"nothing answers", permissionOrg{assignments: "INVALID_TYPE", count: "MALFORMED_QUERY", describe: "UNKNOWN_EXCEPTION"}, PermissionUnknown, "", "assignments count describe", "cannot tell"},
+		{name: "assignment read, lacking", org: permissionOrg{assignments: "lacking"}, answer: PermissionLacking, source: ProofAssignment, asked: "assignments"},
+		{name: "assignments hidden, object readable", org: permissionOrg{assignments: "INVALID_TYPE", count: "ok"}, answer: PermissionHeld, source: ProofQuery, asked: "assignments count"},
+		{name: "assignments hidden, object hidden", org: permissionOrg{assignments: "INVALID_TYPE", count: "INVALID_TYPE"}, answer: PermissionLacking, source: ProofQuery, asked: "assignments count"},
+		{name: "query refused otherwise, describe answers", org: permissionOrg{assignments: "INVALID_TYPE", count: "MALFORMED_QUERY", describe: "ok"}, answer: PermissionHeld, source: ProofDescribe, asked: "assignments count describe"},
+		{name: "describe 404", org: permissionOrg{assignments: "INSUFFICIENT_ACCESS", count: "INVALID_FIELD", describe: "404"}, answer: PermissionLacking, source: ProofDescribe, asked: "assignments count describe versions"},
+		{name: "session refused", org: permissionOrg{assignments: "INVALID_SESSION_ID"}, answer: PermissionUnknown, asked: "assignments", whyKind: KindInvalidSession, whyCode: "INVALID_SESSION_ID"},
+		{name: "proxy in the way", org: permissionOrg{assignments: "INVALID_TYPE", count: "proxy"}, answer: PermissionUnknown, asked: "assignments count", whyKind: KindProxyHTML},
+		{name: "nothing answers", org: permissionOrg{assignments: "INVALID_TYPE", count: "MALFORMED_QUERY", describe: "UNKNOWN_EXCEPTION"}, answer: PermissionUnknown, asked: "assignments count describe", whyKind: KindOther, whyCode: "UNKNOWN_EXCEPTION"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -256,17 +259,18 @@ func TestPermissionSetProof(t *testing.T) {
 			if got := strings.Join(asked, " "); got != tc.asked {
 				t.Errorf("asked %q, want %q", got, tc.asked)
 			}
-			if !strings.Contains(p.Evidence, tc.says) {
-				t.Errorf("evidence %q does not say %q", p.Evidence, tc.says)
+			why := p.Why()
+			switch {
+			case p.Answer != PermissionUnknown && why != nil:
+				t.Errorf("a known answer has a why: %v", why)
+			case p.Answer == PermissionUnknown && (why == nil || why != p.Refusals[len(p.Refusals)-1]):
+				t.Fatalf("unknown without the refusal that made it so: %v", p.Refusals)
+			case why != nil && (why.Kind != tc.whyKind || why.Code != tc.whyCode):
+				t.Errorf("why %s %q, want %s %q", why.Kind, why.Code, tc.whyKind, tc.whyCode)
 			}
-			if p.Answer != PermissionHeld && p.Remedy == "" {
-				t.Error("no remedy")
-			}
-			if p.Answer == PermissionLacking && !strings.Contains(p.Remedy, "Permission Set Assignments") {
-				t.Errorf("remedy %q does not name the fix", p.Remedy)
-			}
-			if p.Answer == PermissionUnknown && len(p.Refusals) == 0 {
-				t.Error("unknown without the refusal that made it so")
+			// A lacking answer from a read proves it by that read's refusal.
+			if p.Answer == PermissionLacking && p.Source != ProofAssignment && len(p.Refusals) == 0 {
+				t.Error("lacking without the refusal that shows it")
 			}
 			if p.Source == ProofAssignment && len(p.Assigned) != 2 {
 				t.Errorf("assigned %v", p.Assigned)
