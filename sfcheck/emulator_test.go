@@ -221,7 +221,7 @@ func TestReadersWithoutAccess(t *testing.T) {
 	s := login(t, c, acme, "noclass@acme.example")
 	_, err := c.FailedEvents(ctx, s, week, 5)
 	var re *sfcheck.RESTError
-	if !errors.As(err, &re) || re.Kind != sfcheck.KindInvalidType || !strings.Contains(re.Error(), "DigitalRiver Connector - Integration") {
+	if !errors.As(err, &re) || re.Kind != sfcheck.KindInvalidType || re.Code != "INVALID_TYPE" || re.Object != sfcheck.FailedEventObject || re.Status != http.StatusBadRequest {
 		t.Errorf("failed events without access: %v", err)
 	}
 	// Its own Login History it may still read.
@@ -237,7 +237,7 @@ func TestReadersWithoutAccess(t *testing.T) {
 		"failed events": second(c.FailedEvents(ctx, s, week, 5)),
 		"user":          second(c.UserRecord(ctx, s)),
 	} {
-		if !errors.As(err, &re) || re.Kind != sfcheck.KindAPIDisabledOrg || re.Code != "API_DISABLED_FOR_ORG" || !strings.Contains(re.Error(), "account team") {
+		if !errors.As(err, &re) || re.Kind != sfcheck.KindAPIDisabledOrg || re.Code != "API_DISABLED_FOR_ORG" || re.Status != http.StatusForbidden || re.Retryable {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

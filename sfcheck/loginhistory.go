@@ -78,13 +78,11 @@ func (c *Client) LoginHistory(ctx context.Context, s *Session, since time.Time) 
 // sessionUser is the session's user ID, checked, for a query template.
 func sessionUser(s *Session) (ID, error) {
 	if s == nil {
-		return ID{}, &RESTError{Op: OpQuery, Kind: KindMissingValue, Meaning: "There is no Salesforce session to read with.", Remedy: "Log in first."}
+		return ID{}, &RESTError{Op: OpQuery, Kind: KindMissingValue}
 	}
 	id, err := ParseID(s.UserID, "005")
 	if err != nil {
-		return ID{}, &RESTError{Op: OpQuery, Kind: KindBadResponse, Host: hostOf(s.InstanceURL),
-			Meaning: "The login did not name its user with a Salesforce user ID (" + err.Error() + "), so drsetup cannot read the user's records.",
-			Remedy:  "Log in again; if it keeps happening, check that the token endpoint is Salesforce's."}
+		return ID{}, &RESTError{Op: OpQuery, Kind: KindBadResponse, Host: hostOf(s.InstanceURL), Flaw: FlawNotUserID, Err: err}
 	}
 	return id, nil
 }

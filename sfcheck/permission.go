@@ -205,9 +205,7 @@ func (c *Client) UserRecord(ctx context.Context, s *Session) (UserRecord, error)
 		return UserRecord{}, err
 	}
 	if !found {
-		return UserRecord{}, &RESTError{Op: OpQuery, Object: userObject, Kind: KindNoRecord, Host: hostOf(s.InstanceURL),
-			Meaning: "Salesforce answered the query of the integration user's own record without the record.",
-			Remedy:  "Check the user's profile in " + setupUsers + "; every user may normally read their own record."}
+		return UserRecord{}, &RESTError{Op: OpQuery, Object: UserObject, Kind: KindNoRecord, Host: hostOf(s.InstanceURL)}
 	}
 	return out, nil
 }

@@ -144,13 +144,13 @@ func TestFailedEventsWithoutAccessIsInvalidType(t *testing.T) {
 	})
 	_, err := c.FailedEvents(context.Background(), restSession(), since, 5)
 	var re *RESTError
-	if !errors.As(err, &re) || re.Kind != KindInvalidType || re.Object != FailedEventObject {
+	if !errors.As(err, &re) || re.Kind != KindInvalidType || re.Object != FailedEventObject || re.Code != "INVALID_TYPE" || re.Status != 400 || re.Retryable {
 		t.Fatalf("err = %v", err)
 	}
 	if n.Load() != 1 {
 		t.Errorf("%d requests after the count was refused", n.Load())
 	}
-	checkRESTErrorText(t, re, "DigitalRiver Connector - Integration")
+	checkRESTErrorFacts(t, re)
 	for _, bad := range []int{-1, MaxNewestFailedEvents + 1} {
 		if _, err := c.FailedEvents(context.Background(), restSession(), since, bad); err == nil || n.Load() != 1 {
 			t.Errorf("newest %d was sent", bad)
@@ -303,10 +303,10 @@ func TestUserRecord(t *testing.T) {
 	s.UserID = restUserID
 	_, err = c.UserRecord(context.Background(), s)
 	var re *RESTError
-	if !errors.As(err, &re) || re.Kind != KindNoRecord {
+	if !errors.As(err, &re) || re.Kind != KindNoRecord || re.Object != UserObject {
 		t.Fatalf("err = %v, want no_record", err)
 	}
-	checkRESTErrorText(t, re, "own record")
+	checkRESTErrorFacts(t, re)
 }
 
 func TestReadersRefuseASessionWithoutAUserID(t *testing.T) {
@@ -320,7 +320,8 @@ func TestReadersRefuseASessionWithoutAUserID(t *testing.T) {
 			second(c.PermissionSet(context.Background(), s)),
 		} {
 			var re *RESTError
-			if !errors.As(err, &re) || re.Kind != KindBadResponse {
+			var ie *IDError
+			if !errors.As(err, &re) || re.Kind != KindBadResponse || re.Flaw != FlawNotUserID || !errors.As(err, &ie) {
 				t.Errorf("user %q: err = %v", id, err)
 			}
 		}
