@@ -103,3 +103,14 @@ func FuzzCut(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCleanCutRecordText cleans and cuts a failed event's reason as
+// the readers do for every record: 400 runes with escape sequences, cut to
+// 200.
+func BenchmarkCleanCutRecordText(b *testing.B) {
+	s := "System.NullPointerException: \x1b[31mAttempt\x1b[0m to de-reference\na null object " + strings.Repeat("é", 400)
+	b.ReportAllocs()
+	for b.Loop() {
+		Cut(Clean(s), 200)
+	}
+}
