@@ -196,6 +196,7 @@ func TestQueryPagingStopsAreExplained(t *testing.T) {
 		{"another host", func(int) string { return "https://evil.example.com/services/data/v66.0/query/01g-2000" }, "another host (evil.example.com), where the access token may not go"},
 		{"outside the query resource", func(int) string { return "/services/apexrest/digitalriverv3/webhooks/" }, "outside Salesforce's query resource"},
 		{"climbs out", func(int) string { return "/services/data/v66.0/query/../../../id/x" }, "outside Salesforce's query resource"},
+		{"another version", func(int) string { return "/services/data/v20.0/query/01g-2000" }, "outside Salesforce's query resource"},
 		{"userinfo", func(int) string { return "https://u:p@acme.my.salesforce.com/services/data/v66.0/query/01g-2000" }, "does not follow"},
 		{"not a web address", func(int) string { return "%zz" }, "not a web address"},
 		{"repeated", func(int) string { return "/services/data/v66.0/query/01g-2000" }, "went back to a page"},
