@@ -48,10 +48,10 @@ func restHeadline(e *sfcheck.RESTError) string {
 // restSaid is Salesforce's own answer: "INVALID_TYPE: sObject type … is not
 // supported".
 func restSaid(e *sfcheck.RESTError) string {
-	if e.Code == "" {
-		return ""
+	if e.Code == "" || e.Message == "" {
+		return e.Code
 	}
-	return strings.TrimPrefix(e.Code+": "+strings.TrimSuffix(e.Message, "."), ": ")
+	return e.Code + ": " + strings.TrimSuffix(e.Message, ".")
 }
 
 // restWhat names what was read, in the admin's words.

@@ -37,7 +37,7 @@ func checkRESTFailure(t *testing.T, err error, mention string) Failure {
 	if f.Service != "Salesforce" || f.Status != re.Status {
 		t.Errorf("failure %+v: service or status", f)
 	}
-	if re.Code != "" && !strings.HasPrefix(f.Said, re.Code+": ") {
+	if re.Code != "" && !strings.HasPrefix(f.Said, re.Code) || re.Message != "" && !strings.Contains(f.Said, strings.TrimSuffix(re.Message, ".")) {
 		t.Errorf("failure %+v does not quote Salesforce's %s", f, re.Code)
 	}
 	for _, raw := range []string{"context deadline exceeded", "context canceled", "json:", "Get \"", "EOF", "_query", "_response", "next_"} {
@@ -324,5 +324,22 @@ func TestReadersWithoutAccessAreExplained(t *testing.T) {
 				t.Errorf("said %q", f.Said)
 			}
 		})
+	}
+}
+
+// Salesforce's own words are quoted once, without a dangling colon when it
+// gave a code alone.
+func TestRESTSaidQuotesSalesforce(t *testing.T) {
+	for _, tc := range []struct {
+		e    sfcheck.RESTError
+		said string
+	}{
+		{sfcheck.RESTError{Code: "INVALID_TYPE", Message: "sObject type 'X' is not supported."}, "INVALID_TYPE: sObject type 'X' is not supported"},
+		{sfcheck.RESTError{Code: "INVALID_TYPE"}, "INVALID_TYPE"},
+		{sfcheck.RESTError{Kind: sfcheck.KindEmptyBody, Status: 503}, ""},
+	} {
+		if got := Of(&tc.e).Said; got != tc.said {
+			t.Errorf("said %q, want %q", got, tc.said)
+		}
 	}
 }
