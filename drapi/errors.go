@@ -244,9 +244,5 @@ func clean(s string, max int, redact func(string) string) string {
 	if redact != nil {
 		s = redact(s)
 	}
-	s = text.Clean(s)
-	if r := []rune(s); len(r) > max {
-		s = string(r[:max]) + "…"
-	}
-	return s
+	return text.Cut(text.Clean(s), max)
 }

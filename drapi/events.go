@@ -88,29 +88,6 @@ func MissingAppEvents(types []string) []string {
 // Digital River retries.
 var OptionalAppEvents = []string{"order.created"}
 
-// SourceAddresses are the addresses Digital River delivers events and logs
-// in to Salesforce from (its published safelist). A login from this
-// computer is not a login from these: Login IP Ranges, trusted IP ranges
-// (security token needed or not) and IP relaxation depend on the address.
-//
-// SourceAddressList names them for a sentence.
-var SourceAddresses = []string{
-	"54.204.214.106/32", "100.25.55.35/32", "3.94.74.169/32", "52.207.145.30/32",
-	"35.167.151.150/32", "50.112.167.211/32", "52.36.133.196/32", "54.68.3.105/32",
-	"52.19.155.167/32", "34.241.30.95/32", "209.87.180.0/24", "217.65.128.0/24",
-	"210.242.154.0/29",
-}
-
-// SourceAddressList is SourceAddresses for a sentence: single addresses
-// without their /32.
-func SourceAddressList() string {
-	out := make([]string, len(SourceAddresses))
-	for i, a := range SourceAddresses {
-		out[i] = strings.TrimSuffix(a, "/32")
-	}
-	return strings.Join(out, ", ")
-}
-
 // Event is one Digital River event, without its data: data.object is the
 // order or customer the event is about, customer data drsetup has no use
 // for, so it is skipped while decoding and never kept.

@@ -1,9 +1,10 @@
 // Package explain turns what failed into the user's words, once for every
 // mode: the wizard, the plain prompts, unattended setup, doctor and the
 // commands' own error line all lay out the same Failure. The clients keep
-// the facts (sfcheck.LoginError, sfcheck.ProbeResult, drapi.Error: the kind,
-// the service's own words, the request id); the headline, what it means and
-// what to do are written here, with the commands and flags they name.
+// the facts (sfcheck.LoginError, sfcheck.RESTError, sfcheck.ProbeResult,
+// drapi.Error: the kind, the service's own words, the request id); the
+// headline, what it means and what to do are written here, with the
+// commands and flags they name.
 package explain
 
 import (
@@ -71,6 +72,7 @@ func (f Failure) Text() string {
 func Of(err error) Failure {
 	var (
 		le  *sfcheck.LoginError
+		re  *sfcheck.RESTError
 		de  *drapi.Error
 		ke  *drapi.KeyError
 		dd  *sfcheck.DomainError
@@ -94,6 +96,8 @@ func Of(err error) Failure {
 		return duplicates(dup)
 	case errors.As(err, &le):
 		return login(le)
+	case errors.As(err, &re):
+		return rest(re)
 	case errors.As(err, &de):
 		return digitalRiver(de)
 	case errors.As(err, &ke):

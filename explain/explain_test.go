@@ -44,7 +44,7 @@ func TestRemediesNameTheSetupPageOfTheAppInUse(t *testing.T) {
 
 func TestIPRestrictionNamesDigitalRiversAddresses(t *testing.T) {
 	f := Of(&sfcheck.LoginError{Op: sfcheck.OpLogin, Status: 400, Code: "invalid_grant", Description: "IP restricted or invalid login hours", Kind: sfcheck.KindIPRestricted, Flow: sfcheck.FlowPassword})
-	if !strings.Contains(f.Remedy, "54.204.214.106") || !strings.Contains(f.Remedy, "210.242.154.0/29") {
+	if !strings.Contains(f.Remedy, "54.204.214.106") || !strings.Contains(f.Remedy, "210.242.154.0–210.242.154.7") {
 		t.Fatalf("remedy %q", f.Remedy)
 	}
 }

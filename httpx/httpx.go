@@ -150,11 +150,7 @@ func HTMLTitle(body []byte) string {
 	if end < 0 {
 		return ""
 	}
-	title := text.Clean(html.UnescapeString(string(body[start : start+end])))
-	if r := []rune(title); len(r) > 80 {
-		title = string(r[:80]) + "…"
-	}
-	return title
+	return text.Cut(text.Clean(html.UnescapeString(string(body[start:start+end]))), 80)
 }
 
 type attemptKey struct{}

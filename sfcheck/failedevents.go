@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/drsetup/drsetup/text"
 )
 
 // FailedEvent is one of the app's failed-event records: an event the app's
@@ -55,11 +57,11 @@ func (c *Client) FailedEvents(ctx context.Context, s *Session, since time.Time, 
 	}
 	_, err = query(ctx, c, s, q, func(r failedEventRecord) bool {
 		out.Newest = append(out.Newest, FailedEvent{
-			ID:        cleanRemote(r.ID, 18),
+			ID:        text.Cut(text.Clean(r.ID), 18),
 			Created:   parseSalesforceTime(r.CreatedDate),
-			EventID:   cleanRemote(r.EventID, 100),
-			EventType: cleanRemote(r.EventType, 100),
-			Reason:    cleanRemote(r.Reason, maxRecordText),
+			EventID:   text.Cut(text.Clean(r.EventID), 100),
+			EventType: text.Cut(text.Clean(r.EventType), 100),
+			Reason:    text.Cut(text.Clean(r.Reason), maxRecordText),
 		})
 		return len(out.Newest) < newest
 	})

@@ -3,9 +3,10 @@ package sfcheck
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
+
+	"github.com/drsetup/drsetup/text"
 )
 
 // The app's permission set for the integration user ([APP]): it grants the
@@ -32,16 +33,24 @@ const (
 	ProofDescribe   = "describe"    // that object's describe
 )
 
-// PermissionProof is the answer PermissionSet proves, and from what.
+// PermissionProof is the answer PermissionSet proves, and from what: the
+// facts, which package explain words (explain.Permission).
 type PermissionProof struct {
 	Answer   PermissionAnswer
 	Source   string   // ProofAssignment, ProofQuery or ProofDescribe; "" when unknown
-	Evidence string   // what was read and what it shows, in the admin's words
-	Remedy   string   // for lacking: the fix; for unknown: what would answer it
 	Assigned []string // with ProofAssignment: the names of the user's permission sets
 	// Refusals are the reads Salesforce refused on the way, in the order
 	// tried; for an unknown answer the last says why nothing could tell.
 	Refusals []*RESTError
+}
+
+// Why is the refusal that left the answer unknown: the last one; nil when
+// the answer is known, or when nothing was refused.
+func (p PermissionProof) Why() *RESTError {
+	if p.Answer != PermissionUnknown || len(p.Refusals) == 0 {
+		return nil
+	}
+	return p.Refusals[len(p.Refusals)-1]
 }
 
 // PermissionSet proves whether the session's user holds the app's
@@ -88,10 +97,10 @@ func (c *Client) PermissionSet(ctx context.Context, s *Session) (PermissionProof
 		if r.PermissionSet == nil {
 			return true
 		}
-		name := cleanRemote(r.PermissionSet.Name, 80)
+		name := text.Cut(text.Clean(r.PermissionSet.Name), 80)
 		ns := ""
 		if r.PermissionSet.NamespacePrefix != nil {
-			ns = cleanRemote(*r.PermissionSet.NamespacePrefix, 40)
+			ns = text.Cut(text.Clean(*r.PermissionSet.NamespacePrefix), 40)
 		}
 		if strings.EqualFold(name, PermissionSetName) && strings.EqualFold(ns, ApexNamespace) {
 			held = true
@@ -105,12 +114,9 @@ func (c *Client) PermissionSet(ctx context.Context, s *Session) (PermissionProof
 	switch {
 	case err == nil && held:
 		p.Answer, p.Source, p.Assigned = PermissionHeld, ProofAssignment, names
-		p.Evidence = fmt.Sprintf("The integration user's permission set assignments include %q.", PermissionSetLabel)
 		return p, nil
 	case err == nil:
 		p.Answer, p.Source, p.Assigned = PermissionLacking, ProofAssignment, names
-		p.Evidence = fmt.Sprintf("The integration user's permission set assignments do not include %q, which gives access to the app's listener.", PermissionSetLabel)
-		p.Remedy = assignRemedy
 		return p, nil
 	case refused(err):
 		return unknownProof(ctx, p)
@@ -121,13 +127,10 @@ func (c *Client) PermissionSet(ctx context.Context, s *Session) (PermissionProof
 	switch {
 	case err == nil:
 		p.Answer, p.Source = PermissionHeld, ProofQuery
-		p.Evidence = fmt.Sprintf("The integration user may read the app's failed-event records, which only %q grants (the user's assignments themselves are not readable to it).", PermissionSetLabel)
 		return p, nil
 	case errors.As(err, &e) && e.Kind == KindInvalidType:
 		refused(err)
 		p.Answer, p.Source = PermissionLacking, ProofQuery
-		p.Evidence = fmt.Sprintf("Salesforce answers the integration user as if the app's failed-event records did not exist: with the app installed, the user lacks %q, which grants them.", PermissionSetLabel)
-		p.Remedy = assignRemedy
 		return p, nil
 	case refused(err):
 		return unknownProof(ctx, p)
@@ -137,23 +140,18 @@ func (c *Client) PermissionSet(ctx context.Context, s *Session) (PermissionProof
 	switch {
 	case err == nil:
 		p.Answer, p.Source = PermissionHeld, ProofDescribe
-		p.Evidence = fmt.Sprintf("The integration user may see the app's failed-event object, which only %q grants.", PermissionSetLabel)
 		return p, nil
 	case errors.As(err, &e) && e.Kind == KindNotFound:
 		refused(err)
 		p.Answer, p.Source = PermissionLacking, ProofDescribe
-		p.Evidence = fmt.Sprintf("Salesforce does not show the integration user the app's failed-event object: with the app installed, the user lacks %q, which grants it.", PermissionSetLabel)
-		p.Remedy = assignRemedy
 		return p, nil
 	}
 	refused(err)
 	return unknownProof(ctx, p)
 }
 
-const assignRemedy = "Assign the permission set \"" + PermissionSetLabel + "\" to the integration user: " + setupAssignments + " → Edit Assignments → add it."
-
-// unknown ends a proof that nothing could answer, saying why from the last
-// refusal; a cancelled read is an error, not an answer.
+// unknownProof ends a proof that nothing could answer; its last refusal
+// says why. A cancelled read is an error, not an answer.
 func unknownProof(ctx context.Context, p PermissionProof) (PermissionProof, error) {
 	if ctx.Err() != nil {
 		if n := len(p.Refusals); n > 0 {
@@ -162,15 +160,6 @@ func unknownProof(ctx context.Context, p PermissionProof) (PermissionProof, erro
 		return PermissionProof{}, ctx.Err()
 	}
 	p.Answer = PermissionUnknown
-	p.Evidence = fmt.Sprintf("drsetup cannot tell whether the integration user holds %q: nothing it may read tells.", PermissionSetLabel)
-	p.Remedy = "Check it by hand in " + setupAssignments + "; or give the integration user's profile View Setup and Configuration, so its assignments can be read."
-	if n := len(p.Refusals); n > 0 {
-		last := p.Refusals[n-1]
-		p.Evidence = fmt.Sprintf("drsetup cannot tell whether the integration user holds %q. %s", PermissionSetLabel, last.Meaning)
-		if last.Remedy != "" {
-			p.Remedy = last.Remedy + " Meanwhile, check the assignment by hand in " + setupAssignments + "."
-		}
-	}
 	return p, nil
 }
 
@@ -216,9 +205,7 @@ func (c *Client) UserRecord(ctx context.Context, s *Session) (UserRecord, error)
 		return UserRecord{}, err
 	}
 	if !found {
-		return UserRecord{}, &RESTError{Op: OpQuery, Object: userObject, Kind: KindNoRecord, Host: hostOf(s.InstanceURL),
-			Meaning: "Salesforce answered the query of the integration user's own record without the record.",
-			Remedy:  "Check the user's profile in " + setupUsers + "; every user may normally read their own record."}
+		return UserRecord{}, &RESTError{Op: OpQuery, Object: UserObject, Kind: KindNoRecord, Host: hostOf(s.InstanceURL)}
 	}
 	return out, nil
 }

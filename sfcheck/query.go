@@ -15,16 +15,17 @@ import (
 // Salesforce ID is letters and digits, a time is formatted here, a limit is an
 // int.
 
-// The app's objects and fields, with the namespace they carry in a subscriber
-// org ([APP] in facts/diagnosis.md).
+// The objects drsetup reads (a RESTError's Object is one of them): the app's,
+// with the namespace they carry in a subscriber org ([APP] in
+// facts/diagnosis.md), and Salesforce's own.
 const (
 	FailedEventObject  = ApexNamespace + "__DR_Failed_Event__c"
 	failedEventID      = ApexNamespace + "__Event_Id__c"
 	failedEventType    = ApexNamespace + "__Event_Type__c"
 	failedEventReason  = ApexNamespace + "__Event_Capture_Reason__c"
-	loginHistoryObject = "LoginHistory"
-	assignmentObject   = "PermissionSetAssignment"
-	userObject         = "User"
+	LoginHistoryObject = "LoginHistory"
+	AssignmentObject   = "PermissionSetAssignment"
+	UserObject         = "User"
 )
 
 const (
@@ -156,7 +157,7 @@ func loginHistoryQuery(user ID, since time.Time, limit int) (soql, error) {
 	if err := checkLimit(limit); err != nil {
 		return soql{}, err
 	}
-	return soql{fmt.Sprintf(loginHistoryTemplate, user.s, at, limit), loginHistoryObject}, nil
+	return soql{fmt.Sprintf(loginHistoryTemplate, user.s, at, limit), LoginHistoryObject}, nil
 }
 
 func failedEventsQuery(since time.Time, limit int) (soql, error) {
@@ -184,14 +185,14 @@ func assignmentsQuery(user ID) (soql, error) {
 	if err := needUser(user); err != nil {
 		return soql{}, err
 	}
-	return soql{fmt.Sprintf(assignmentsTemplate, user.s), assignmentObject}, nil
+	return soql{fmt.Sprintf(assignmentsTemplate, user.s), AssignmentObject}, nil
 }
 
 func userQuery(user ID) (soql, error) {
 	if err := needUser(user); err != nil {
 		return soql{}, err
 	}
-	return soql{fmt.Sprintf(userTemplate, user.s), userObject}, nil
+	return soql{fmt.Sprintf(userTemplate, user.s), UserObject}, nil
 }
 
 func needUser(id ID) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,18 +11,19 @@ import (
 	"strings"
 
 	"github.com/drsetup/drsetup/httpx"
+	"github.com/drsetup/drsetup/text"
 )
 
 // RESTVersion is the REST API version drsetup reads with: 66.0 is Spring
 // '26, which every org runs by the second half of 2026. An org that does not
 // serve it (it answers 404 at the version's own path) is read with the
 // highest version its versions list names, once, provided that is at least
-// minRESTVersion.
+// MinRESTVersion.
 const RESTVersion = "66.0"
 
-// minRESTVersion is the oldest version drsetup reads with: from 37.0 on,
+// MinRESTVersion is the oldest version drsetup reads with: from 37.0 on,
 // every user may read their own Login History.
-const minRESTVersion = 37.0
+const MinRESTVersion = "37.0"
 
 // Bounds of a REST read. A page of a query is at most 2,000 records; the
 // widest drsetup reads (Login History) is under 1 KiB a record, so 4 MiB is a
@@ -56,12 +56,12 @@ func (c *Client) Versions(ctx context.Context, s *Session) ([]Version, error) {
 	}
 	var vs []Version
 	if err := json.Unmarshal(body, &vs); err != nil {
-		return nil, rc.badResponse(http.StatusOK, "its versions list is not the JSON array Salesforce sends")
+		return nil, rc.badResponse(http.StatusOK, FlawNotVersions)
 	}
 	for i := range vs {
-		vs[i].Label = cleanRemote(vs[i].Label, 40)
-		vs[i].URL = cleanRemote(vs[i].URL, 80)
-		vs[i].Version = cleanRemote(vs[i].Version, 10)
+		vs[i].Label = text.Cut(text.Clean(vs[i].Label), 40)
+		vs[i].URL = text.Cut(text.Clean(vs[i].URL), 80)
+		vs[i].Version = text.Cut(text.Clean(vs[i].Version), 10)
 	}
 	return vs, nil
 }
@@ -106,11 +106,11 @@ func (c *Client) Describe(ctx context.Context, s *Session, object string) (Objec
 		} `json:"fields"`
 	}
 	if err := json.Unmarshal(body, &d); err != nil || d.Name == "" {
-		return ObjectDescription{}, rc.badResponse(http.StatusOK, "its description of "+object+" is not the JSON Salesforce sends")
+		return ObjectDescription{}, rc.badResponse(http.StatusOK, FlawNotDescribe)
 	}
-	out := ObjectDescription{Name: cleanRemote(d.Name, 80), Label: cleanRemote(d.Label, 80), Queryable: d.Queryable, Retrieveable: d.Retrieveable}
+	out := ObjectDescription{Name: text.Cut(text.Clean(d.Name), 80), Label: text.Cut(text.Clean(d.Label), 80), Queryable: d.Queryable, Retrieveable: d.Retrieveable}
 	for _, f := range d.Fields {
-		out.Fields = append(out.Fields, cleanRemote(f.Name, 80))
+		out.Fields = append(out.Fields, text.Cut(text.Clean(f.Name), 80))
 	}
 	return out, nil
 }
@@ -151,7 +151,7 @@ func query[T any](ctx context.Context, c *Client, s *Session, q soql, each func(
 	for pages := 1; ; pages++ {
 		var p queryPage[T]
 		if err := json.Unmarshal(body, &p); err != nil || p.Records == nil {
-			return 0, rc.badResponse(http.StatusOK, "its answer is not the query result Salesforce sends")
+			return 0, rc.badResponse(http.StatusOK, FlawNotQuery)
 		}
 		for _, r := range *p.Records {
 			if !each(r) {
@@ -160,18 +160,22 @@ func query[T any](ctx context.Context, c *Client, s *Session, q soql, each func(
 		}
 		if p.Done || p.NextRecordsURL == "" {
 			if !p.Done {
-				return 0, rc.badResponse(http.StatusOK, "a page said more records follow without saying where")
+				return 0, rc.badResponse(http.StatusOK, FlawNoNextPage)
 			}
 			return p.TotalSize, nil
 		}
-		next, why := nextPage(base, version, p.NextRecordsURL)
+		next, flaw, host := nextPage(base, version, p.NextRecordsURL)
 		switch {
-		case why != "":
-			return 0, rc.pagingError(why)
+		case flaw != "":
+			e := rc.pagingError(flaw)
+			e.ToHost = host
+			return 0, e
 		case seen[next.String()]:
-			return 0, rc.pagingError("went back to a page it had already sent")
+			return 0, rc.pagingError(FlawNextRepeated)
 		case pages >= maxQueryPages:
-			return 0, rc.pagingError(fmt.Sprintf("still had more after %d pages", maxQueryPages))
+			e := rc.pagingError(FlawTooManyPages)
+			e.Pages = pages
+			return 0, e
 		}
 		seen[next.String()] = true
 		body = nil // the last page goes before the next one comes
@@ -184,22 +188,23 @@ func query[T any](ctx context.Context, c *Client, s *Session, q soql, each func(
 
 // nextPage checks a nextRecordsUrl: a path under the query resource of the
 // version asked for, on the org's own host, and nothing but a path. It
-// returns the URL to ask, or why it may not be asked.
-func nextPage(base *url.URL, version, raw string) (*url.URL, string) {
+// returns the URL to ask, or why it may not be asked (and, for another
+// host, which).
+func nextPage(base *url.URL, version, raw string) (next *url.URL, flaw Flaw, host string) {
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil:
-		return nil, "pointed to its next page with something that is not a web address"
+		return nil, FlawNextNotURL, ""
 	case u.User != nil || u.Opaque != "":
-		return nil, "pointed to its next page with an address drsetup does not follow"
+		return nil, FlawNextOddForm, ""
 	case u.Host != "" && (!strings.EqualFold(u.Host, base.Host) || !strings.EqualFold(u.Scheme, base.Scheme)):
-		return nil, "pointed to its next page on another host (" + cleanRemote(u.Hostname(), 80) + "), where the access token may not go"
+		return nil, FlawNextOffHost, text.Cut(text.Clean(u.Hostname()), 80)
 	case !strings.HasPrefix(u.Path, "/services/data/v"+version+"/query/") || strings.Contains(u.Path, ".."):
-		return nil, "pointed to its next page outside Salesforce's query resource"
+		return nil, FlawNextOutside, ""
 	}
-	next := *base
-	next.Path, next.RawPath, next.RawQuery, next.Fragment = u.Path, "", "", ""
-	return &next, ""
+	n := *base
+	n.Path, n.RawPath, n.RawQuery, n.Fragment = u.Path, "", "", ""
+	return &n, "", ""
 }
 
 // restStart checks that there is a session and that its instance URL may
@@ -207,18 +212,13 @@ func nextPage(base *url.URL, version, raw string) (*url.URL, string) {
 func (c *Client) restStart(s *Session, op, object string) (restContext, *url.URL, error) {
 	rc := restContext{op: op, object: object}
 	if s == nil || s.AccessToken.IsZero() {
-		e := rc.base(KindMissingValue, 0)
-		e.Meaning = "There is no Salesforce session to read with."
-		e.Remedy = "Log in first."
-		return rc, nil, e
+		return rc, nil, rc.base(KindMissingValue, 0)
 	}
 	rc.host = hostOf(s.InstanceURL)
 	rc.lc = loginContext{op: OpProbe, host: rc.host, timeout: c.timeout()}
 	u, err := httpx.CheckCredentialURL(s.InstanceURL, IsSalesforceHost, c.AllowAnyHost)
 	if err != nil {
 		e := rc.base(KindHostRefused, 0)
-		e.Meaning = fmt.Sprintf("The login's instance URL is not one drsetup sends a token to: %s.", strings.TrimSuffix(err.Error(), "."))
-		e.Remedy = "Nothing was sent. Log in through the org's own token endpoint or My Domain (" + pageMyDomain + ")."
 		e.Err = err
 		return rc, nil, e
 	}
@@ -239,9 +239,10 @@ func (c *Client) withVersion(ctx context.Context, rc restContext, base *url.URL,
 	}
 	best := ""
 	bestN := 0.0
+	minN, _ := strconv.ParseFloat(MinRESTVersion, 64)
 	for _, v := range vs {
 		n, perr := strconv.ParseFloat(v.Version, 64)
-		if perr != nil || n < minRESTVersion || !isVersionNumber(v.Version) {
+		if perr != nil || n < minN || !isVersionNumber(v.Version) {
 			continue
 		}
 		if v.Version == RESTVersion {
@@ -253,8 +254,7 @@ func (c *Client) withVersion(ctx context.Context, rc restContext, base *url.URL,
 	}
 	if best == "" {
 		e := rc.base(KindNotFound, http.StatusNotFound)
-		e.Meaning = fmt.Sprintf("The org serves no REST API version drsetup can read with (it needs %.1f or later).", minRESTVersion)
-		e.Remedy = "Check the org's status in Setup → Company Information; a trial or a very old org may need upgrading."
+		e.Flaw, e.MinVersion = FlawNoVersion, MinRESTVersion
 		return e
 	}
 	return nilIfNone(read(best))
@@ -305,7 +305,7 @@ func (c *Client) restGet(ctx context.Context, rc restContext, u *url.URL, s *Ses
 		return ex.body, nil
 	}
 	if code, msg := apexError(ex.body); code != "" && !httpx.LooksLikeHTML(ex.header.Get("Content-Type"), ex.body) {
-		return nil, rc.salesforce(ex.status, cleanRemote(code, 60), cleanRemote(msg, 300))
+		return nil, rc.salesforce(ex.status, text.Cut(text.Clean(code), 60), text.Cut(text.Clean(msg), 300))
 	}
 	e := rc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body)
 	if ex.status == http.StatusNotFound && e.Kind == KindNotJSON {

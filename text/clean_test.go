@@ -30,6 +30,14 @@ func TestCleanRemovesWholeEscapeSequences(t *testing.T) {
 		{"non-ASCII stays", "Zürich – 東京", "Zürich – 東京"},
 		{"lone ESC at the end", "abc\x1b", "abc"},
 		{"CSI cut by a control", "a\x1b[12\nb", "a b"},
+		// What an org's records carry (Login History, failed events).
+		{"padded lines", "  two\n\tlines  ", "two lines"},
+		{"title between words", "title \x1b]0;pwned\x07 after", "title after"},
+		{"title to ST between words", "st \x1b]0;pwned\x1b\\ after", "st after"},
+		{"8-bit CSI with parameters", "c1 \u009b31m x", "c1 x"},
+		{"bidi override before a file name", "bidi \u202egnp.exe", "bidi gnp.exe"},
+		{"DEL at the end", "del\x7f", "del"},
+		{"broken UTF-8 between words", "bad \xff utf8", "bad \ufffd utf8"},
 	}
 	for _, c := range cases {
 		if got := Clean(c.in); got != c.want {

@@ -101,3 +101,24 @@ func Or(s, def string) string {
 	}
 	return s
 }
+
+// Cut bounds s to max runes: s itself when it has no more, otherwise its
+// first max runes, without the white space they end in, and "…". Text from
+// elsewhere is cut after Clean, so that a cut cannot split an escape sequence
+// and leave half of it to show.
+func Cut(s string, max int) string {
+	if max < 0 {
+		max = 0
+	}
+	if len(s) <= max || utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max {
+			return strings.TrimRightFunc(s[:i], unicode.IsSpace) + "…"
+		}
+		n++
+	}
+	return s
+}
