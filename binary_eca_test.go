@@ -57,3 +57,20 @@ func TestUnattendedWarnsWhenTheTokenWasLeftOut(t *testing.T) {
 		}
 	}
 }
+
+// A user without the permission set, in an org that checks the method
+// first, passes the Apex probe; setup still refuses to register, naming the
+// fix, and registers nothing.
+func TestUnattendedSetupRefusesAUserWithoutThePermissionSet(t *testing.T) {
+	d := emulator.Demo
+	c := newCLI(t).setenv(demoEnv()...).setenv("DRSETUP_MY_DOMAIN="+d.MethodFirstMyDomain, "DRSETUP_USERNAME="+d.MethodFirstUsername)
+	c.run("--demo", "setup", "--no-input", "--yes", "--json").want(1)
+	for _, want := range []string{"Checking the integration user's permission set", `lacks "DigitalRiver Connector - Integration"`, "Permission Set Assignments"} {
+		if !strings.Contains(c.stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, c.stderr.String())
+		}
+	}
+	if strings.Contains(c.stderr.String(), "Registering the webhook") || c.stdout.Len() != 0 {
+		t.Errorf("a webhook was registered for a user without the permission set:\n%s\n%s", c.stdout.String(), c.stderr.String())
+	}
+}

@@ -32,6 +32,12 @@ type DemoValues struct {
 	// range: the password alone works from this computer, but Digital
 	// River's own logins need the security token.
 	TrustedUsername string
+	// MethodFirstMyDomain is an org whose Apex REST refuses a wrong method
+	// (405) before it checks class access, and MethodFirstUsername its user
+	// without the app's permission set: the GET probe passes, every
+	// delivery's POST gets 403, and only the permission-set proof tells.
+	MethodFirstMyDomain string
+	MethodFirstUsername string
 }
 
 const (
@@ -45,6 +51,7 @@ const (
 	demoWayneUAT  = "wayne--uat.sandbox.my.salesforce.com"
 	demoStaleWord = "Old&Pass+w0rd"
 	demoCyberdyne = "cyberdyne.my.salesforce.com"
+	demoTyrell    = "tyrell.my.salesforce.com"
 )
 
 // Demo holds the values for the demo scenarios.
@@ -69,6 +76,9 @@ var Demo = DemoValues{
 	ECAMyDomain:       "https://" + demoCyberdyne,
 	ECAUsername:       "integration@cyberdyne.example",
 	TrustedUsername:   "trusted@acme.example",
+
+	MethodFirstMyDomain: "https://" + demoTyrell,
+	MethodFirstUsername: "integration@tyrell.example",
 }
 
 // Traps are short lines naming the mistakes the demo lets a newcomer make,
@@ -86,6 +96,7 @@ func (d DemoValues) Traps() []string {
 		fmt.Sprintf("use the user %s, who lacks the DigitalRiver Connector - Integration permission set", d.NoAccessUsername),
 		fmt.Sprintf("use %s (user %s) with a Connected App and username and password: its consumer key is an External Client App's, which offers only client credentials", d.ECAMyDomain, d.ECAUsername),
 		fmt.Sprintf("use the user %s and leave the security token empty: this computer is trusted, Digital River's addresses are not", d.TrustedUsername),
+		fmt.Sprintf("use %s (user %s), who lacks the permission set in an org that checks the method first: the Apex probe passes, Digital River's deliveries would not", d.MethodFirstMyDomain, d.MethodFirstUsername),
 	}
 }
 
@@ -106,7 +117,7 @@ func DemoScenario() Scenario {
 	soylent := demoOrg(demoSoylent, demoUser(Demo.NoPackageUsername))
 	soylent.PackageInstalled = false
 	return Scenario{
-		Orgs: []Org{acme, uat, blockedOrg(), soylent, externalAppOrg()},
+		Orgs: []Org{acme, uat, blockedOrg(), soylent, externalAppOrg(), methodFirstOrg()},
 		DigitalRiver: Account{
 			Keys: demoKeys(),
 			Webhooks: []Webhook{
@@ -204,6 +215,18 @@ func externalAppOrg() Org {
 	o.Apps[0].External = true
 	o.Apps[0].ClientCredentials = true
 	o.Apps[0].RunAsUser = Demo.ECAUsername
+	return o
+}
+
+// methodFirstOrg refuses a wrong method before it checks class access, and
+// hides permission set assignments from its users (no View Setup), so that
+// only a read of the app's own object proves its user lacks the permission
+// set.
+func methodFirstOrg() Org {
+	o := demoOrg(demoTyrell, demoUser(Demo.MethodFirstUsername))
+	o.MethodCheckedFirst = true
+	o.HidePermissionSetAssignments = true
+	o.Users[0].ClassAccess = false
 	return o
 }
 

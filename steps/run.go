@@ -24,6 +24,9 @@ const (
 	StageLogin    Stage = "Logging in to Salesforce"
 	StageIdentity Stage = "Reading the integration user"
 	StageProbe    Stage = "Probing the Apex endpoint"
+	// StagePermission: what the integration user may read proves whether it
+	// holds the app's permission set (a 405 from the probe does not).
+	StagePermission Stage = "Checking the integration user's permission set"
 	StageKey      Stage = "Checking the Digital River key"
 	StagePlan     Stage = "Looking for an existing webhook"
 	StageRegister Stage = "Registering the webhook"
@@ -164,7 +167,15 @@ type Verified struct {
 	Session  *sfcheck.Session
 	Identity *sfcheck.Identity // nil when the identity URL could not be read
 	Probe    sfcheck.ProbeResult
-	Problems []Problem // after a successful login: instance, user and Apex findings
+	// Permission is what the user's reads proved about the app's permission
+	// set, after a probe that passed; its Answer is "" when it was not read.
+	Permission sfcheck.PermissionProof
+	Problems   []Problem // after a successful login: instance, user, Apex and permission findings
+}
+
+// PermissionHeld reports whether the permission set was proven held.
+func (v *Verified) PermissionHeld() bool {
+	return v != nil && v.Permission.Answer == sfcheck.PermissionHeld
 }
 
 // OrgID, UserID and InstanceURL of the login, for the result.
@@ -244,7 +255,38 @@ func (sv *Services) VerifySalesforce(ctx context.Context, s Setup) (_ *Verified,
 		v.Problems = append(v.Problems, Problem{Field: field.MyDomain, Message: finding, Remedy: remedy, Blocking: true})
 	}
 	v.Probe = probe
+	if probe.OK {
+		if err := sv.checkPermission(ctx, v); err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
+}
+
+// checkPermission proves, with the login's token, whether the integration
+// user holds the app's permission set: Salesforce may refuse a wrong method
+// (the probe's 405) before it checks class access, so a probe that passed
+// does not prove it, and every delivery would get 403. A user who provably
+// lacks it blocks the registration; one nothing tells about is a warning.
+func (sv *Services) checkPermission(ctx context.Context, v *Verified) error {
+	sv.stage(StagePermission)
+	proof, err := sv.SF.PermissionSet(ctx, v.Session)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
+		v.Problems = append(v.Problems, Problem{Message: "The integration user's permission set could not be checked: " + explain.Of(err).Summary()})
+		return nil
+	}
+	v.Permission = proof
+	finding, remedy := explain.Permission(proof)
+	switch proof.Answer {
+	case sfcheck.PermissionLacking:
+		v.Problems = append(v.Problems, Problem{Field: field.Username, Message: finding, Remedy: remedy, Blocking: true})
+	case sfcheck.PermissionUnknown:
+		v.Problems = append(v.Problems, Problem{Message: finding, Remedy: remedy})
+	}
+	return nil
 }
 
 // KeyCheck is what the Digital River key check found.

@@ -293,6 +293,10 @@ func (v *verify) viewOK(b *builder, w int) {
 		finding, _ := explain.Probe(r.Probe)
 		b.add(hang(st.Pass, w, theme.MarkPass+" ", finding))
 	}
+	if r.PermissionHeld() {
+		finding, _ := explain.Permission(r.Permission)
+		b.add(hang(st.Pass, w, theme.MarkPass+" ", finding))
+	}
 	b.markFocus()
 	if len(r.Problems) > 0 {
 		b.add(problemBlock(c, w, r.Problems, true))

@@ -325,7 +325,7 @@ func (r *run) verify() (steps.ID, error) {
 		r.say("The Salesforce login was already checked with these values.")
 		return steps.DRKey, nil
 	}
-	r.say("drsetup will log in to Salesforce once, exactly as Digital River will, then read the user and probe the Apex endpoint without side effects.")
+	r.say("drsetup will log in to Salesforce once, exactly as Digital River will, then read the user, probe the Apex endpoint without side effects and check the user's permission set.")
 	var v *steps.Verified
 	err := r.work(func() (err error) { v, err = r.o.Services.VerifySalesforce(r.ctx, *r.s); return err })
 	switch {
@@ -339,6 +339,10 @@ func (r *run) verify() (steps.ID, error) {
 	if v.Probe.OK {
 		finding, _ := explain.Probe(v.Probe)
 		r.say("The Apex endpoint answered: %s", finding)
+	}
+	if v.PermissionHeld() {
+		finding, _ := explain.Permission(v.Permission)
+		r.say("%s", finding)
 	}
 	r.report(v.Problems)
 	if i := slices.IndexFunc(v.Problems, func(p steps.Problem) bool { return p.Blocking }); i >= 0 {
