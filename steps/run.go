@@ -27,9 +27,9 @@ const (
 	// StagePermission: what the integration user may read proves whether it
 	// holds the app's permission set (a 405 from the probe does not).
 	StagePermission Stage = "Checking the integration user's permission set"
-	StageKey      Stage = "Checking the Digital River key"
-	StagePlan     Stage = "Looking for an existing webhook"
-	StageRegister Stage = "Registering the webhook"
+	StageKey        Stage = "Checking the Digital River key"
+	StagePlan       Stage = "Looking for an existing webhook"
+	StageRegister   Stage = "Registering the webhook"
 	// StageWaitLock: another run on this machine is registering the same
 	// profile.
 	StageWaitLock Stage = "Waiting for another drsetup run to finish"
