@@ -374,7 +374,7 @@ func probeResult(ctx context.Context, sf *sfcheck.Client, s *sfcheck.Session, ta
 	}
 	if pr.Kind == sfcheck.ProbeReachable {
 		return Result{Status: Pass, Hop: HopApex,
-			Summary: lead + fmt.Sprintf("%s answers a GET with 405, as the app's listener does: the package is installed and the user may run it.", target)}
+			Summary: lead + fmt.Sprintf("%s answers a GET with 405, as the app's listener does: the package is installed (a 405 comes before Salesforce checks whether the user may run it, in some orgs).", target)}
 	}
 	finding, remedy := explain.Probe(pr)
 	res := Result{Status: Fail, Summary: fmt.Sprintf("%s%s (GET %s: HTTP %d).", lead, strings.TrimSuffix(finding, "."), target, pr.Status), Remedy: remedy, Hop: HopApex,

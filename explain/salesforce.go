@@ -312,7 +312,9 @@ func authFailure(e *sfcheck.LoginError) (string, string) {
 func Probe(r sfcheck.ProbeResult) (finding, remedy string) {
 	switch r.Kind {
 	case sfcheck.ProbeReachable:
-		return "The Digital River app's webhook endpoint is installed and the integration user can reach it (Salesforce refuses a GET with 405, as it does for an endpoint that takes only POST).", ""
+		// A 405 does not prove class access: an org may refuse the method
+		// before it checks the class. The permission-set proof says that.
+		return "The Digital River app's webhook endpoint is installed (Salesforce refuses a GET there with 405, as it does for an endpoint that takes only POST).", ""
 	case sfcheck.ProbeGetHandled:
 		return "The endpoint answered a GET with 200: it exists and the user can reach it, but something there handles GET, which the Digital River app's listener does not.",
 			"Check in Setup → Installed Packages that the Digital River package (namespace " + sfcheck.ApexNamespace + ") is the one installed, and that the Endpoint URL ends in " + sfcheck.ApexPath + "."
