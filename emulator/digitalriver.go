@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strconv"
@@ -166,29 +167,41 @@ func (e *Emulator) authenticate(r *http.Request) (Key, int, drError) {
 // that mode's webhooks.
 func visible(k Key, w Webhook) bool { return w.LiveMode == (k.Mode == modeLive) }
 
+// pageParams reads a list's paging parameters, as every Digital River list
+// takes them: limit (1 to maxListLimit), and startingAfter or endingBefore,
+// not both.
+func pageParams(q url.Values) (limit int, after, before string, refusal *drError) {
+	limit = defaultListLimit
+	if q.Has("limit") {
+		n, err := strconv.Atoi(q.Get("limit"))
+		if err != nil || n < 1 || n > maxListLimit {
+			bad := invalidParam("limit", "'limit' must be a whole number from 1 to %d.", maxListLimit)
+			return 0, "", "", &bad
+		}
+		limit = n
+	}
+	after, before = q.Get("startingAfter"), q.Get("endingBefore")
+	if after != "" && before != "" {
+		bad := invalidParam("endingBefore", "Use either startingAfter or endingBefore, not both.")
+		return 0, "", "", &bad
+	}
+	return limit, after, before, nil
+}
+
 // listWebhooks answers GET /webhooks with the {data, hasMore} envelope of the
 // general docs, paged with limit, startingAfter and endingBefore, in creation
 // order. A startingAfter or endingBefore id the list does not hold is 400
 // (inference, as other cursor APIs answer).
 func (e *Emulator) listWebhooks(w http.ResponseWriter, r *http.Request, k Key) {
 	q := r.URL.Query()
-	limit := defaultListLimit
-	if q.Has("limit") {
-		n, err := strconv.Atoi(q.Get("limit"))
-		if err != nil || n < 1 || n > maxListLimit {
-			writeDRError(w, http.StatusBadRequest, invalidParam("limit", "'limit' must be a whole number from 1 to %d.", maxListLimit))
-			return
-		}
-		limit = n
-	}
-	match, refusal := typeFilter(q)
+	limit, after, before, refusal := pageParams(q)
 	if refusal != nil {
 		writeDRError(w, http.StatusBadRequest, *refusal)
 		return
 	}
-	after, before := q.Get("startingAfter"), q.Get("endingBefore")
-	if after != "" && before != "" {
-		writeDRError(w, http.StatusBadRequest, invalidParam("endingBefore", "Use either startingAfter or endingBefore, not both."))
+	match, refusal := typeFilter(q)
+	if refusal != nil {
+		writeDRError(w, http.StatusBadRequest, *refusal)
 		return
 	}
 

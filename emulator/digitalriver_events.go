@@ -43,23 +43,14 @@ func (e *Emulator) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 
 	q := r.URL.Query()
-	limit := defaultListLimit
-	if q.Has("limit") {
-		n, err := strconv.Atoi(q.Get("limit"))
-		if err != nil || n < 1 || n > maxListLimit {
-			writeDRError(w, http.StatusBadRequest, invalidParam("limit", "'limit' must be a whole number from 1 to %d.", maxListLimit))
-			return
-		}
-		limit = n
-	}
-	match, bad := eventFilter(q)
+	limit, after, before, bad := pageParams(q)
 	if bad != nil {
 		writeDRError(w, http.StatusBadRequest, *bad)
 		return
 	}
-	after, before := q.Get("startingAfter"), q.Get("endingBefore")
-	if after != "" && before != "" {
-		writeDRError(w, http.StatusBadRequest, invalidParam("endingBefore", "Use either startingAfter or endingBefore, not both."))
+	match, bad := eventFilter(q)
+	if bad != nil {
+		writeDRError(w, http.StatusBadRequest, *bad)
 		return
 	}
 	var all []Event
