@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -69,6 +70,22 @@ func TestSpecialFilesAreRefusedWithoutBlocking(t *testing.T) {
 			if msg := c.stderr.String(); !strings.Contains(msg, "DRSETUP_DEMO_SCENARIO="+path) || !strings.Contains(msg, "not a file drsetup can read") {
 				t.Errorf("%s: stderr:\n%s", path, msg)
 			}
+		}
+	})
+	// Go reads SSL_CERT_FILE whole at the first HTTPS request: a FIFO there
+	// would hang every request until its time limit.
+	t.Run("certificate authorities file", func(t *testing.T) {
+		if runtime.GOOS == "darwin" {
+			t.Skip("macOS uses the system's store and never reads SSL_CERT_FILE")
+		}
+		fifo := filepath.Join(t.TempDir(), "ca.pem")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c := newCLI(t).setenv("DRSETUP_DR_API_KEY=sk_test_abcdefgh12", "SSL_CERT_FILE="+fifo)
+		c.run("webhooks", "list").want(2)
+		if msg := c.stderr.String(); !strings.Contains(msg, "SSL_CERT_FILE="+fifo) || !strings.Contains(msg, "named pipe (FIFO)") {
+			t.Errorf("stderr:\n%s", msg)
 		}
 	})
 }

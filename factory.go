@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 
@@ -138,11 +139,31 @@ func (s *services) start() error {
 		s.demo = srv
 		rt = srv.Transport()
 	} else {
+		if err := checkCertFile(s.f.Getenv("SSL_CERT_FILE")); err != nil {
+			return err
+		}
 		rt = httpx.NewTransport()
 	}
 	s.http = httpx.NewClient(s.log.Transport(rt))
 	s.log.Event("run", map[string]any{"demo": g.demo, "profile": g.profile})
 	return nil
+}
+
+// checkCertFile refuses an SSL_CERT_FILE that is not a plain file, where Go
+// reads it (Linux and the other Unixes; macOS and Windows use the system's
+// store): Go reads it whole at the first HTTPS request, and a named pipe
+// there would hang every request until its time limit, which would then be
+// reported as a network timeout.
+func checkCertFile(path string) error {
+	if path == "" || runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().IsRegular() {
+		// A missing file Go passes over, as it does here.
+		return nil
+	}
+	return invalidf("SSL_CERT_FILE=%s is %s, not a file of certificates; name a PEM file of certificate authorities, or unset it", path, regularfile.Describe(fi.Mode().Type()))
 }
 
 // demoScenario is the simulated world of --demo: the built-in one, or the
