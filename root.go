@@ -42,7 +42,10 @@ func run(ctx context.Context, f *factory, args []string) int {
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
-	err := root.ExecuteContext(ctx)
+	err := topicArgs(root, args)
+	if err == nil {
+		err = root.ExecuteContext(ctx)
+	}
 	f.close()
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
 		err = usagef("%s", err)

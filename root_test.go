@@ -46,6 +46,8 @@ func TestTyposAreUsageErrorsNamingTheNearest(t *testing.T) {
 		{[]string{"webhooks", "list", "--profle", "x"}, "unknown flag: --profle", "--profile"},
 		{[]string{"setup", "--my-domian", "x"}, "unknown flag: --my-domian", "--my-domain"},
 		{[]string{"xyzzy"}, `unknown command "xyzzy" for "drsetup"`, ""},
+		{[]string{"environment", "extra"}, `"environment" is a help topic and takes no arguments, but was given "extra"`, ""},
+		{[]string{"--demo", "environment", "--no-color", "extra"}, `"environment" is a help topic`, ""},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			w := newCmdWorld(t, cmdScenario())
