@@ -70,6 +70,19 @@ func (f sfPages) serve(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// answer answers every request with status and body, as JSON when ctype is
+// "".
+func answer(ctype string, status int, body string) http.HandlerFunc {
+	if ctype == "" {
+		ctype = "application/json;charset=UTF-8"
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", ctype)
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}
+}
+
 func sfRESTError(code, message string) string {
 	return fmt.Sprintf(`[{"message":%q,"errorCode":%q}]`, message, code)
 }
@@ -242,15 +255,7 @@ func TestRESTErrorsAreTyped(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
-				ct := tc.ctype
-				if ct == "" {
-					ct = "application/json;charset=UTF-8"
-				}
-				w.Header().Set("Content-Type", ct)
-				w.WriteHeader(tc.status)
-				io.WriteString(w, tc.body)
-			})
+			c, _ := fakeSalesforce(t, answer(tc.ctype, tc.status, tc.body))
 			_, err := c.LoginHistory(context.Background(), restSession(), since)
 			var re *RESTError
 			if !errors.As(err, &re) {
@@ -490,15 +495,7 @@ func TestRESTErrorsNeverHoldTheAccessToken(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
-				ct := tc.ctype
-				if ct == "" {
-					ct = "application/json;charset=UTF-8"
-				}
-				w.Header().Set("Content-Type", ct)
-				w.WriteHeader(tc.status)
-				io.WriteString(w, tc.body)
-			})
+			c, _ := fakeSalesforce(t, answer(tc.ctype, tc.status, tc.body))
 			_, err := c.LoginHistory(context.Background(), restSession(), since)
 			var re *RESTError
 			if !errors.As(err, &re) {

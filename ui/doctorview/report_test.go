@@ -131,20 +131,25 @@ func TestDemoTimelineGolden(t *testing.T) {
 		{"pasted-100", pasted(t, rep, 100)},
 		{"terminal-60", terminal(t, rep, 60)},
 	} {
-		got := timelineOf(tc.out)
-		path := filepath.Join("testdata", "demo-timeline-"+tc.name+".golden")
-		if *update {
-			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
+		golden(t, "demo-timeline-"+tc.name, "the demo's timeline ("+tc.name+")", timelineOf(tc.out))
+	}
+}
+
+// golden compares got with testdata/name.golden, which -update writes.
+func golden(t *testing.T, name, what, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
 		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to write it)", err)
-		}
-		if got != string(want) {
-			t.Errorf("the demo's timeline (%s) changed:\n--- got\n%s--- want\n%s", tc.name, got, want)
-		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to write it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s changed:\n--- got\n%s--- want\n%s", what, got, want)
 	}
 }
 
@@ -161,20 +166,7 @@ func terminal(t testing.TB, rep *doctor.Report, width int) string {
 func TestDemoReportSummaryGolden(t *testing.T) {
 	rep := demoReport(t)
 	for _, width := range []int{100, 60} {
-		got := summaryOf(pasted(t, rep, width))
-		path := filepath.Join("testdata", fmt.Sprintf("demo-summary-%d.golden", width))
-		if *update {
-			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to write it)", err)
-		}
-		if got != string(want) {
-			t.Errorf("the demo's summary at %d columns changed:\n--- got\n%s--- want\n%s", width, got, want)
-		}
+		golden(t, fmt.Sprintf("demo-summary-%d", width), fmt.Sprintf("the demo's summary at %d columns", width), summaryOf(pasted(t, rep, width)))
 	}
 }
 
