@@ -123,7 +123,7 @@ func TestNoFailedEventPayloadReachesAnyOutput(t *testing.T) {
 	runLogged(demo().setenv(key), "key-only-text", "--demo", "doctor")
 	values := []string{"DRSETUP_MY_DOMAIN=https://org00.my.salesforce.com", "DRSETUP_CLIENT_ID=" + bClientID, "DRSETUP_USERNAME=integration@org00.example",
 		"DRSETUP_CLIENT_SECRET=" + bSecret, "DRSETUP_PASSWORD=" + bPassword, "DRSETUP_SECURITY_TOKEN=" + bToken, key}
-	runLogged(demo().setenv(values...), "values-json", "--demo", "doctor", "--json")
+	valuesRun := runLogged(demo().setenv(values...), "values-json", "--demo", "doctor", "--json")
 	runLogged(demo().setenv(values...), "values-accessible", "--demo", "--accessible", "doctor")
 
 	// A saved profile, without --demo, through a proxy to the same world:
@@ -160,8 +160,11 @@ func TestNoFailedEventPayloadReachesAnyOutput(t *testing.T) {
 	if failed != a.orgs {
 		t.Errorf("%d webhooks' failed events read, want %d", failed, a.orgs)
 	}
-	if err := json.Unmarshal(saved.stdout.Bytes(), &rep); err != nil || rep.Mode != "profile" || rep.status("sf_failed_events") != "warn" {
-		t.Errorf("profile mode: %v, mode %q, sf_failed_events %q", err, rep.Mode, rep.status("sf_failed_events"))
+	for name, c := range map[string]*cli{"values": valuesRun, "profile": saved} {
+		var rep contractReport
+		if err := json.Unmarshal(c.stdout.Bytes(), &rep); err != nil || rep.Mode != name || rep.status("sf_failed_events") != "warn" || rep.status("sf_login_history") != "fail" {
+			t.Errorf("%s mode: %v, mode %q, sf_failed_events %q, sf_login_history %q", name, err, rep.Mode, rep.status("sf_failed_events"), rep.status("sf_login_history"))
+		}
 	}
 	if !strings.Contains(texts["key-only-text stdout"], "Delivery timeline, last 7 days") {
 		t.Errorf("the text report has no timeline:\n%s", texts["key-only-text stdout"])

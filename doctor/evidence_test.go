@@ -218,6 +218,7 @@ func TestLoginHistorySaysWhyDigitalRiversLoginsFail(t *testing.T) {
 	cases := []struct {
 		name   string
 		rows   []emulator.LoginEvent
+		window time.Duration
 		status Status
 		want   []string
 		remedy string
@@ -239,15 +240,19 @@ func TestLoginHistorySaysWhyDigitalRiversLoginsFail(t *testing.T) {
 			want: []string{"Login IP Ranges"}, remedy: "217.65.128.0–217.65.128.255"},
 		{name: "the flow blocked", status: Fail, rows: drLogins(2, time.Hour, always("Username-Password Flow Disabled")),
 			want: []string{"does not allow the OAuth username-password flow"}, remedy: "client credentials"},
-		// Older than the window: not read.
-		{name: "last month's", status: Pass, rows: drLogins(5, 10*24*time.Hour, always("Invalid Password")),
+		// Older than the window: not read, unless it is 30 days.
+		{name: "ten days ago, 7 days", status: Pass, rows: drLogins(5, 10*24*time.Hour, always("Invalid Password")),
 			want: []string{"no login as this user from Digital River's addresses"}},
+		{name: "ten days ago, 30 days", window: MaxWindow, status: Fail, rows: drLogins(5, 10*24*time.Hour, always("Invalid Password")),
+			want: []string{"5 logins in the last 30 days from its published addresses: Invalid Password 5"}, remedy: "Update the password stored in the webhook"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ew := newEvidenceWorld(t, loginHistoryScenario(tc.rows))
 			p, sec := healthyProfile()
-			rep := diagnose(t, ew.options(p, sec, nil))
+			o := ew.options(p, sec, nil)
+			o.Window = tc.window
+			rep := diagnose(t, o)
 			res := only(t, rep, CheckSFLoginHistory)
 			if res.Status != tc.status {
 				t.Fatalf("status %s, want %s: %s", res.Status, tc.status, res.Summary)
