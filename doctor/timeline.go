@@ -26,9 +26,8 @@ const (
 
 // Timeline is the window's days, newest first, each with what happened.
 type Timeline struct {
-	Since, Until time.Time
-	Window       time.Duration
-	Days         []TimelineDay
+	Window time.Duration // how far back it goes (--since)
+	Days   []TimelineDay
 	// ByOrg: the entries about Salesforce name their org, as the run read
 	// several. Digital River's events are the account's, for every org.
 	ByOrg bool
@@ -88,7 +87,7 @@ func (r *run) timeline() *Timeline {
 	e := r.ev
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	t := &Timeline{Since: r.since, Until: r.started, Window: r.window}
+	t := &Timeline{Window: r.window}
 	days := map[time.Time][]TimelineEntry{}
 	if ev := e.events; ev != nil {
 		t.Events = true
