@@ -19,6 +19,7 @@ import (
 type doctorOptions struct {
 	values  valueFlags
 	jsonOut bool
+	since   sinceFlag
 	ctx     context.Context
 	given   map[field.Field]string // the value flags given
 }
@@ -59,6 +60,7 @@ each and where to give it), 2 for bad usage, 130 when cancelled.`,
 	}
 	opts.values = newValueFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&opts.jsonOut, "json", false, "print the report as JSON on stdout")
+	cmd.Flags().Var(&opts.since, "since", "how far back the delivery checks look: 7d or 30d")
 	return cmd
 }
 
@@ -108,6 +110,7 @@ func runDoctor(f *factory, opts *doctorOptions) error {
 		AllowAnyHost: f.Global.allowAnyHost,
 		Redactor:     svc.Redactor(),
 		Log:          svc.Log(),
+		Window:       opts.since.window,
 	}
 	if svc.Demo() {
 		fmt.Fprintln(f.IO.ErrOut, "Demo: simulated orgs and Digital River account, with broken setups; nothing leaves this machine.")

@@ -285,7 +285,7 @@ func TestDoctorStreams(t *testing.T) {
 		}
 		flat := strings.Join(strings.Fields(r.out), " ")
 		for _, s := range []string{
-			`Not OK: 2 failed, 1 warning, 13 passed. Checked profile "default"`,
+			`Not OK: 2 failed, 2 warnings, 17 passed. Checked profile "default"`, // the second warning: no order events in 7 days
 			"fail Stored login settings (webhook 0b7c3a52): The stored login is out of date; the profile's works.",
 			"pass Digital River, then fail login.salesforce.com, then pass acme.my.salesforce.com",
 			"fail Stored login settings, webhook 0b7c3a52: The stored password and client secret differ from the profile's, which works",

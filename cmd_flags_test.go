@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"io"
 	"maps"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -85,5 +87,46 @@ func TestProfilesDeleteTakesOneName(t *testing.T) {
 	}
 	if err := execute(t, cmd, "delete"); err == nil {
 		t.Fatal("delete without a name was accepted")
+	}
+}
+
+func TestDoctorSinceTakesSevenOrThirtyDays(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want time.Duration
+	}{
+		{nil, 0}, // doctor's default, 7 days
+		{[]string{"--since", "7d"}, 7 * 24 * time.Hour},
+		{[]string{"--since", "30d"}, 30 * 24 * time.Hour},
+		{[]string{"--since=30D"}, 30 * 24 * time.Hour},
+		{[]string{"--since", "30d", "--since", "7d"}, 7 * 24 * time.Hour}, // the last one wins
+	} {
+		var got *doctorOptions
+		cmd := newDoctorCmd(testFactory(), func(o *doctorOptions) error { got = o; return nil })
+		if err := execute(t, cmd, tc.args...); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if got.since.window != tc.want {
+			t.Errorf("%v: window %v, want %v", tc.args, got.since.window, tc.want)
+		}
+	}
+	for _, bad := range []string{"14d", "7", "1w", "", "-7d", "30d ago", "720h"} {
+		cmd := newDoctorCmd(testFactory(), func(*doctorOptions) error { t.Errorf("--since %q ran the command", bad); return nil })
+		err := execute(t, cmd, "--since", bad)
+		if err == nil {
+			t.Errorf("--since %q was accepted", bad)
+			continue
+		}
+		if msg := err.Error(); !strings.Contains(msg, "7d") || !strings.Contains(msg, "30d") || !strings.Contains(msg, "--since") {
+			t.Errorf("--since %q: %q does not name the flag and the windows it takes", bad, msg)
+		}
+	}
+}
+
+// A bad --since is bad usage: exit 2, before anything is checked.
+func TestDoctorBadSinceIsBadUsage(t *testing.T) {
+	f := testFactory()
+	if code := run(context.Background(), f, []string{"doctor", "--demo", "--since", "14d"}); code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
 	}
 }

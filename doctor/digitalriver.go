@@ -62,10 +62,12 @@ type storedLogin struct {
 // digitalRiver is the Digital River chain: the key and its webhooks, then
 // every check of each webhook examined, a few webhooks at a time.
 func (r *run) digitalRiver(ctx context.Context) {
-	// Whatever happens below, sf_login waiting on it goes on.
+	// Whatever happens below, sf_login and dr_events waiting on it go on.
 	defer r.stored.set(nil)
+	defer r.keyWorks.set(false)
 	sel := r.selection(ctx)
 	l, ok := r.checkKey(ctx, sel)
+	r.keyWorks.set(ok)
 	if !ok {
 		r.skipWebhookChecks("Not checked: the Digital River key could not list the webhooks (see dr_api_key).")
 		return
@@ -110,11 +112,17 @@ func (r *run) examine(ctx context.Context, e *examined, l *listing) {
 	replayed := r.replay(ctx, e)
 	// Last: its wording depends on which of the two logins works.
 	r.check(ctx, CheckWebhookOAuth, e.group, e.w.ID, func(cctx context.Context) Result { return r.oauthResult(cctx, e, replayed) })
+	if r.mode == ModeKeyOnly {
+		r.webhookEvidence(ctx, e, replayed)
+	}
 }
 
 func (r *run) skipWebhookChecks(why string) {
 	for _, id := range webhookChecks {
 		r.skip(id, 0, "", why)
+	}
+	if r.mode == ModeKeyOnly {
+		r.skipSession(0, "", why)
 	}
 }
 

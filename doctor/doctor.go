@@ -56,6 +56,13 @@ const (
 	CheckWebhookEvents     ID = "webhook_events"
 	CheckWebhookDuplicates ID = "webhook_duplicates"
 	CheckDRLoginReplay     ID = "dr_login_replay"
+
+	// Past the configuration (evidence.go): did the events get through?
+	CheckDREvents        ID = "dr_events"
+	CheckSFLoginHistory  ID = "sf_login_history"
+	CheckSFFailedEvents  ID = "sf_failed_events"
+	CheckSFPermissionSet ID = "sf_permission_set"
+	CheckListenerLatency ID = "listener_latency"
 )
 
 // checkOrder is the order of the report. The checks of one webhook follow
@@ -64,7 +71,8 @@ var checkOrder = []ID{
 	CheckProfile, CheckKeyring, CheckMyDomain, CheckTokenEndpoint, CheckSFLogin,
 	CheckInstanceURL, CheckApexEndpoint, CheckDRAPIKey, CheckWebhookExists,
 	CheckWebhookAddress, CheckWebhookEnabled, CheckWebhookTransport, CheckWebhookOAuth,
-	CheckWebhookEvents, CheckWebhookDuplicates, CheckDRLoginReplay,
+	CheckWebhookEvents, CheckWebhookDuplicates, CheckDRLoginReplay, CheckDREvents,
+	CheckSFPermissionSet, CheckListenerLatency, CheckSFLoginHistory, CheckSFFailedEvents,
 }
 
 // webhookChecks are the checks made once per webhook examined.
@@ -108,6 +116,16 @@ func (id ID) Title() string {
 		return "Duplicates"
 	case CheckDRLoginReplay:
 		return "Digital River's login, replayed"
+	case CheckDREvents:
+		return "Digital River's events"
+	case CheckSFLoginHistory:
+		return "Login History"
+	case CheckSFFailedEvents:
+		return "Failed events"
+	case CheckSFPermissionSet:
+		return "Permission set"
+	case CheckListenerLatency:
+		return "Listener speed"
 	}
 	return string(id)
 }
@@ -128,11 +146,15 @@ func (id ID) hop() HopKind {
 	switch id {
 	case CheckDRAPIKey, CheckWebhookExists, CheckWebhookEnabled, CheckWebhookEvents, CheckWebhookDuplicates:
 		return HopDigitalRiver
-	case CheckTokenEndpoint, CheckSFLogin, CheckWebhookTransport, CheckWebhookOAuth, CheckDRLoginReplay:
+	case CheckTokenEndpoint, CheckSFLogin, CheckWebhookTransport, CheckWebhookOAuth, CheckDRLoginReplay, CheckSFLoginHistory:
 		return HopToken
-	case CheckMyDomain, CheckInstanceURL, CheckApexEndpoint, CheckWebhookAddress:
+	case CheckMyDomain, CheckInstanceURL, CheckApexEndpoint, CheckWebhookAddress,
+		CheckSFFailedEvents, CheckSFPermissionSet, CheckListenerLatency:
 		return HopApex
 	}
+	// dr_events is about no hop: no order events means nothing to deliver,
+	// not a fault on the way, and events still pending do not say which
+	// webhook owes them.
 	return HopNone
 }
 
@@ -202,6 +224,10 @@ type Report struct {
 	Checks    []Result
 	Webhooks  []Webhook // examined, in report order
 	Paths     []Path
+	// Timeline is what the delivery checks read, merged by day for the
+	// text report; nil when none of them read anything. The JSON carries
+	// it only through the checks' summaries.
+	Timeline *Timeline
 	// Missing are the values a check needed and the run did not have (the
 	// Salesforce login or the Digital River key not tried, secrets not in
 	// the keyring), in the order of the setup: such a run is incomplete.

@@ -29,11 +29,25 @@ var contractIDs = []string{
 	"profile", "keyring", "my_domain", "token_endpoint", "sf_login", "instance_url", "apex_endpoint",
 	"dr_api_key", "webhook_exists", "webhook_address", "webhook_enabled", "webhook_transport",
 	"webhook_oauth", "webhook_events", "webhook_duplicates", "dr_login_replay",
+	"dr_events", "sf_login_history", "sf_failed_events", "sf_permission_set", "listener_latency",
 }
 
 var perWebhookIDs = []string{
 	"webhook_address", "webhook_enabled", "webhook_transport", "webhook_oauth",
 	"webhook_events", "webhook_duplicates", "dr_login_replay",
+}
+
+// sessionIDs are the delivery checks made with a Salesforce token: the
+// run's own once, or in key-only mode once per webhook, with its replayed
+// token.
+var sessionIDs = []string{"sf_login_history", "sf_failed_events", "sf_permission_set", "listener_latency"}
+
+// aboutWebhooks are the ids whose entries carry webhookId in a run of mode.
+func aboutWebhooks(keyOnly bool) []string {
+	if keyOnly {
+		return append(slices.Clone(perWebhookIDs), sessionIDs...)
+	}
+	return perWebhookIDs
 }
 
 func TestReportJSONFollowsTheContract(t *testing.T) {
@@ -161,7 +175,7 @@ func TestReportJSONFollowsTheContract(t *testing.T) {
 				}
 				webhookID, hasWebhook := c["webhookId"].(string)
 				examined := len(rep.Webhooks) > 0
-				if want := slices.Contains(perWebhookIDs, id) && examined; hasWebhook != want {
+				if want := slices.Contains(aboutWebhooks(m.keyOnly), id) && examined; hasWebhook != want {
 					t.Errorf("%s: webhookId present %v, want %v", where, hasWebhook, want)
 				}
 				if hasWebhook && !slices.ContainsFunc(rep.Webhooks, func(w Webhook) bool { return w.ID == webhookID }) {
@@ -177,7 +191,7 @@ func TestReportJSONFollowsTheContract(t *testing.T) {
 				}
 			}
 			for _, w := range rep.Webhooks {
-				for _, id := range perWebhookIDs {
+				for _, id := range aboutWebhooks(m.keyOnly) {
 					n := 0
 					for _, c := range checks {
 						if c["id"] == id && c["webhookId"] == w.ID {
@@ -284,12 +298,18 @@ func TestChecksRunConcurrently(t *testing.T) {
 		if !rep.OK() {
 			t.Fatalf("the setup should pass:\n%s", dump(rep))
 		}
-		// The list, then per webhook one login and one probe: nothing more.
-		if counter.total != 1+2*n {
-			t.Errorf("%d requests, want %d", counter.total, 1+2*n)
+		// The list and the events, then per webhook one login and one
+		// probe, and with its token the delivery checks' reads: the
+		// permission set assignments, a second GET of the endpoint,
+		// Login History, the count of failed events (none, so no more).
+		if want := 2 + n*(2+4); counter.total != want {
+			t.Errorf("%d requests, want %d", counter.total, want)
 		}
-		if counter.max < 2 || counter.max > webhookWorkers {
-			t.Errorf("at most %d requests in flight at once, want between 2 (the replays overlap) and %d (a bounded few)", counter.max, webhookWorkers)
+		if counter.maxLogins < 2 || counter.maxLogins > webhookWorkers {
+			t.Errorf("at most %d logins and probes in flight at once, want between 2 (the replays overlap) and %d (a bounded few)", counter.maxLogins, webhookWorkers)
+		}
+		if limit := webhookWorkers * len(sessionChecks); counter.max > limit {
+			t.Errorf("%d requests in flight at once, want at most %d (each worker's webhook's delivery checks at once)", counter.max, limit)
 		}
 	})
 	t.Run("profile: the Salesforce and Digital River chains at once", func(t *testing.T) {
@@ -300,9 +320,11 @@ func TestChecksRunConcurrently(t *testing.T) {
 		diagnose(t, w.options(p, sec, nil))
 		// The list, the login (shared with the replay, which goes first),
 		// identity, probe of the My Domain's endpoint, and the replay's
-		// probe.
-		if counter.total != 5 {
-			t.Errorf("%d requests, want 5", counter.total)
+		// probe; the events; with the run's token the delivery checks'
+		// reads: the permission set assignments, a second GET of the
+		// endpoint, Login History, the count of failed events.
+		if counter.total != 10 {
+			t.Errorf("%d requests, want 10", counter.total)
 		}
 		if counter.max < 2 {
 			t.Errorf("at most %d request in flight at once: the identity and the probes should overlap", counter.max)

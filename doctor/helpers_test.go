@@ -183,27 +183,38 @@ func (rw *rewrite) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // inFlight counts the requests in flight at once, and the time spent in
-// them all.
+// them all; and apart, the logins and probes in flight at once, which
+// DESIGN.md bounds to a handful.
 type inFlight struct {
 	next http.RoundTripper
 
-	mu      sync.Mutex
-	now     int
-	max     int
-	total   int
-	latency time.Duration
+	mu        sync.Mutex
+	now       int
+	max       int
+	total     int
+	latency   time.Duration
+	logins    int
+	maxLogins int
 }
 
 func (f *inFlight) RoundTrip(req *http.Request) (*http.Response, error) {
+	login := strings.HasPrefix(req.URL.Path, "/services/oauth2/token") || strings.HasPrefix(req.URL.Path, "/services/apexrest/")
 	f.mu.Lock()
 	f.now++
 	f.total++
 	f.max = max(f.max, f.now)
+	if login {
+		f.logins++
+		f.maxLogins = max(f.maxLogins, f.logins)
+	}
 	f.mu.Unlock()
 	start := time.Now()
 	resp, err := f.next.RoundTrip(req)
 	f.mu.Lock()
 	f.now--
+	if login {
+		f.logins--
+	}
 	f.latency += time.Since(start)
 	f.mu.Unlock()
 	return resp, err

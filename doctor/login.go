@@ -61,6 +61,7 @@ type userLogins struct {
 type loginOutcome struct {
 	session *sfcheck.Session
 	err     error
+	probe   probeSample // a replay's probe of the webhook's address, when it made one
 }
 
 // tried reports whether the login was sent (or counted against the budget).

@@ -129,9 +129,12 @@ func (r *run) replay(ctx context.Context, e *examined) loginOutcome {
 		usable := a.HostKind == sfcheck.DomainMyDomain && a.MyDomain != nil && strings.HasPrefix(strings.ToLower(strings.TrimSpace(w.Address)), "https://")
 		switch {
 		case usable:
-			return probeResult(cctx, &strict, s, w.Address, lead)
+			res, sample := probe(cctx, &strict, s, w.Address, lead)
+			out.probe = sample
+			return res
 		case a.Corrected != "":
-			res := probeResult(cctx, &strict, s, a.Corrected, lead+fmt.Sprintf(" The token is not sent to %s, which is not the org's API address (see webhook_address); at the corrected address:", hostOf(w.Address)))
+			res, sample := probe(cctx, &strict, s, a.Corrected, lead+fmt.Sprintf(" The token is not sent to %s, which is not the org's API address (see webhook_address); at the corrected address:", hostOf(w.Address)))
+			out.probe = sample
 			if res.Status == Pass {
 				res.Status, res.Remedy = Warn, "Correct the webhook's address (see webhook_address)."
 				res.Brief = "works only at the corrected address"

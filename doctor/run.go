@@ -64,6 +64,10 @@ type Options struct {
 	Log      *debuglog.Logger // one line per check; nil logs nothing
 
 	CheckTimeout time.Duration
+	// Window is how far back the delivery checks look (--since): 7 or 30
+	// days; DefaultWindow when 0, and never more than MaxWindow, as far as
+	// Digital River's events list reaches.
+	Window time.Duration
 	// Progress, when set, is told each check as it starts and ends. Calls
 	// come one at a time, from the run's goroutines.
 	Progress func(Event)
@@ -124,6 +128,7 @@ func Run(ctx context.Context, o Options) *Report {
 	var wg sync.WaitGroup
 	wg.Go(func() { r.salesforce(ctx) })
 	wg.Go(func() { r.digitalRiver(ctx) })
+	wg.Go(func() { r.events(ctx) })
 	wg.Wait()
 	return r.report()
 }
@@ -156,6 +161,17 @@ type run struct {
 	// Set once by the Digital River chain, read by sf_login: the login
 	// Digital River makes for the profile's webhook, which is tried first.
 	stored future[*storedLogin]
+	// keyWorks is whether the Digital River key listed the webhooks, set
+	// once by the Digital River chain for dr_events; apexProbe is what
+	// apex_endpoint's probe measured, for listener_latency.
+	keyWorks  future[bool]
+	apexProbe future[probeSample]
+
+	// window and since bound what the delivery checks read; ev is what
+	// they share.
+	window time.Duration
+	since  time.Time
+	ev     *evidence
 
 	mu       sync.Mutex
 	results  []ranked
@@ -184,6 +200,10 @@ func newRun(o Options) *run {
 		domain:       newFuture[*sfcheck.MyDomain](),
 		profileLogin: newFuture[loginOutcome](),
 		stored:       newFuture[*storedLogin](),
+		keyWorks:     newFuture[bool](),
+		apexProbe:    newFuture[probeSample](),
+		window:       o.Window,
+		ev:           newEvidence(),
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -192,6 +212,11 @@ func newRun(o Options) *run {
 	if r.timeout <= 0 {
 		r.timeout = DefaultCheckTimeout
 	}
+	if r.window <= 0 {
+		r.window = DefaultWindow
+	}
+	r.window = min(r.window, MaxWindow)
+	r.since = r.started.Add(-r.window)
 	if o.Salesforce == nil {
 		r.o.Salesforce = &sfcheck.Client{AllowAnyHost: o.AllowAnyHost}
 	}
@@ -316,6 +341,7 @@ func (r *run) report() *Report {
 		}
 	}
 	rep.Paths = r.buildPaths(rep.Checks)
+	rep.Timeline = r.timeline()
 	return rep
 }
 

@@ -20,6 +20,7 @@ func (r *run) salesforce(ctx context.Context) {
 	// Whatever happens below, the webhook checks waiting on these go on.
 	defer r.domain.set(nil)
 	defer r.profileLogin.set(loginOutcome{})
+	defer r.apexProbe.set(probeSample{})
 
 	if r.mode == ModeKeyOnly || r.mode == ModeNone {
 		why := "No Salesforce values were given (profile, flags or DRSETUP_* variables)."
@@ -28,6 +29,9 @@ func (r *run) salesforce(ctx context.Context) {
 		}
 		for _, id := range []ID{CheckMyDomain, CheckTokenEndpoint, CheckSFLogin, CheckInstanceURL, CheckApexEndpoint} {
 			r.skip(id, 0, "", why)
+		}
+		if r.mode == ModeNone {
+			r.skipSession(0, "", why)
 		}
 		return
 	}
@@ -46,11 +50,13 @@ func (r *run) salesforce(ctx context.Context) {
 		wg.Go(func() {
 			r.check(ctx, CheckApexEndpoint, 0, "", func(cctx context.Context) Result { return r.apexResult(cctx, s, d, whose) })
 		})
+		wg.Go(func() { r.sessionEvidence(ctx, 0, "", r.o.Salesforce, s, r.apexProbe.wait) })
 	})
 	if session == nil {
 		why := "Not checked: there is no Salesforce login (see sf_login)."
 		r.skip(CheckInstanceURL, 0, "", why)
 		r.skip(CheckApexEndpoint, 0, "", why)
+		r.skipSession(0, "", why)
 	}
 	wg.Wait()
 }
@@ -345,6 +351,8 @@ func sameOrgID(a, b string) bool {
 }
 
 func (r *run) apexResult(ctx context.Context, s *sfcheck.Session, d *sfcheck.MyDomain, whose string) Result {
+	var sample probeSample
+	defer func() { r.apexProbe.set(sample) }()
 	lead := ""
 	if whose != "" {
 		lead = fmt.Sprintf("With the session of %s's stored login (the profile's is refused):", whose)
@@ -358,13 +366,21 @@ func (r *run) apexResult(ctx context.Context, s *sfcheck.Session, d *sfcheck.MyD
 	if target == "" {
 		return Result{Status: Skip, Summary: "Not probed: neither the My Domain nor the login's instance URL gives the endpoint's host."}
 	}
-	return probeResult(ctx, r.o.Salesforce, s, target, lead)
+	var res Result
+	res, sample = probe(ctx, r.o.Salesforce, s, target, lead)
+	return res
 }
 
-// probeResult probes target with the session's token and words the verdict.
-// lead, when set, opens the summary.
-func probeResult(ctx context.Context, sf *sfcheck.Client, s *sfcheck.Session, target, lead string) Result {
+// probe probes target with the session's token and words the verdict.
+// lead, when set, opens the summary. It also returns what the probe
+// measured: listener_latency's first GET.
+func probe(ctx context.Context, sf *sfcheck.Client, s *sfcheck.Session, target, lead string) (Result, probeSample) {
 	pr, err := sf.ProbeApex(ctx, s, target)
+	return probeFinding(pr, err, target, lead), sampleOf(target, pr, err)
+}
+
+// probeFinding words a probe's verdict.
+func probeFinding(pr sfcheck.ProbeResult, err error, target, lead string) Result {
 	if lead != "" {
 		lead += " "
 	}

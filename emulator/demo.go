@@ -1,6 +1,9 @@
 package emulator
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // DemoValues are the values a newcomer types in `drsetup --demo`, shown on the
 // welcome screen and in `drsetup --demo --help`. All are made up.
@@ -151,11 +154,18 @@ func DoctorDemoScenario() Scenario {
 	lightning.Address = "https://initech.lightning.force.com/services/apexrest/digitalriverv3/webhooks/"
 	sandbox := demoHook(demoWayneUAT, "integration@wayne.example.uat", salesforceEvents)
 	sandbox.OAuth.TokenEndPoint = "https://test.salesforce.com/services/oauth2/token"
+	// Stored without the security token: this computer is in the org's
+	// trusted range, so the replay works, but Digital River's addresses are
+	// not, and its logins fail (see demoEvidence).
+	orgs[4].Users[0].TrustedIP = true
+	sandbox.OAuth.Password = Demo.Password
 
+	demoEvidence(orgs)
 	return Scenario{
 		Orgs: orgs,
 		DigitalRiver: Account{
-			Keys: demoKeys(),
+			Events: demoEvents(),
+			Keys:   demoKeys(),
 			Webhooks: []Webhook{
 				demoHook(demoAcme, Demo.Username, salesforceEvents),
 				lightning,
@@ -255,4 +265,102 @@ func demoHook(host, username string, types []string) Webhook {
 			GrantType:     grantPassword,
 		},
 	}
+}
+
+// Digital River's published addresses its demo logins come from.
+var demoDRAddresses = []string{"54.204.214.106", "3.94.74.169", "52.36.133.196", "34.241.30.95"}
+
+// demoEvidence gives the doctor demo's orgs what the delivery checks read:
+// a month of Digital River's logins in each integration user's Login History
+// (every four hours, as deliveries come), with the failures behind the
+// broken setups; failed-event records at acme, with payloads of made-up
+// customers' data that drsetup must never show; a slow listener at hooli.
+//
+// The sandbox's story, which the timeline shows: three days ago its
+// password was changed, and Digital River's logins failed with it; a day
+// later the new password was stored in the webhook, without the security
+// token, so they fail since for want of it.
+func demoEvidence(orgs []Org) {
+	const every = 4 * time.Hour
+	history := func(status func(age time.Duration) string) []LoginEvent {
+		var rows []LoginEvent
+		for i := 0; time.Duration(i)*every < 30*24*time.Hour; i++ {
+			age := time.Duration(i)*every + 25*time.Minute
+			rows = append(rows, LoginEvent{Age: age, Status: status(age), SourceIP: demoDRAddresses[i%len(demoDRAddresses)]})
+		}
+		return rows
+	}
+	success := func(time.Duration) string { return statusSuccess }
+	for i := range orgs {
+		for j := range orgs[i].Users {
+			orgs[i].Users[j].LoginHistory = history(success)
+		}
+	}
+	const day = 24 * time.Hour
+	orgs[3].Users[0].LoginHistory = history(func(age time.Duration) string { // umbrella: its stored password is stale
+		if age < 2*day {
+			return statusBadPassword
+		}
+		return statusSuccess
+	})
+	orgs[4].Users[0].LoginHistory = history(func(age time.Duration) string { // wayne's sandbox
+		switch {
+		case age < 2*day:
+			return statusTokenRequired
+		case age < 3*day:
+			return statusBadPassword
+		}
+		return statusSuccess
+	})
+	orgs[5].Users[0].LoginHistory = history(func(age time.Duration) string { // globex blocks the flow
+		if age < 10*day {
+			return statusFlowDisabled
+		}
+		return statusSuccess
+	})
+	orgs[2].ListenerLatency = 1600 * time.Millisecond // hooli: slow, short of Digital River's limit
+	payload := func(order, email, name string) string {
+		return `{"id":"` + order + `","type":"order.accepted","data":{"object":{"id":"` + order + `","email":"` + email +
+			`","billTo":{"name":"` + name + `","phone":"+1 952-555-0142","address":{"line1":"10380 Bren Road West","city":"Minnetonka","postalCode":"55343"}}}}}`
+	}
+	orgs[0].FailedEvents = []FailedEvent{
+		{Age: 3 * time.Hour, EventID: "5f2c9a1e-7d41-4b8e-9c3a-1e6f0b2d4a71", EventType: "order.accepted",
+			Reason:  "System.DmlException: Insert failed. First exception on row 0; first error: REQUIRED_FIELD_MISSING, Required fields are missing: [BillingCountry]",
+			Payload: payload("240114310336", "jane.roe@customer.example", "Jane Roe")},
+		{Age: 20 * time.Hour, EventID: "a83d0f6b-2c19-4e57-8b0d-6f4e2a9c1b35", EventType: "order.accepted",
+			Reason:  "System.DmlException: Insert failed. First exception on row 0; first error: REQUIRED_FIELD_MISSING, Required fields are missing: [BillingCountry]",
+			Payload: payload("240114298712", "max.mustermann@customer.example", "Max Mustermann")},
+		{Age: 29 * time.Hour, EventID: "0c6e4b2a-9f17-4d3c-a5e8-7b1d2f9e6c40", EventType: "order.complete",
+			Reason:  "digitalriverv3.DRB2B_OrderException: No Salesforce order with Digital River order id 240114287455",
+			Payload: payload("240114287455", "erika.musterfrau@customer.example", "Erika Musterfrau")},
+	}
+}
+
+// demoEvents are a month of the demo account's order events, one every
+// three hours, of the app's types in rough proportion; those of the last
+// day are still pending delivery to the webhooks that fail, as Digital
+// River's pendingWebhooks writes it: mostly a number, sometimes a numeric
+// string, sometimes left out. Each carries a made-up customer in data.object,
+// which drsetup must never show.
+func demoEvents() []Event {
+	types := []string{"order.accepted", "order.complete", "order.pending_payment", "order.accepted", "order.invoice.created",
+		"order.complete", "order.created", "order.cancelled", "order.accepted", "order.review_opened", "order.credit_memo.created", "order.blocked"}
+	var out []Event
+	for i := 0; time.Duration(i)*3*time.Hour < 30*24*time.Hour; i++ {
+		age := time.Duration(i)*3*time.Hour + 70*time.Minute
+		ev := Event{Type: types[i%len(types)], Age: age,
+			Object: map[string]any{"id": fmt.Sprintf("2401143%05d", 9000-i), "email": fmt.Sprintf("shopper%03d@customer.example", i),
+				"billTo": map[string]any{"name": "Demo Shopper", "address": map[string]any{"line1": "10380 Bren Road West"}}}}
+		if age < 24*time.Hour {
+			ev.Pending.Count = 3
+		}
+		switch {
+		case i%7 == 3:
+			ev.Pending.Form = PendingMissing
+		case i%5 == 1:
+			ev.Pending.Form = PendingString
+		}
+		out = append(out, ev)
+	}
+	return out
 }

@@ -28,7 +28,7 @@ func (e *Emulator) serveEvents(w http.ResponseWriter, r *http.Request) {
 		methodNotAllowed(w, r, "GET")
 		return
 	}
-	now := time.Now()
+	now := e.now()
 	visible := func(ev Event) bool {
 		return ev.LiveMode == (key.Mode == modeLive) && !ev.CreatedTime.Before(now.Add(-eventsWindow))
 	}

@@ -66,6 +66,7 @@ type Emulator struct {
 	bareArray bool
 	account   Account // the options of the Digital River account (its webhooks are in webhooks)
 	clock     func() time.Time
+	sleep     func(context.Context, time.Duration) error
 
 	mu         sync.Mutex
 	webhooks   []Webhook            // every mode, in creation order
@@ -108,6 +109,7 @@ func newEmulator(s Scenario) (*Emulator, error) {
 		bareArray:  n.DigitalRiver.BareArrayList,
 		account:    n.DigitalRiver,
 		clock:      n.Clock,
+		sleep:      n.Sleep,
 		webhooks:   n.DigitalRiver.Webhooks,
 		listedFrom: map[string]time.Time{},
 		faults:     n.Faults,
@@ -118,7 +120,7 @@ func newEmulator(s Scenario) (*Emulator, error) {
 	for _, k := range n.DigitalRiver.Keys {
 		e.keys[k.Key] = k
 	}
-	e.startEvidence(n.DigitalRiver.Events, time.Now())
+	e.startEvidence(n.DigitalRiver.Events, e.now())
 	return e, nil
 }
 
@@ -306,6 +308,18 @@ func (e *Emulator) injectFault(w http.ResponseWriter, r *http.Request, host stri
 		return true
 	}
 	return false
+}
+
+// slowly waits d before answering, as a slow listener does: on the
+// scenario's Sleep when it has one (a fake clock's), else as hold does.
+func (e *Emulator) slowly(ctx context.Context, d time.Duration) {
+	if e.sleep == nil {
+		e.hold(ctx, d)
+		return
+	}
+	if e.sleep(ctx, d) != nil {
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // hold waits d, or forever if d < 0. If the request's context ends or the

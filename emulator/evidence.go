@@ -251,7 +251,7 @@ func (e *Emulator) recordLogin(r *http.Request, host string, oi, ui int, app Con
 	}
 	id := o.Users[ui].UserID
 	e.logins[id] = append(e.logins[id], o.loginDefaults(LoginEvent{
-		Time:         time.Now().UTC().Truncate(time.Millisecond),
+		Time:         e.now().UTC().Truncate(time.Millisecond),
 		Status:       status,
 		SourceIP:     ip,
 		LoginSubType: subType,

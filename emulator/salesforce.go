@@ -362,7 +362,7 @@ func sameID(given, id18 string) bool { return given == id18 || given == id18[:15
 // An org's ListenerLatency delays every answer, as a slow listener would.
 func (e *Emulator) apex(w http.ResponseWriter, r *http.Request, org int) {
 	if d := e.orgs[org].ListenerLatency; d > 0 {
-		e.hold(r.Context(), d)
+		e.slowly(r.Context(), d)
 	}
 	rest := strings.TrimPrefix(r.URL.Path, "/services/apexrest")
 	s, ok := e.sessionOf(r)

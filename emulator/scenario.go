@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"net/url"
@@ -21,9 +22,15 @@ type Scenario struct {
 	DigitalRiver Account
 	Faults       Faults
 	// Clock is the emulator's time: webhooks' createdTime and updatedTime,
-	// and when a lagging list shows a new webhook. Nil is the real clock;
+	// when a lagging list shows a new webhook, what the evidence's ages are
+	// counted back from, which events the list still reaches, and when a
+	// login the token endpoint records was made. Nil is the real clock;
 	// tests pass a fake one so that a lag of minutes takes no time.
 	Clock func() time.Time
+	// Sleep is how an org's ListenerLatency is waited out; nil waits in
+	// real time. Tests pass their fake clock's, which moves the clock on at
+	// once, so a slow listener costs them no time.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Org is one Salesforce org, served at its My Domain host.
@@ -371,6 +378,7 @@ func (s Scenario) normalized() (Scenario, error) {
 	n.DigitalRiver.PatchOmitted = s.DigitalRiver.PatchOmitted
 	n.DigitalRiver.RefuseClientCredentials = s.DigitalRiver.RefuseClientCredentials
 	n.Clock = s.Clock
+	n.Sleep = s.Sleep
 
 	f, err := s.Faults.normalized()
 	if err != nil {

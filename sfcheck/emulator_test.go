@@ -275,3 +275,20 @@ func TestProbeTimesASlowListener(t *testing.T) {
 		}
 	}
 }
+
+// On a fake clock a slow listener reads as exactly as slow as it is: the
+// latency is what the clock moved while the GET waited.
+func TestProbeTimesASlowListenerOnAFakeClock(t *testing.T) {
+	slow := org(acme, user("integration@acme.example", true))
+	slow.ListenerLatency = 3500 * time.Millisecond
+	w := emulatortest.New(t, emulator.Scenario{Orgs: []emulator.Org{slow}}, emulatortest.WithFakeClock())
+	c := w.Salesforce()
+	s := login(t, c, acme, "integration@acme.example")
+	r, err := c.ProbeApex(context.Background(), s, "https://"+acme+sfcheck.ApexPath)
+	if err != nil || r.Kind != sfcheck.ProbeReachable {
+		t.Fatalf("probe %+v, %v", r, err)
+	}
+	if r.Latency != 3500*time.Millisecond {
+		t.Errorf("latency %v, want the listener's 3.5s", r.Latency)
+	}
+}

@@ -57,6 +57,9 @@ type Client struct {
 	// loopback addresses.
 	AllowAnyHost bool
 	Timeout      time.Duration // per request; DefaultTimeout when 0
+	// Now is the clock an answer's time is measured with
+	// (ProbeResult.Latency); time.Now when nil. Tests pass a fake one.
+	Now func() time.Time
 }
 
 // Session is a successful login.
@@ -209,6 +212,7 @@ type exchange struct {
 	tooLarge bool
 	limit    int64         // the most of a body read; maxBody when 0
 	waited   time.Duration // from sending the request to the answer's first byte (its headers)
+	now      func() time.Time
 }
 
 func (c *Client) newExchange() *exchange {
@@ -216,7 +220,10 @@ func (c *Client) newExchange() *exchange {
 	if hc == nil {
 		hc = defaultHTTP
 	}
-	ex := &exchange{base: hc.Transport}
+	ex := &exchange{base: hc.Transport, now: c.Now}
+	if ex.now == nil {
+		ex.now = time.Now
+	}
 	if ex.base == nil {
 		ex.base = http.DefaultTransport
 	}
@@ -228,12 +235,12 @@ func (c *Client) newExchange() *exchange {
 }
 
 func (ex *exchange) RoundTrip(req *http.Request) (*http.Response, error) {
-	start := time.Now()
+	start := ex.now()
 	resp, err := ex.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
 	}
-	ex.waited = time.Since(start)
+	ex.waited = ex.now().Sub(start)
 	limit := ex.limit
 	if limit <= 0 {
 		limit = maxBody

@@ -141,7 +141,9 @@ func (c *Client) PermissionSet(ctx context.Context, s *Session) (PermissionProof
 	case err == nil:
 		p.Answer, p.Source = PermissionHeld, ProofDescribe
 		return p, nil
-	case errors.As(err, &e) && e.Kind == KindNotFound:
+	case errors.As(err, &e) && e.Kind == KindNotFound && e.Flaw != FlawNoVersion:
+		// A 404 proves the object hidden only when the org serves a
+		// version to describe it with; one that serves none tells nothing.
 		refused(err)
 		p.Answer, p.Source = PermissionLacking, ProofDescribe
 		return p, nil

@@ -1,6 +1,7 @@
 package sfcheck
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -164,6 +165,7 @@ type permissionOrg struct {
 	assignments string // the PermissionSetAssignment answer: "held", "lacking", or an error code
 	count       string // the COUNT() answer: "ok" or an error code
 	describe    string // the describe answer: "ok", "404" or an error code
+	versions    string // the versions list; Spring '26 alone when ""
 }
 
 func (o permissionOrg) serve(t *testing.T, asked *[]string) http.HandlerFunc {
@@ -181,7 +183,7 @@ func (o permissionOrg) serve(t *testing.T, asked *[]string) http.HandlerFunc {
 		case r.URL.Path == "/services/data/":
 			*asked = append(*asked, "versions")
 			mu.Unlock()
-			writeJSON(w, 200, `[{"label":"Spring '26","url":"/services/data/v66.0","version":"66.0"}]`)
+			writeJSON(w, 200, cmp.Or(o.versions, `[{"label":"Spring '26","url":"/services/data/v66.0","version":"66.0"}]`))
 			return
 		default:
 			t.Errorf("unexpected request %s %q", r.URL.Path, q)
@@ -243,6 +245,9 @@ func TestPermissionSetProof(t *testing.T) {
 		{name: "describe 404", org: permissionOrg{assignments: "INSUFFICIENT_ACCESS", count: "INVALID_FIELD", describe: "404"}, answer: PermissionLacking, source: ProofDescribe, asked: "assignments count describe versions"},
 		{name: "session refused", org: permissionOrg{assignments: "INVALID_SESSION_ID"}, answer: PermissionUnknown, asked: "assignments", whyKind: KindInvalidSession, whyCode: "INVALID_SESSION_ID"},
 		{name: "proxy in the way", org: permissionOrg{assignments: "INVALID_TYPE", count: "proxy"}, answer: PermissionUnknown, asked: "assignments count", whyKind: KindProxyHTML},
+		// The describe's 404 came with no version from 37.0 on to read
+		// with: it tells nothing of the user's access.
+		{name: "describe 404, no usable version", org: permissionOrg{assignments: "INVALID_TYPE", count: "MALFORMED_QUERY", describe: "404", versions: `[{"label":"Winter '16","url":"/services/data/v35.0","version":"35.0"}]`}, answer: PermissionUnknown, asked: "assignments count describe versions", whyKind: KindNotFound},
 		{name: "nothing answers", org: permissionOrg{assignments: "INVALID_TYPE", count: "MALFORMED_QUERY", describe: "UNKNOWN_EXCEPTION"}, answer: PermissionUnknown, asked: "assignments count describe", whyKind: KindOther, whyCode: "UNKNOWN_EXCEPTION"},
 	}
 	for _, tc := range cases {

@@ -215,7 +215,9 @@ func (c *Client) restStart(s *Session, op, object string) (restContext, *url.URL
 		return rc, nil, rc.base(KindMissingValue, 0)
 	}
 	rc.host = hostOf(s.InstanceURL)
-	rc.lc = loginContext{op: OpProbe, host: rc.host, timeout: c.timeout()}
+	// The token goes with every read, so Salesforce's answer to one may
+	// quote it: what is kept of the answer is redacted against it.
+	rc.lc = loginContext{op: OpProbe, host: rc.host, timeout: c.timeout(), token: s.AccessToken}
 	u, err := httpx.CheckCredentialURL(s.InstanceURL, IsSalesforceHost, c.AllowAnyHost)
 	if err != nil {
 		e := rc.base(KindHostRefused, 0)
@@ -305,7 +307,7 @@ func (c *Client) restGet(ctx context.Context, rc restContext, u *url.URL, s *Ses
 		return ex.body, nil
 	}
 	if code, msg := apexError(ex.body); code != "" && !httpx.LooksLikeHTML(ex.header.Get("Content-Type"), ex.body) {
-		return nil, rc.salesforce(ex.status, text.Cut(text.Clean(code), 60), text.Cut(text.Clean(msg), 300))
+		return nil, rc.salesforce(ex.status, text.Cut(rc.lc.remote(code), 60), text.Cut(rc.lc.remote(msg), 300))
 	}
 	e := rc.unusable(ex.status, ex.header.Get("Content-Type"), ex.body)
 	if ex.status == http.StatusNotFound && e.Kind == KindNotJSON {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -67,6 +68,19 @@ func (f sfPages) serve(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	return true
+}
+
+// answer answers every request with status and body, as JSON when ctype is
+// "".
+func answer(ctype string, status int, body string) http.HandlerFunc {
+	if ctype == "" {
+		ctype = "application/json;charset=UTF-8"
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", ctype)
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}
 }
 
 func sfRESTError(code, message string) string {
@@ -241,15 +255,7 @@ func TestRESTErrorsAreTyped(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _ := fakeSalesforce(t, func(w http.ResponseWriter, r *http.Request) {
-				ct := tc.ctype
-				if ct == "" {
-					ct = "application/json;charset=UTF-8"
-				}
-				w.Header().Set("Content-Type", ct)
-				w.WriteHeader(tc.status)
-				io.WriteString(w, tc.body)
-			})
+			c, _ := fakeSalesforce(t, answer(tc.ctype, tc.status, tc.body))
 			_, err := c.LoginHistory(context.Background(), restSession(), since)
 			var re *RESTError
 			if !errors.As(err, &re) {
@@ -469,5 +475,43 @@ func TestDescribeAndVersions(t *testing.T) {
 		if _, err := c.Describe(context.Background(), restSession(), bad); err == nil {
 			t.Errorf("Describe(%q) was sent", bad)
 		}
+	}
+}
+
+// Salesforce may quote the request it refuses, and the request carries the
+// session's token: nothing kept of a refused read holds it, in any encoding
+// the redactor knows.
+func TestRESTErrorsNeverHoldTheAccessToken(t *testing.T) {
+	tok := testAccessToken
+	cases := []struct {
+		name, ctype, body string
+		status            int
+	}{
+		{name: "message", body: sfRESTError("INVALID_SESSION_ID", "Session "+tok+" expired or invalid"), status: 401},
+		{name: "message, URL-encoded", body: sfRESTError("MALFORMED_QUERY", "bad request /query?access_token="+url.QueryEscape(tok)), status: 400},
+		{name: "message, cut short", body: sfRESTError("UNKNOWN_EXCEPTION", "token "+tok[:len(tok)-4]), status: 500},
+		{name: "code", body: `[{"errorCode":"BAD_` + tok + `","message":"x"}]`, status: 400},
+		{name: "page title", ctype: "text/html", body: "<html><head><title>Denied " + tok + "</title></head></html>", status: 403},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := fakeSalesforce(t, answer(tc.ctype, tc.status, tc.body))
+			_, err := c.LoginHistory(context.Background(), restSession(), since)
+			var re *RESTError
+			if !errors.As(err, &re) {
+				t.Fatalf("err = %T %v, want *RESTError", err, err)
+			}
+			// The org ID the token starts with may stay: it names the org,
+			// not the session.
+			secretPart := strings.TrimPrefix(tok, testOrgID)
+			for what, s := range map[string]string{"Error()": re.Error(), "Code": re.Code, "Message": re.Message, "PageTitle": re.PageTitle, "%+v": fmt.Sprintf("%+v", *re)} {
+				if strings.Contains(s, secretPart[:8]) || strings.Contains(s, url.QueryEscape(secretPart)[:8]) {
+					t.Errorf("%s holds the access token: %q", what, s)
+				}
+			}
+			if re.Code == "" && re.PageTitle == "" {
+				t.Errorf("nothing of Salesforce's answer was kept: %+v", *re)
+			}
+		})
 	}
 }

@@ -159,7 +159,7 @@ func (rc restContext) unusable(status int, contentType string, body []byte) *RES
 	switch rc.lc.unusable(status, contentType, body).Kind {
 	case KindProxyHTML:
 		e.Kind = KindProxyHTML
-		e.PageTitle = httpx.HTMLTitle(body)
+		e.PageTitle = rc.lc.remote(httpx.HTMLTitle(body))
 	case KindEmptyBody:
 		e.Kind = KindEmptyBody
 	}

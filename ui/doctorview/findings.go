@@ -80,7 +80,8 @@ func checkRank(id doctor.ID) int {
 		doctor.CheckProfile, doctor.CheckKeyring, doctor.CheckMyDomain, doctor.CheckTokenEndpoint, doctor.CheckSFLogin,
 		doctor.CheckInstanceURL, doctor.CheckApexEndpoint, doctor.CheckDRAPIKey, doctor.CheckWebhookExists,
 		doctor.CheckWebhookAddress, doctor.CheckWebhookEnabled, doctor.CheckWebhookTransport, doctor.CheckWebhookOAuth,
-		doctor.CheckWebhookEvents, doctor.CheckWebhookDuplicates, doctor.CheckDRLoginReplay,
+		doctor.CheckWebhookEvents, doctor.CheckWebhookDuplicates, doctor.CheckDRLoginReplay, doctor.CheckDREvents,
+		doctor.CheckSFPermissionSet, doctor.CheckListenerLatency, doctor.CheckSFLoginHistory, doctor.CheckSFFailedEvents,
 	}, id)
 }
 
@@ -192,9 +193,9 @@ func (r *renderer) details() {
 		return cmp.Or(cmp.Compare(checkRank(a.id), checkRank(b.id)), cmp.Compare(a.first, b.first))
 	})
 	few := len(r.rep.Webhooks) <= 1
-	for _, f := range hooks {
-		if f.status != doctor.Pass || few {
-			r.group(f)
+	for _, fs := range foldSkips(hooks) {
+		if fs[0].status != doctor.Pass || few {
+			r.group(fs...)
 		}
 	}
 	if !few {
@@ -274,11 +275,44 @@ func (r *renderer) remedy(s doctor.Status, pieces []piece) {
 	r.blockLabelled(lead, lead, statusStyle(r.st, s, lead), pieces, "  ", true)
 }
 
+// foldSkips puts together the webhook findings that are the same skip on
+// the same webhooks (the delivery checks of a webhook whose login fails all
+// give one reason), to write them as one; every other finding stands alone.
+func foldSkips(hooks []*finding) [][]*finding {
+	var out [][]*finding
+	at := map[string]int{}
+	for _, f := range hooks {
+		if f.status != doctor.Skip {
+			out = append(out, []*finding{f})
+			continue
+		}
+		ids := make([]string, len(f.checks))
+		for i, c := range f.checks {
+			ids[i] = c.WebhookID
+		}
+		key := strings.Join(ids, ",") + "\x00" + f.checks[0].Summary
+		if i, ok := at[key]; ok {
+			out[i] = append(out[i], f)
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, []*finding{f})
+	}
+	return out
+}
+
 // group writes one webhook finding: what the webhooks share said once, and
-// what differs webhook by webhook, in the order the findings say it.
-func (r *renderer) group(f *finding) {
+// what differs webhook by webhook, in the order the findings say it. More
+// findings after the first are skips of the same webhooks for the same
+// reason, named in its title.
+func (r *renderer) group(fs ...*finding) {
+	f := fs[0]
 	plain, styled := r.mark(f.status)
-	title := f.id.Title()
+	titles := make([]string, len(fs))
+	for i, g := range fs {
+		titles[i] = g.id.Title()
+	}
+	title := strings.Join(titles, ", ")
 	sums := make([]string, len(f.checks))
 	rems := make([]string, len(f.checks))
 	for i, c := range f.checks {
@@ -443,6 +477,7 @@ var groupOf = map[doctor.ID]int{
 	doctor.CheckProfile: 0, doctor.CheckKeyring: 0,
 	doctor.CheckMyDomain: 1, doctor.CheckTokenEndpoint: 1, doctor.CheckSFLogin: 1,
 	doctor.CheckInstanceURL: 1, doctor.CheckApexEndpoint: 1,
+	doctor.CheckSFPermissionSet: 1, doctor.CheckListenerLatency: 1, doctor.CheckSFLoginHistory: 1, doctor.CheckSFFailedEvents: 1,
 }
 
 // setupSections are the checks about no one webhook, by what they check.

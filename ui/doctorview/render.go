@@ -72,6 +72,7 @@ func Render(w io.Writer, rep *doctor.Report, o Options) error {
 	r := newRenderer(rep, o)
 	r.header()
 	r.summary()
+	r.timeline()
 	r.paths()
 	r.details()
 	_, err := io.WriteString(w, r.b.String())

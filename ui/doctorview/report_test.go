@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,11 +27,17 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files of the report")
 
+// reportTime is when the reports of these tests are made: the simulator's
+// clock too, so the evidence it dates by age falls on the same days on
+// every run.
+var reportTime = time.Date(2026, 6, 1, 9, 30, 0, 0, time.UTC)
+
 // runDoctor checks sc in key-only mode with key, as drsetup doctor --demo
 // does, at a fixed time and with a fixed build, so the report is the same on
 // every run.
 func runDoctor(t testing.TB, sc emulator.Scenario, key string) *doctor.Report {
 	t.Helper()
+	sc.Clock = func() time.Time { return reportTime }
 	w := emulatortest.New(t, sc)
 	set := profile.Resolve(profile.Inputs{Getenv: func(k string) string {
 		if k == field.DRAPIKey.EnvVar() {
@@ -45,10 +52,26 @@ func runDoctor(t testing.TB, sc emulator.Scenario, key string) *doctor.Report {
 		Settings:     set,
 		Salesforce:   w.Salesforce(),
 		DigitalRiver: w.DigitalRiver(),
-		Now:          func() time.Time { return time.Date(2026, 6, 1, 9, 30, 0, 0, time.UTC) },
+		Now:          func() time.Time { return reportTime },
 	})
 	rep.Build = buildinfo.Info{Version: "1.4.0", Commit: "0123456789abcdef0123", OS: "linux", Arch: "amd64"}
 	return rep
+}
+
+var demo struct {
+	once sync.Once
+	rep  *doctor.Report
+}
+
+// demoReport is the report of the doctor demo, made once for every test
+// that reads it: its slow listener takes seconds to time, for real.
+func demoReport(t testing.TB) *doctor.Report {
+	t.Helper()
+	demo.once.Do(func() { demo.rep = runDoctor(t, emulator.DoctorDemoScenario(), emulator.Demo.DRKey) })
+	if demo.rep == nil {
+		t.Fatal("the demo report could not be made")
+	}
+	return demo.rep
 }
 
 // pasted is the report as doctor prints it piped: plain words, tables
@@ -80,25 +103,80 @@ func summaryOf(report string) string {
 	return strings.Join(out, "\n") + "\n"
 }
 
-func TestDemoReportSummaryGolden(t *testing.T) {
-	rep := runDoctor(t, emulator.DoctorDemoScenario(), emulator.Demo.DRKey)
-	for _, width := range []int{100, 60} {
-		got := summaryOf(pasted(t, rep, width))
-		path := filepath.Join("testdata", fmt.Sprintf("demo-summary-%d.golden", width))
-		if *update {
-			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
+// timelineOf is the report's timeline: from its heading to the blank line
+// after it.
+func timelineOf(report string) string {
+	var out []string
+	in := false
+	for _, l := range lines(report) {
+		if in && l == "" {
+			break
 		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to write it)", err)
-		}
-		if got != string(want) {
-			t.Errorf("the demo's summary at %d columns changed:\n--- got\n%s--- want\n%s", width, got, want)
+		in = in || strings.HasPrefix(l, "Delivery timeline")
+		if in {
+			out = append(out, l)
 		}
 	}
+	return strings.Join(out, "\n") + "\n"
 }
+
+// The demo's timeline, as pasted into a ticket and as a terminal shows it:
+// each kind of failure on the day it began, the quiet days folded.
+func TestDemoTimelineGolden(t *testing.T) {
+	rep := demoReport(t)
+	for _, tc := range []struct {
+		name string
+		out  string
+	}{
+		{"pasted-100", pasted(t, rep, 100)},
+		{"terminal-60", terminal(t, rep, 60)},
+	} {
+		golden(t, "demo-timeline-"+tc.name, "the demo's timeline ("+tc.name+")", timelineOf(tc.out))
+	}
+}
+
+// golden compares got with testdata/name.golden, which -update writes.
+func golden(t *testing.T, name, what, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to write it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s changed:\n--- got\n%s--- want\n%s", what, got, want)
+	}
+}
+
+// terminal is the report as a terminal without colour shows it.
+func terminal(t testing.TB, rep *doctor.Report, width int) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Render(theme.Writer(&buf, colorprofile.NoTTY), rep, Options{Styles: theme.New(true, false), Width: width}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func TestDemoReportSummaryGolden(t *testing.T) {
+	rep := demoReport(t)
+	for _, width := range []int{100, 60} {
+		golden(t, fmt.Sprintf("demo-summary-%d", width), fmt.Sprintf("the demo's summary at %d columns", width), summaryOf(pasted(t, rep, width)))
+	}
+}
+
+// demoReportLines is the most lines the demo's report may take at 100
+// columns. Until the delivery checks it was 80; what they add is facts the
+// test below finds whole: five findings (events still owed, Digital River's
+// refused logins, failed events, a slow listener, the checks a failing
+// login leaves unread) with their remedies, and the timeline, 68 lines in
+// all. Passing delivery checks are counted, not described.
+const demoReportLines = 150
 
 // TestDemoReportFitsAndKeepsEveryFact pins the report's size for the demo
 // account at 100 columns, and that no finding was lost to make it fit: every
@@ -106,10 +184,10 @@ func TestDemoReportSummaryGolden(t *testing.T) {
 // explanation said once, and pointed to after), and of every webhook its id,
 // the user its login names and the org it reached.
 func TestDemoReportFitsAndKeepsEveryFact(t *testing.T) {
-	rep := runDoctor(t, emulator.DoctorDemoScenario(), emulator.Demo.DRKey)
+	rep := demoReport(t)
 	out := pasted(t, rep, 100)
-	if n := len(lines(out)); n > 80 {
-		t.Errorf("the demo report is %d lines at 100 columns, want at most 80:\n%s", n, out)
+	if n := len(lines(out)); n > demoReportLines {
+		t.Errorf("the demo report is %d lines at 100 columns, want at most %d:\n%s", n, demoReportLines, out)
 	}
 	flat := strings.Join(strings.Fields(out), " ")
 	for _, c := range rep.Checks {
@@ -168,7 +246,8 @@ func TestTheSameFindingOn150WebhooksIsOneSummaryLine(t *testing.T) {
 	out := pasted(t, rep, 100)
 	var entries []string
 	for _, l := range lines(summaryOf(out)) {
-		if strings.HasPrefix(l, "warn ") || strings.HasPrefix(l, "fail ") {
+		// The events still pending are the account's, about no webhook.
+		if (strings.HasPrefix(l, "warn ") || strings.HasPrefix(l, "fail ")) && !strings.HasPrefix(l, "warn Digital River's events:") {
 			entries = append(entries, l)
 		}
 	}
@@ -205,7 +284,7 @@ func TestReportGrowsByALineOrTwoPerWebhook(t *testing.T) {
 // over the demo: statuses in words, and no mark, arrow, box drawing or run
 // of * left for a screen reader.
 func TestWordsLeaveNothingToSpellOut(t *testing.T) {
-	rep := runDoctor(t, emulator.DoctorDemoScenario(), emulator.Demo.DRKey)
+	rep := demoReport(t)
 	for _, o := range []Options{
 		{Styles: theme.New(true, false), Width: 100, KeepLongWords: true, TabSeparated: true, Words: true}, // piped
 		{Styles: theme.New(true, true), Width: 60, Words: true},                                            // --accessible on a terminal
@@ -281,7 +360,7 @@ func TestFactorKeepsWhatEachWebhookSaysInPlace(t *testing.T) {
 }
 
 func TestDemoReportOnATerminalFitsItsWidth(t *testing.T) {
-	rep := runDoctor(t, emulator.DoctorDemoScenario(), emulator.Demo.DRKey)
+	rep := demoReport(t)
 	for _, width := range []int{60, 80, 100} {
 		for _, words := range []bool{false, true} {
 			var buf bytes.Buffer
