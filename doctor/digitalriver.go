@@ -23,6 +23,9 @@ type examined struct {
 	w     drapi.Webhook
 	a     sfcheck.EndpointAnalysis
 	org   string // orgKey
+	// replayed is how Digital River's stored login ended when replayed
+	// (zero when it was not), for the fix plan.
+	replayed loginOutcome
 }
 
 // orgWebhooks are the webhooks of the key that deliver to one org, as the
@@ -71,6 +74,9 @@ func (r *run) digitalRiver(ctx context.Context) {
 		return
 	}
 	r.checkExists(ctx, l, sel)
+	r.mu.Lock()
+	r.listing = l
+	r.mu.Unlock()
 	if len(l.selected) == 0 {
 		r.skipWebhookChecks("Not checked: no webhook to check (see webhook_exists).")
 		return
@@ -108,6 +114,7 @@ func (r *run) digitalRiver(ctx context.Context) {
 func (r *run) examine(ctx context.Context, e *examined, l *listing) {
 	r.webhookSettings(ctx, e, l)
 	replayed := r.replay(ctx, e)
+	e.replayed = replayed
 	// Last: its wording depends on which of the two logins works.
 	r.check(ctx, CheckWebhookOAuth, e.group, e.w.ID, func(cctx context.Context) Result { return r.oauthResult(cctx, e, replayed) })
 }
