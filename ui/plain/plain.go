@@ -69,6 +69,11 @@ type run struct {
 
 // Run asks the questions and registers the webhook.
 func Run(ctx context.Context, o Options) (*steps.Result, error) {
+	return newRun(ctx, o).all()
+}
+
+// newRun starts reading answers from o.In.
+func newRun(ctx context.Context, o Options) *run {
 	r := &run{o: o, ctx: ctx, x: steps.NewSession(o.Initial), ask1: make(chan struct{}), lines: make(chan lineOrErr)}
 	r.s = &r.x.Setup
 	// Lines are read on their own goroutine so that a signal can end a run
@@ -93,7 +98,7 @@ func Run(ctx context.Context, o Options) (*steps.Result, error) {
 			}
 		}
 	}()
-	return r.all()
+	return r
 }
 
 func (r *run) all() (*steps.Result, error) {
