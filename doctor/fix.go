@@ -141,7 +141,8 @@ type Fix struct {
 	WebhookID string
 	Kind      FixKind
 	// Summary says what changes and why, on one line, without the
-	// webhook's id: "address → https://…: …; + order.blocked: …".
+	// webhook's id: "address https://… instead of https://… (…); event
+	// types order.blocked added, …".
 	Summary string
 
 	org  string // the org's key: its deletes wait for its keeper's update
@@ -243,9 +244,9 @@ func (p *planner) org(org string, ws []webhookFound) []Fix {
 		if i == k {
 			continue
 		}
-		what := "a second webhook for " + org + ": Digital River sends every event for the org to each"
+		what := "a second webhook for " + org + " (Digital River sends every event for the org to each)"
 		if !wf.w.Enabled {
-			what = "a disabled second webhook for " + org + ", which would double every event if enabled"
+			what = "a disabled second webhook for " + org + " (enabled, it would double every event)"
 		}
 		out = append(out, Fix{WebhookID: wf.w.ID, Kind: FixDelete, org: org,
 			Summary: fmt.Sprintf("%s; webhook %s stays (%s)", what, keep.w.ID, keepWhy)})
@@ -308,7 +309,7 @@ func (p *planner) update(wf webhookFound) bool {
 	var edits []func(*drapi.Spec)
 
 	if wf.address != "" {
-		parts = append(parts, fmt.Sprintf("address → %s, from %s (%s)", wf.address, text.Clean(w.Address), addressBrief(wf.a)))
+		parts = append(parts, fmt.Sprintf("address %s instead of %s (%s)", wf.address, text.Clean(w.Address), addressBrief(wf.a)))
 		addr := wf.address
 		edits = append(edits, func(sp *drapi.Spec) { sp.Address = addr })
 		p.covered[at(CheckWebhookAddress)] = true
@@ -361,7 +362,7 @@ func (p *planner) update(wf webhookFound) bool {
 	}
 
 	if len(wf.missing) > 0 {
-		parts = append(parts, fmt.Sprintf("+ %s: the event type%s it did not send (the other types it has are kept)", strings.Join(wf.missing, ", "), text.S(len(wf.missing))))
+		parts = append(parts, fmt.Sprintf("event types %s added, which it did not send (its other types stay)", text.JoinAnd(wf.missing)))
 		missing := slices.Clone(wf.missing)
 		edits = append(edits, func(sp *drapi.Spec) {
 			for _, t := range missing {
@@ -379,7 +380,7 @@ func (p *planner) update(wf webhookFound) bool {
 		addressOK := wf.address != "" || wf.a.MyDomain != nil && len(wf.a.Problems) == 0
 		switch {
 		case (wf.replayed.works() || storeLogin) && addressOK:
-			parts = append(parts, "enabled: it was disabled, so Digital River sent it no events")
+			parts = append(parts, "enabled (it was disabled, so Digital River sent it no events)")
 			edits = append(edits, func(sp *drapi.Spec) { sp.Enabled = true })
 			p.covered[at(CheckWebhookEnabled)] = true
 		case !addressOK:
@@ -421,7 +422,7 @@ func (p *planner) loginPart(wf webhookFound, noLogin bool) string {
 	case f.moveGrant && !strings.EqualFold(wf.w.OAuth.GrantType, drapi.GrantClientCredentials):
 		why = "client credentials were asked for"
 	}
-	return fmt.Sprintf("stored login ← %s with %s, which worked in this run: %s", whose, grant, why)
+	return fmt.Sprintf("stored login replaced by %s with %s, which worked in this run (%s)", whose, grant, why)
 }
 
 // noLoginWhy says why a failing stored login is not replaced.

@@ -98,8 +98,8 @@ func TestFixOfTheDemoAccount(t *testing.T) {
 	if !slices.Equal(kinds, []string{"update", "update", "delete"}) {
 		t.Fatalf("fixes %v:\n%s", kinds, planText(plan))
 	}
-	for _, want := range []string{"address → https://initech.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/", "a Lightning host",
-		"+ order.cancelled, order.review_opened, order.credit_memo.created, order.invoice.created", "a second webhook for wayne--uat.sandbox.my.salesforce.com", "stays (the oldest"} {
+	for _, want := range []string{"address https://initech.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/ instead of https://initech.lightning.force.com/", "a Lightning host",
+		"event types order.cancelled, order.review_opened, order.credit_memo.created and order.invoice.created added", "a second webhook for wayne--uat.sandbox.my.salesforce.com", "stays (the oldest"} {
 		if !strings.Contains(planText(plan), want) {
 			t.Errorf("the plan does not say %q:\n%s", want, planText(plan))
 		}
