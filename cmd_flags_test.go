@@ -37,6 +37,21 @@ func TestDoctorFlagsParseApartFromTheRun(t *testing.T) {
 	}
 }
 
+func TestDoctorFixFlagsParseApartFromTheRun(t *testing.T) {
+	var got *doctorOptions
+	cmd := newDoctorCmd(testFactory(), func(o *doctorOptions) error { got = o; return nil })
+	if err := execute(t, cmd, "--fix", "--yes"); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || !got.fix || !got.yes || got.jsonOut {
+		t.Fatalf("options %+v, want --fix and --yes", got)
+	}
+	got = nil
+	if err := execute(t, newDoctorCmd(testFactory(), func(o *doctorOptions) error { got = o; return nil })); err != nil || got.fix || got.yes {
+		t.Fatalf("without flags: %+v %v", got, err)
+	}
+}
+
 func TestSetupFlagsParseApartFromTheRun(t *testing.T) {
 	var got *setupOptions
 	cmd := newSetupCmd(testFactory(), func(o *setupOptions) error { got = o; return nil })
