@@ -145,16 +145,7 @@ func webhookSeen(w drapi.Webhook, red *secret.Redactor) Webhook {
 }
 
 // storedSecrets are the secrets Digital River stores in w.
-func storedSecrets(w drapi.Webhook) []string {
-	var s []string
-	if w.OAuth != nil {
-		s = append(s, w.OAuth.Password.Reveal(), w.OAuth.ClientSecret.Reveal())
-	}
-	if w.Authentication != nil {
-		s = append(s, w.Authentication.Password.Reveal())
-	}
-	return s
-}
+func storedSecrets(w drapi.Webhook) []string { return w.StoredSecrets() }
 
 // selection decides which webhooks to examine: the org's (also under a
 // wrong address form) and the profile's own, or in key-only mode every
