@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/doctor"
+	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/text"
@@ -107,8 +109,14 @@ var errFixUnfinished = errors.New("stopped while a fix may have been reaching Di
 // fixCancelMessage is what a cancelled doctor --fix says last, or "" for
 // another command's cancellation.
 func fixCancelMessage(err error) string {
-	if errors.Is(err, errFixUnfinished) {
+	var iw *drapi.IncompleteWriteError
+	switch {
+	case errors.Is(err, errFixUnfinished):
 		return "Cancelled while a fix was being made: the webhook it was changing may have changed at Digital River; run drsetup doctor to see where things stand."
+	case errors.As(err, &iw) && iw.WebhookID != "":
+		// A delete or an edit of one webhook: explain says which, and how
+		// to look.
+		return "Cancelled. " + explain.Of(err).Remedy
 	}
 	return ""
 }
