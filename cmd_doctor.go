@@ -146,5 +146,5 @@ func runDoctor(f *factory, opts *doctorOptions) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return showDoctor(f, rep, opts)
+	return showDoctor(f, rs, rep, opts)
 }

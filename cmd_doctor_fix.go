@@ -40,7 +40,7 @@ func runDoctorFix(f *factory, svc *services, rs *runSettings, o doctor.Options, 
 	}
 	if len(plan.Fixes) == 0 {
 		rep.Record(nil)
-		return showDoctor(f, rep, opts)
+		return showDoctor(f, rs, rep, opts)
 	}
 	n := text.Count(len(plan.Fixes), "change")
 	if !opts.yes {
@@ -54,7 +54,7 @@ func runDoctorFix(f *factory, svc *services, rs *runSettings, o doctor.Options, 
 		case errors.Is(err, plain.ErrCancelled), err == nil && !ok:
 			fmt.Fprintln(f.IO.ErrOut, "Nothing was changed.")
 			rep.Record(nil)
-			return showDoctor(f, rep, opts)
+			return showDoctor(f, rs, rep, opts)
 		case err != nil:
 			return err
 		}
@@ -88,14 +88,16 @@ func runDoctorFix(f *factory, svc *services, rs *runSettings, o doctor.Options, 
 		return err
 	}
 	again.Record(outcomes)
-	return showDoctor(f, again, opts)
+	return showDoctor(f, rs, again, opts)
 }
 
-// showDoctor prints a doctor report and ends with its exit status.
-func showDoctor(f *factory, rep *doctor.Report, opts *doctorOptions) error {
+// showDoctor prints a doctor report, notes a sound one in the profile,
+// and ends with its exit status.
+func showDoctor(f *factory, rs *runSettings, rep *doctor.Report, opts *doctorOptions) error {
 	if err := doctorview.Show(f.IO, rep, opts.jsonOut); err != nil {
 		return err
 	}
+	recordVerified(f, rs, rep)
 	if !rep.OK() {
 		return &silentError{code: exitFailed}
 	}

@@ -121,7 +121,7 @@ func TestWebhooksGetAndDeleteFlagsParseApartFromTheRun(t *testing.T) {
 
 func TestProfilesDeleteTakesOneName(t *testing.T) {
 	var deleted []string
-	cmd := newProfilesCmd(testFactory(), func() error { return nil }, func(name string) error { deleted = append(deleted, name); return nil })
+	cmd := newProfilesCmd(testFactory(), func(*profilesListOptions) error { return nil }, func(o *profilesDeleteOptions) error { deleted = append(deleted, o.name); return nil })
 	if err := execute(t, cmd, "delete", "acme"); err != nil || len(deleted) != 1 || deleted[0] != "acme" {
 		t.Fatalf("deleted %v, %v", deleted, err)
 	}
