@@ -70,8 +70,10 @@ tab-separated line per profile; --json gives every field (see README).`
 		Use:   "list",
 		Short: "List saved profiles (as drsetup profiles does)",
 		Long:  long,
-		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, args []string) error { return listF(lo) },
+		Example: `  drsetup profiles list
+  drsetup profiles list --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return listF(lo) },
 	}
 	list.Flags().BoolVar(&lo.jsonOut, "json", false, "print the profiles as JSON on stdout")
 	do := &profilesDeleteOptions{}
