@@ -89,15 +89,7 @@ func TestDoctorFixYesFixesAndChecksAgain(t *testing.T) {
 	w := newCmdWorld(t, fixScenario())
 	w.env["DRSETUP_DR_API_KEY"] = tKey
 	r := w.exec(tty{}, "doctor", "--fix", "--yes", "--json").want(t, 1) // the stale password stays
-	var rep struct {
-		OK     bool
-		Checks []struct{ ID, Status, WebhookID, Summary string }
-		Fixes  []struct {
-			WebhookID string `json:"webhookId"`
-			Action    string `json:"action"`
-			Summary   string `json:"summary"`
-		}
-	}
+	var rep reportJSON
 	if err := json.Unmarshal([]byte(r.out), &rep); err != nil {
 		t.Fatalf("stdout is not the report: %v\n%s", err, r.out)
 	}

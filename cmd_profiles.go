@@ -227,15 +227,7 @@ func profilesTable(profiles []profile.Profile, current string, piped bool) *tabl
 }
 
 func writeProfiles(ios *iostreams.IOStreams, profiles []profile.Profile, current string) error {
-	if !ios.IsStdoutTTY() {
-		return profilesTable(profiles, current, true).WriteTSV(ios.Out)
-	}
-	width := ios.TerminalWidth()
-	dropped, err := profilesTable(profiles, current, false).WriteFitted(ios.Out, width)
-	if err == nil && len(dropped) > 0 {
-		fmt.Fprintf(ios.ErrOut, "%s left out to fit %d columns; a wider terminal, a pipe or --json shows every field.\n", text.JoinAnd(dropped), width)
-	}
-	return err
+	return writeTable(ios, func(piped bool) *table.Table { return profilesTable(profiles, current, piped) })
 }
 
 func runProfilesDelete(f *factory, o *profilesDeleteOptions) error {

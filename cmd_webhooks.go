@@ -230,11 +230,18 @@ func webhookTable(rows []webhookRow, piped bool) *table.Table {
 // writeWebhooks prints the listing on stdout: fitted to the terminal, or
 // tab-separated when stdout is not one.
 func writeWebhooks(io *iostreams.IOStreams, rows []webhookRow) error {
+	return writeTable(io, func(piped bool) *table.Table { return webhookTable(rows, piped) })
+}
+
+// writeTable prints the table build makes for the output: on a terminal
+// fitted to its width, saying on stderr which columns it left out; piped,
+// tab-separated.
+func writeTable(io *iostreams.IOStreams, build func(piped bool) *table.Table) error {
 	if !io.IsStdoutTTY() {
-		return webhookTable(rows, true).WriteTSV(io.Out)
+		return build(true).WriteTSV(io.Out)
 	}
 	width := io.TerminalWidth()
-	dropped, err := webhookTable(rows, false).WriteFitted(io.Out, width)
+	dropped, err := build(false).WriteFitted(io.Out, width)
 	if err == nil && len(dropped) > 0 {
 		fmt.Fprintf(io.ErrOut, "%s left out to fit %d columns; a wider terminal, a pipe or --json shows every field.\n", text.JoinAnd(dropped), width)
 	}
