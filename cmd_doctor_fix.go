@@ -47,7 +47,7 @@ func runDoctorFix(f *factory, svc *services, rs *runSettings, o doctor.Options, 
 		if !f.IO.CanPrompt() {
 			return invalidf("nothing was changed: add --yes to make these %s without a prompt (stdin or stderr is not a terminal, so drsetup cannot ask)", n)
 		}
-		ok, err := plain.NewPrompter(ctx, f.IO.In, f.IO.ErrOut).Confirm(fmt.Sprintf("Make these %s at Digital River?", n), false)
+		ok, err := plain.NewPrompter(ctx, f.IO.In, f.IO.ErrOut).Confirm(fmt.Sprintf("Make these %s?", n), false)
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()
@@ -78,9 +78,10 @@ func runDoctorFix(f *factory, svc *services, rs *runSettings, o doctor.Options, 
 		return err
 	}
 	if svc.Demo() {
-		fmt.Fprintln(f.IO.ErrOut, "Demo: the fixes were made in the simulated account, which lives only as long as this run; the checks below see them, the next drsetup --demo does not.")
+		doctorview.ShowNote(f.IO, "Demo: the fixes were made in the simulated account, which lives only as long as this run; the checks below see them, the next drsetup --demo does not.")
 	}
-	if f.IO.IsStderrTTY() {
+	if f.IO.CanAnimate() {
+		// Without the live view, Check says itself that it checks.
 		fmt.Fprintln(f.IO.ErrOut, "Checking again…")
 	}
 	again := check()

@@ -160,7 +160,7 @@ func TestDoctorFixAsksOnATerminal(t *testing.T) {
 			if got := w.writes() > 0; got != c.writes {
 				t.Fatalf("writes %v, want %v\n%s", got, c.writes, r.errOut)
 			}
-			if !strings.Contains(r.errOut, "Make these 4 changes at Digital River? (y or n, Enter for no):") {
+			if !strings.Contains(r.errOut, "Make these 4 changes? (y or n, Enter for no):") {
 				t.Errorf("no question:\n%s", r.errOut)
 			}
 			// The report follows either way, saying what was made.

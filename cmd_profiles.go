@@ -20,6 +20,7 @@ import (
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/text"
+	"github.com/drsetup/drsetup/ui/doctorview"
 	"github.com/drsetup/drsetup/ui/plain"
 	"github.com/drsetup/drsetup/ui/table"
 )
@@ -291,14 +292,14 @@ func runProfilesDelete(f *factory, o *profilesDeleteOptions) error {
 func profileWebhook(f *factory, o *profilesDeleteOptions, p profile.Profile, secrets profile.Secrets) error {
 	id := p.WebhookID
 	mode := text.Or(p.DRMode, "test or live")
-	fmt.Fprintf(f.IO.ErrOut, "Profile %q names webhook %s (%s mode, for %s). Digital River keeps sending it the org's events after the profile is deleted.\n",
-		p.Name, id, mode, text.Or(profileHost(p.Get(field.MyDomain)), "an unknown org"))
+	doctorview.ShowNote(f.IO, fmt.Sprintf("Profile %q names webhook %s (%s mode, for %s). Digital River keeps sending it the org's events after the profile is deleted.",
+		p.Name, id, mode, text.Or(profileHost(p.Get(field.MyDomain)), "an unknown org")))
 	deleteIt := o.withWebhook
 	switch {
 	case o.withWebhook && !o.yes && !f.IO.CanPrompt():
 		return invalidf("nothing was deleted: --with-webhook deletes webhook %s at Digital River; add --yes to do so without a prompt (stdin or stderr is not a terminal, so drsetup cannot ask)", id)
 	case o.withWebhook && !o.yes:
-		ok, err := plain.NewPrompter(o.ctx, f.IO.In, f.IO.ErrOut).Confirm(fmt.Sprintf("Delete webhook %s at Digital River, then profile %q?", id, p.Name), false)
+		ok, err := plain.NewPrompter(o.ctx, f.IO.In, f.IO.ErrOut).Confirm(fmt.Sprintf("Delete webhook %s, then profile %q?", id, p.Name), false)
 		if o.ctx.Err() != nil {
 			return o.ctx.Err()
 		}
@@ -310,7 +311,7 @@ func profileWebhook(f *factory, o *profilesDeleteOptions, p profile.Profile, sec
 			return &silentError{code: exitOK}
 		}
 	case !o.withWebhook && !o.yes && f.IO.CanPrompt():
-		ok, err := plain.NewPrompter(o.ctx, f.IO.In, f.IO.ErrOut).Confirm(fmt.Sprintf("Delete webhook %s at Digital River too?", id), false)
+		ok, err := plain.NewPrompter(o.ctx, f.IO.In, f.IO.ErrOut).Confirm(fmt.Sprintf("Delete webhook %s too?", id), false)
 		if o.ctx.Err() != nil {
 			return o.ctx.Err()
 		}
@@ -320,7 +321,7 @@ func profileWebhook(f *factory, o *profilesDeleteOptions, p profile.Profile, sec
 		deleteIt = ok
 	}
 	if !deleteIt {
-		fmt.Fprintf(f.IO.ErrOut, "The webhook stays; to delete it later: drsetup webhooks delete %s (with the profile's %s key in DRSETUP_DR_API_KEY).\n", id, mode)
+		doctorview.ShowNote(f.IO, fmt.Sprintf("The webhook stays; to delete it later: drsetup webhooks delete %s (with the profile's %s key in DRSETUP_DR_API_KEY).", id, mode))
 		return nil
 	}
 	return deleteProfileWebhook(f, o.ctx, p, secrets)
@@ -364,13 +365,13 @@ func deleteProfileWebhook(f *factory, ctx context.Context, p profile.Profile, se
 	var gone *drapi.GoneError
 	switch {
 	case errors.As(err, &gone):
-		fmt.Fprintf(f.IO.ErrOut, "Webhook %s was already gone.\n", id)
+		doctorview.ShowNote(f.IO, fmt.Sprintf("Webhook %s was already gone.", id))
 	case err != nil && ctx.Err() != nil:
 		return err
 	case err != nil:
 		return fmt.Errorf("profile %q was kept, so the webhook can be deleted with it later: %s", p.Name, svc.Redactor().Redact(explain.Of(err).Text()))
 	default:
-		fmt.Fprintf(f.IO.ErrOut, "Deleted webhook %s; Digital River no longer has it.\n", id)
+		doctorview.ShowNote(f.IO, fmt.Sprintf("Deleted webhook %s; Digital River no longer has it.", id))
 	}
 	return nil
 }

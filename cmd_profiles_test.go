@@ -243,7 +243,7 @@ func TestProfilesDeleteSaysTheWebhookStaysAndCanDeleteIt(t *testing.T) {
 		{name: "piped, no flag", args: nil, code: 0, profileGone: true, says: "drsetup webhooks delete " + tHookID},
 		{name: "--with-webhook without --yes, piped", args: []string{"--with-webhook"}, code: 2, says: "add --yes"},
 		{name: "--with-webhook --yes", args: []string{"--with-webhook", "--yes"}, code: 0, profileGone: true, webhookGone: true, says: "Deleted webhook " + tHookID},
-		{name: "asked at a terminal: yes", term: tty{stdin: true, stderr: true, input: "y\n"}, code: 0, profileGone: true, webhookGone: true, says: "Delete webhook " + tHookID + " at Digital River too?"},
+		{name: "asked at a terminal: yes", term: tty{stdin: true, stderr: true, input: "y\n"}, code: 0, profileGone: true, webhookGone: true, says: "Delete webhook " + tHookID + " too?"},
 		{name: "asked at a terminal: no", term: tty{stdin: true, stderr: true, input: "n\n"}, code: 0, profileGone: true, says: "The webhook stays"},
 		{name: "--with-webhook, confirmed at a terminal", term: tty{stdin: true, stderr: true, input: "y\n"}, args: []string{"--with-webhook"}, code: 0, profileGone: true, webhookGone: true, says: "then profile \"default\"?"},
 		{name: "--with-webhook, declined at a terminal", term: tty{stdin: true, stderr: true, input: "n\n"}, args: []string{"--with-webhook"}, code: 0, says: "Nothing was deleted."},

@@ -15,6 +15,7 @@ import (
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/text"
+	"github.com/drsetup/drsetup/ui/doctorview"
 	"github.com/drsetup/drsetup/ui/plain"
 )
 
@@ -88,7 +89,7 @@ func runWebhooksDelete(f *factory, o *webhooksDeleteOptions) error {
 	}
 	names := profilesByWebhook(store)
 	for _, w := range hooks {
-		fmt.Fprintln(f.IO.ErrOut, describeForDelete(viewOf(w, svc.Redactor(), names[w.ID])))
+		doctorview.ShowNote(f.IO, describeForDelete(viewOf(w, svc.Redactor(), names[w.ID]))...)
 	}
 
 	var ask *plain.Prompter
@@ -97,7 +98,7 @@ func runWebhooksDelete(f *factory, o *webhooksDeleteOptions) error {
 			return invalidf("nothing was deleted: add --yes to delete %s without a prompt (stdin or stderr is not a terminal, so drsetup cannot ask)", them(len(hooks)))
 		}
 		ask = plain.NewPrompter(ctx, f.IO.In, f.IO.ErrOut)
-		ok, err := ask.Confirm(fmt.Sprintf("Delete %s at Digital River?", them(len(hooks))), false)
+		ok, err := ask.Confirm(fmt.Sprintf("Delete %s?", them(len(hooks))), false)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -122,22 +123,22 @@ func runWebhooksDelete(f *factory, o *webhooksDeleteOptions) error {
 		var gone *drapi.GoneError
 		switch {
 		case errors.As(err, &gone):
-			fmt.Fprintf(f.IO.ErrOut, "Webhook %s was already gone.\n", w.ID)
+			doctorview.ShowNote(f.IO, fmt.Sprintf("Webhook %s was already gone.", w.ID))
 		case err != nil && ctx.Err() != nil:
 			return err
 		case err != nil:
 			failed++
-			fmt.Fprintf(f.IO.ErrOut, "Could not delete webhook %s: %s\n", w.ID, svc.Redactor().Redact(explain.Of(err).Text()))
+			doctorview.ShowNote(f.IO, fmt.Sprintf("Could not delete webhook %s: %s", w.ID, svc.Redactor().Redact(explain.Of(err).Text())))
 			continue
 		default:
-			fmt.Fprintf(f.IO.ErrOut, "Deleted webhook %s; Digital River no longer has it.\n", w.ID)
+			doctorview.ShowNote(f.IO, fmt.Sprintf("Deleted webhook %s; Digital River no longer has it.", w.ID))
 		}
 		if err := forgetWebhook(ctx, f, store, w.ID, names[w.ID], o.yes, &ask); err != nil {
 			return err
 		}
 	}
 	if svc.Demo() {
-		fmt.Fprintln(f.IO.ErrOut, "Demo: deleted from the simulated account, which lives only as long as this run.")
+		doctorview.ShowNote(f.IO, "Demo: deleted from the simulated account, which lives only as long as this run.")
 	}
 	if failed > 0 {
 		return &silentError{code: exitFailed}
@@ -155,9 +156,9 @@ func them(n int) string {
 }
 
 // describeForDelete shows a webhook before it is deleted: its id, then
-// one line each for its address, event types, state and age, and the
+// one paragraph each for its address, event types, state and age, and the
 // profiles that name it.
-func describeForDelete(v webhookView) string {
+func describeForDelete(v webhookView) []string {
 	state := "disabled"
 	if v.Enabled {
 		state = "enabled"
@@ -167,14 +168,14 @@ func describeForDelete(v webhookView) string {
 	}
 	lines := []string{
 		"Webhook " + v.ID,
-		"  address  " + text.Or(v.Address, "none"),
-		fmt.Sprintf("  types    %d: %s", len(v.Types), strings.Join(v.Types, ", ")),
-		"  state    " + state,
+		"\taddress " + text.Or(v.Address, "none"),
+		fmt.Sprintf("\ttypes %d: %s", len(v.Types), strings.Join(v.Types, ", ")),
+		"\tstate " + state,
 	}
 	if len(v.Profiles) > 0 {
-		lines = append(lines, fmt.Sprintf("  named by %s %s, whose setup registered it", "profile"+text.S(len(v.Profiles)), quotedAnd(v.Profiles)))
+		lines = append(lines, fmt.Sprintf("\tnamed by %s %s, whose setup registered it", "profile"+text.S(len(v.Profiles)), quotedAnd(v.Profiles)))
 	}
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 // quotedAnd quotes each name and joins them: "a", "b" and "c".

@@ -195,7 +195,7 @@ func TestWebhooksDeleteRemovesOnlyTheOnesNamed(t *testing.T) {
 			t.Errorf("webhook %s went too", h.ID)
 		}
 	}
-	if !strings.Contains(r.errOut, "Deleted webhook "+victim+"; Digital River no longer has it.") {
+	if !strings.Contains(flat(r.errOut), "Deleted webhook "+victim+"; Digital River no longer has it.") {
 		t.Errorf("stderr: %s", r.errOut)
 	}
 	if p, _ := w.store.Load("default"); p.WebhookID != tHookID {
@@ -244,7 +244,7 @@ func TestWebhooksDeleteAsksOnATerminal(t *testing.T) {
 	w.env["DRSETUP_DR_API_KEY"] = tKey
 	id := erpID(t, w)
 	r := w.exec(tty{stdin: true, stderr: true, input: "n\n"}, "webhooks", "delete", id).want(t, 0)
-	if !strings.Contains(r.errOut, "Delete this webhook at Digital River? (y or n, Enter for no):") || !strings.Contains(r.errOut, "Nothing was deleted.") || len(w.srv.Webhooks("live")) != 2 {
+	if !strings.Contains(r.errOut, "Delete this webhook? (y or n, Enter for no):") || !strings.Contains(r.errOut, "Nothing was deleted.") || len(w.srv.Webhooks("live")) != 2 {
 		t.Fatalf("stderr: %s", r.errOut)
 	}
 	w.exec(tty{input: "y\n"}, "--accessible", "webhooks", "delete", id).want(t, 0)

@@ -91,6 +91,11 @@ func PlanLines(plan *doctor.FixPlan, words bool) []string {
 	return out
 }
 
+// ShowNote writes paragraphs on stderr, wrapped as the plan is (a tab at
+// the start of one indents it): the messages of doctor --fix and of the
+// other commands that change Digital River.
+func ShowNote(ios *iostreams.IOStreams, paras ...string) error { return writeLines(ios, paras) }
+
 // ShowOutcome says, on stderr, how one fix went as it is made.
 func ShowOutcome(ios *iostreams.IOStreams, o doctor.FixOutcome) error {
 	var line string
