@@ -189,7 +189,8 @@ func profilesTable(profiles []profile.Profile, current string, piped bool) *tabl
 	t := &table.Table{
 		Headers: []string{"NAME", "MY DOMAIN", "ORG ID", "ENVIRONMENT", "KEY", "WEBHOOK", "LAST VERIFIED"},
 		Shrink:  colDomain,
-		Drops:   []table.Drop{{Col: colOrg, KeepAbove: 30}, {Col: colEnv, KeepAbove: 30}, {Col: colVerified, KeepAbove: 24}},
+		// The environment shows in a sandbox's My Domain: it goes first.
+		Drops: []table.Drop{{Col: colEnv, KeepAbove: 30}, {Col: colOrg, KeepAbove: 30}, {Col: colVerified, KeepAbove: 24}},
 	}
 	if !piped {
 		t.Headers[colName] = "  NAME"

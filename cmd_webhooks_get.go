@@ -17,6 +17,7 @@ import (
 	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/text"
+	"github.com/drsetup/drsetup/ui/doctorview"
 	"github.com/drsetup/drsetup/ui/table"
 )
 
@@ -339,8 +340,11 @@ func writeWebhookView(io *iostreams.IOStreams, v webhookView) error {
 		for _, r := range rows {
 			width = max(width, len(r[1]))
 		}
+		indent := strings.Repeat(" ", width+2)
 		for _, r := range rows {
-			fmt.Fprintf(&b, "%-*s  %s\n", width, r[1], table.Clean(r[2]))
+			for _, line := range doctorview.Wrap(table.Clean(r[2]), io.TerminalWidth(), fmt.Sprintf("%-*s  ", width, r[1]), indent) {
+				b.WriteString(line + "\n")
+			}
 		}
 	}
 	_, err := fmt.Fprint(io.Out, b.String())

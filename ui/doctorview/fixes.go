@@ -96,6 +96,13 @@ func PlanLines(plan *doctor.FixPlan, words bool) []string {
 // other commands that change Digital River.
 func ShowNote(ios *iostreams.IOStreams, paras ...string) error { return writeLines(ios, paras) }
 
+// Wrap breaks text into lines of at most width columns, the first after
+// first and the rest after rest, as the report wraps: at spaces, a URL
+// only between its parts.
+func Wrap(text string, width int, first, rest string) []string {
+	return wrapText(text, max(width, minWidth), first, rest, true)
+}
+
 // ShowOutcome says, on stderr, how one fix went as it is made.
 func ShowOutcome(ios *iostreams.IOStreams, o doctor.FixOutcome) error {
 	var line string
