@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -269,4 +270,37 @@ func TestWebhooksListAppOnly(t *testing.T) {
 	if r.out != "" || !strings.Contains(r.errOut, "None of the 1 webhooks") {
 		t.Errorf("stdout %q stderr %q", r.out, r.errOut)
 	}
+}
+
+// Whatever is typed as an id, get and delete either take it (a whole id or
+// its first 8 or more characters, in lower case) or refuse it as bad usage
+// naming the shape of an id, never a key in the clear.
+func FuzzWebhookIDArg(f *testing.F) {
+	for _, s := range []string{tHookID, tHookID[:8], strings.ToUpper(tHookID), "0b7c3a5", "acme", "", tKey, "0b7c3a52-", "0b7c3a52-1111-4000-8000-0000000000011", "\x1b[31m0b7c3a52"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, arg string) {
+		id, err := webhookIDArg(arg)
+		if err != nil {
+			var ue *usageError
+			if !errors.As(err, &ue) || id != "" {
+				t.Fatalf("%q: %v (%q), want a usage error", arg, err, id)
+			}
+			if strings.Contains(err.Error(), "\x1b") {
+				t.Fatalf("%q: the message repeats a control character", arg)
+			}
+			if k := strings.TrimSpace(arg); strings.HasPrefix(k, "sk_") && len(k) > 12 && strings.Contains(err.Error(), k) {
+				t.Fatalf("%q: the message repeats the key", arg)
+			}
+			return
+		}
+		if len(id) < minIDPrefix || len(id) > len(uuidShape) || id != strings.ToLower(id) || !strings.HasPrefix(uuidShape[:len(id)], strings.Map(func(r rune) rune {
+			if r == '-' {
+				return '-'
+			}
+			return 'x'
+		}, id)) {
+			t.Fatalf("%q taken as %q, which is not an id's start", arg, id)
+		}
+	})
 }
