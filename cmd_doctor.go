@@ -20,6 +20,8 @@ type doctorOptions struct {
 	values  valueFlags
 	jsonOut bool
 	since   sinceFlag
+	fix     bool // --fix: make the fixes drsetup can, then check again
+	yes     bool // --yes: make them without asking
 	ctx     context.Context
 	given   map[field.Field]string // the value flags given
 }
@@ -42,13 +44,28 @@ addressed to the app's endpoint, replaying the login Digital River makes with
 the settings stored in each. It makes at most one Salesforce login per set of
 credentials.
 
+With --fix it then lists every fix it can make, one line each (which
+webhook, what changes, why): a Lightning or wrong address moved to the My
+Domain's endpoint, missing event types added, a disabled webhook enabled
+once it can deliver, the duplicates of an org deleted (keeping the webhook
+the profile names, else the oldest whose stored login works), the stored
+login replaced by the run's once a login with it worked, a password-grant
+webhook moved to client credentials with --auth client-credentials. It
+never creates a webhook. It asks first (--yes makes them without asking;
+without a terminal and without --yes it changes nothing and exits 2), makes
+each through the same writes as setup, read back, then checks again and
+exits with the result of that second run. What it cannot fix stays in the
+report with its remedy.
+
 Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed
 or the run was incomplete (a value it needed was missing: the report names
 each and where to give it), 2 for bad usage, 130 when cancelled.`,
 		Example: `  drsetup doctor
   drsetup doctor --profile acme-sandbox --json
   DRSETUP_DR_API_KEY=sk_test_… drsetup doctor
-  drsetup doctor --demo`,
+  drsetup doctor --fix
+  DRSETUP_DR_API_KEY=sk_test_… drsetup doctor --fix --yes --json
+  drsetup doctor --demo --fix`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ctx, opts.given = cmd.Context(), opts.values.given(cmd.Flags())
@@ -61,6 +78,8 @@ each and where to give it), 2 for bad usage, 130 when cancelled.`,
 	opts.values = newValueFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&opts.jsonOut, "json", false, "print the report as JSON on stdout")
 	cmd.Flags().Var(&opts.since, "since", "how far back the delivery checks look: 7d or 30d")
+	cmd.Flags().BoolVar(&opts.fix, "fix", false, "make the fixes drsetup can (it lists them and asks first), then check again")
+	cmd.Flags().BoolVar(&opts.yes, "yes", false, "with --fix: make the fixes without asking")
 	return cmd
 }
 
@@ -86,6 +105,9 @@ func runDoctor(f *factory, opts *doctorOptions) error {
 	}
 	if note := steps.IgnoredNote(set); note != "" {
 		fmt.Fprintln(f.IO.ErrOut, note)
+	}
+	if opts.yes && !opts.fix {
+		fmt.Fprintln(f.IO.ErrOut, "Note: --yes does nothing without --fix; doctor alone changes nothing.")
 	}
 	mode := doctor.ModeOf(rs.Profile, set)
 	if mode == doctor.ModeNone && rs.ProfileErr == nil {
@@ -117,6 +139,9 @@ func runDoctor(f *factory, opts *doctorOptions) error {
 	}
 
 	ctx := opts.ctx
+	if opts.fix {
+		return runDoctorFix(f, svc, rs, o, opts)
+	}
 	rep := doctorview.Check(f.IO, func(progress func(doctor.Event)) *doctor.Report {
 		o.Progress = progress
 		return doctor.Run(ctx, o)
@@ -124,11 +149,5 @@ func runDoctor(f *factory, opts *doctorOptions) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := doctorview.Show(f.IO, rep, opts.jsonOut); err != nil {
-		return err
-	}
-	if !rep.OK() {
-		return &silentError{code: exitFailed}
-	}
-	return nil
+	return showDoctor(f, rs, rep, opts)
 }

@@ -115,14 +115,19 @@ type cmdRun struct {
 type tty struct {
 	stdout, stderr bool
 	width          int
+	// stdin is a terminal too, and input what is typed at it (or, when
+	// it is not one, what comes through the pipe).
+	stdin bool
+	input string
 }
 
 // exec runs the command tree as main does, with services that reach the
 // emulator.
 func (w *cmdWorld) exec(term tty, args ...string) cmdRun {
 	w.t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	ios.SetTTY(false, term.stdout, term.stderr)
+	ios, in, out, errOut := iostreams.Test()
+	ios.SetTTY(term.stdin, term.stdout, term.stderr)
+	in.WriteString(term.input)
 	ios.SetWidth(term.width)
 	f := newFactory(ios, func(k string) string { return w.env[k] })
 

@@ -39,6 +39,21 @@ func TestDoctorFlagsParseApartFromTheRun(t *testing.T) {
 	}
 }
 
+func TestDoctorFixFlagsParseApartFromTheRun(t *testing.T) {
+	var got *doctorOptions
+	cmd := newDoctorCmd(testFactory(), func(o *doctorOptions) error { got = o; return nil })
+	if err := execute(t, cmd, "--fix", "--yes"); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || !got.fix || !got.yes || got.jsonOut {
+		t.Fatalf("options %+v, want --fix and --yes", got)
+	}
+	got = nil
+	if err := execute(t, newDoctorCmd(testFactory(), func(o *doctorOptions) error { got = o; return nil })); err != nil || got.fix || got.yes {
+		t.Fatalf("without flags: %+v %v", got, err)
+	}
+}
+
 func TestSetupFlagsParseApartFromTheRun(t *testing.T) {
 	var got *setupOptions
 	cmd := newSetupCmd(testFactory(), func(o *setupOptions) error { got = o; return nil })
@@ -79,9 +94,36 @@ func TestWebhooksListFlagsParseApartFromTheRun(t *testing.T) {
 	}
 }
 
+func TestWebhooksGetAndDeleteFlagsParseApartFromTheRun(t *testing.T) {
+	var got *webhooksGetOptions
+	if err := execute(t, newWebhooksGetCmd(testFactory(), func(o *webhooksGetOptions) error { got = o; return nil }), "0b7c3a52", "--json"); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.id != "0b7c3a52" || !got.jsonOut {
+		t.Fatalf("get options %+v", got)
+	}
+	if err := execute(t, newWebhooksGetCmd(testFactory(), func(*webhooksGetOptions) error { return nil })); err == nil {
+		t.Error("get without an id was accepted")
+	}
+	var del *webhooksDeleteOptions
+	if err := execute(t, newWebhooksDeleteCmd(testFactory(), func(o *webhooksDeleteOptions) error { del = o; return nil }), "a1b2c3d4", "--yes", "e5f6a7b8"); err != nil {
+		t.Fatal(err)
+	}
+	if del == nil || !del.yes || len(del.ids) != 2 {
+		t.Fatalf("delete options %+v", del)
+	}
+	if err := execute(t, newWebhooksDeleteCmd(testFactory(), func(*webhooksDeleteOptions) error { return nil })); err == nil {
+		t.Error("delete without an id was accepted")
+	}
+	var list *webhooksListOptions
+	if err := execute(t, newWebhooksCmd(testFactory(), func(o *webhooksListOptions) error { list = o; return nil }), "list", "--app-only"); err != nil || !list.appOnly {
+		t.Fatalf("list --app-only: %+v %v", list, err)
+	}
+}
+
 func TestProfilesDeleteTakesOneName(t *testing.T) {
 	var deleted []string
-	cmd := newProfilesCmd(testFactory(), func() error { return nil }, func(name string) error { deleted = append(deleted, name); return nil })
+	cmd := newProfilesCmd(testFactory(), func(*profilesListOptions) error { return nil }, func(o *profilesDeleteOptions) error { deleted = append(deleted, o.name); return nil })
 	if err := execute(t, cmd, "delete", "acme"); err != nil || len(deleted) != 1 || deleted[0] != "acme" {
 		t.Fatalf("deleted %v, %v", deleted, err)
 	}

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/drsetup/drsetup/emulator"
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 )
@@ -15,25 +19,116 @@ func TestProfilesList(t *testing.T) {
 	w := newCmdWorld(t, cmdScenario())
 	w.saveProfile("default")
 	w.saveProfile("acme-sandbox")
+	p, _ := w.store.Load("acme-sandbox")
+	p.OrgID, p.DRMode, p.LastVerified = "00D5g000004AbCdEAK", "test", p.LastSetup.Add(time.Hour)
+	w.store.Save(p)
 
 	r := w.exec(tty{}, "profiles").want(t, 0)
 	lines := strings.Split(strings.TrimRight(r.out, "\n"), "\n")
 	if len(lines) != 3 {
 		t.Fatalf("want a header and two profiles:\n%s", r.out)
 	}
-	if got := strings.Fields(lines[0]); strings.Join(got, " ") != "NAME ORG ENVIRONMENT LAST SET UP" {
+	if got := strings.Split(lines[0], "\t"); strings.Join(got, "|") != "NAME|MY DOMAIN|ORG ID|ENVIRONMENT|KEY|WEBHOOK|LAST VERIFIED" {
 		t.Errorf("header %q", lines[0])
 	}
-	// Sorted by name; the profile in use is marked.
-	if f := strings.Fields(lines[1]); f[0] != "acme-sandbox" || f[1] != tHost || f[2] != "production" {
+	// Sorted by name, every value whole, the later of setup and doctor.
+	if got := strings.Split(lines[1], "\t"); strings.Join(got, "|") != "acme-sandbox|"+tHost+"|00D5g000004AbCdEAK|production|test|"+tHookID+"|2026-03-01T11:00:00Z" {
 		t.Errorf("row 1 %q", lines[1])
 	}
-	if f := strings.Fields(lines[2]); f[0] != "*" || f[1] != "default" {
-		t.Errorf("row 2 %q: the default profile should be marked", lines[2])
+	if got := strings.Split(lines[2], "\t"); strings.Join(got, "|") != "default|"+tHost+"|-|production|live|"+tHookID+"|2026-03-01T10:00:00Z" {
+		t.Errorf("row 2 %q", lines[2])
 	}
-	r = w.exec(tty{}, "--profile", "acme-sandbox", "profiles").want(t, 0)
-	if !strings.Contains(r.out, "* acme-sandbox") {
-		t.Errorf("--profile does not move the mark:\n%s", r.out)
+
+	// On a terminal the profile in use is marked, the webhook named as
+	// doctor names it, and the table fits.
+	for _, width := range []int{60, 100} {
+		r = w.exec(tty{stdout: true, stderr: true, width: width}, "--profile", "acme-sandbox", "profiles").want(t, 0)
+		for _, l := range strings.Split(strings.TrimRight(r.out, "\n"), "\n") {
+			if len([]rune(l)) > width {
+				t.Errorf("%d columns: a line %d wide: %q", width, len([]rune(l)), l)
+			}
+		}
+		if !strings.Contains(r.out, "* acme-sandbox") || !strings.Contains(r.out, "  default") || !strings.Contains(r.out, " "+tHookID[:8]) || strings.Contains(r.out, tHookID) {
+			t.Errorf("%d columns:\n%s", width, r.out)
+		}
+		if width == 100 && !strings.Contains(r.out, "doctor") {
+			t.Errorf("100 columns: the verification by doctor is not said:\n%s", r.out)
+		}
+	}
+	// profiles list is the same.
+	if r2 := w.exec(tty{}, "profiles", "list").want(t, 0); r2.out != w.exec(tty{}, "profiles").out {
+		t.Errorf("profiles list differs:\n%s", r2.out)
+	}
+}
+
+// profiles --json decodes into the fields README documents, and no other.
+func TestProfilesJSONDecodesIntoTheDocumentedFields(t *testing.T) {
+	w := newCmdWorld(t, cmdScenario())
+	w.saveProfile("default")
+	w.saveProfile("other")
+	p, _ := w.store.Load("other")
+	p.WebhookID, p.DRMode = "", ""
+	w.store.Save(p)
+	r := w.exec(tty{}, "profiles", "--json").want(t, 0)
+	type documented struct {
+		Name         string     `json:"name"`
+		Current      bool       `json:"current"`
+		MyDomain     string     `json:"myDomain"`
+		OrgID        string     `json:"orgId"`
+		Environment  string     `json:"environment"`
+		Auth         string     `json:"auth"`
+		KeyMode      string     `json:"keyMode"`
+		WebhookID    string     `json:"webhookId"`
+		LastSetup    *time.Time `json:"lastSetup"`
+		LastVerified *time.Time `json:"lastVerified"`
+	}
+	dec := json.NewDecoder(strings.NewReader(r.out))
+	dec.DisallowUnknownFields()
+	var got []documented
+	if err := dec.Decode(&got); err != nil {
+		t.Fatalf("%v:\n%s", err, r.out)
+	}
+	if len(got) != 2 || got[0].Name != "default" || !got[0].Current || got[0].MyDomain != "https://"+tHost || got[0].KeyMode != "live" ||
+		got[0].WebhookID != tHookID || got[0].Auth != "password" || got[0].Environment != "production" || got[0].LastSetup == nil || got[0].LastVerified != nil {
+		t.Errorf("default: %+v", got)
+	}
+	if got[1].Current || got[1].WebhookID != "" || got[1].KeyMode != "" {
+		t.Errorf("other: %+v", got[1])
+	}
+	// Every key is there, also when empty, so a script can rely on it.
+	for _, key := range []string{`"orgId": ""`, `"lastVerified": null`, `"webhookId": ""`} {
+		if !strings.Contains(r.out, key) {
+			t.Errorf("JSON lacks %s:\n%s", key, r.out)
+		}
+	}
+	// No profile: an empty list, not nothing.
+	w = newCmdWorld(t, cmdScenario())
+	if r := w.exec(tty{}, "profiles", "--json").want(t, 0); strings.TrimSpace(r.out) != "[]" {
+		t.Errorf("no profiles: %q", r.out)
+	}
+}
+
+func TestDoctorRecordsWhenItFoundTheProfileSound(t *testing.T) {
+	w := newCmdWorld(t, cmdScenario())
+	w.saveProfile("default")
+	w.exec(tty{}, "doctor", "--my-domain", "https://"+tHost).want(t, 0)
+	if p, _ := w.store.Load("default"); !p.LastVerified.IsZero() {
+		t.Error("a run with a value given over the profile's counted as verifying it")
+	}
+	w.exec(tty{}, "doctor").want(t, 0)
+	p, _ := w.store.Load("default")
+	if p.LastVerified.IsZero() || !p.LastVerified.After(p.LastSetup) {
+		t.Fatalf("LastVerified %v after a sound run", p.LastVerified)
+	}
+	if r := w.exec(tty{}, "profiles", "--json").want(t, 0); !strings.Contains(r.out, `"lastVerified": "`) {
+		t.Errorf("profiles --json:\n%s", r.out)
+	}
+	// A run that fails leaves the last good one.
+	w2 := newCmdWorld(t, staleScenario())
+	w2.saveProfile("default")
+	w2.exec(tty{}, "doctor").want(t, 1)
+	if p, _ := w2.store.Load("default"); !p.LastVerified.IsZero() {
+		t.Error("a failing run was recorded as a verification")
 	}
 }
 
@@ -130,5 +225,66 @@ func TestProfilesDeleteWithTheKeyringLocked(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the profile file is still there: %v", err)
+	}
+}
+
+func TestProfilesDeleteSaysTheWebhookStaysAndCanDeleteIt(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		term        tty
+		args        []string
+		env         map[string]string
+		faults      *emulator.Faults
+		code        int
+		profileGone bool
+		webhookGone bool
+		says        string
+	}{
+		{name: "piped, no flag", args: nil, code: 0, profileGone: true, says: "drsetup webhooks delete " + tHookID},
+		{name: "--with-webhook without --yes, piped", args: []string{"--with-webhook"}, code: 2, says: "add --yes"},
+		{name: "--with-webhook --yes", args: []string{"--with-webhook", "--yes"}, code: 0, profileGone: true, webhookGone: true, says: "Deleted webhook " + tHookID},
+		{name: "asked at a terminal: yes", term: tty{stdin: true, stderr: true, input: "y\n"}, code: 0, profileGone: true, webhookGone: true, says: "Delete webhook " + tHookID + " too?"},
+		{name: "asked at a terminal: no", term: tty{stdin: true, stderr: true, input: "n\n"}, code: 0, profileGone: true, says: "The webhook stays"},
+		{name: "--with-webhook, confirmed at a terminal", term: tty{stdin: true, stderr: true, input: "y\n"}, args: []string{"--with-webhook"}, code: 0, profileGone: true, webhookGone: true, says: "then profile \"default\"?"},
+		{name: "--with-webhook, declined at a terminal", term: tty{stdin: true, stderr: true, input: "n\n"}, args: []string{"--with-webhook"}, code: 0, says: "Nothing was deleted."},
+		{name: "the other mode's key", args: []string{"--with-webhook", "--yes"}, env: map[string]string{"DRSETUP_DR_API_KEY": "sk_test_othermodekey1234"}, code: 2, says: "a test key, and profile \"default\"'s webhook is a live one"},
+		{name: "Digital River refuses", args: []string{"--with-webhook", "--yes"}, faults: &emulator.Faults{ServerErrors: map[string]emulator.StatusFault{"api.digitalriver.com": {Count: -1, Status: 503}}}, code: 1, says: "Profile \"default\" was kept"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newCmdWorld(t, cmdScenario())
+			w.saveProfile("default")
+			for k, v := range c.env {
+				w.env[k] = v
+			}
+			if c.faults != nil {
+				w.srv.SetFaults(*c.faults)
+			}
+			before := len(w.srv.Webhooks("live"))
+			r := w.exec(c.term, append([]string{"profiles", "delete", "default"}, c.args...)...).want(t, c.code)
+			w.srv.SetFaults(emulator.Faults{})
+			if !strings.Contains(flat(r.errOut), c.says) {
+				t.Errorf("stderr lacks %q:\n%s", c.says, r.errOut)
+			}
+			if !strings.Contains(flat(r.errOut), "Digital River keeps sending it the org's events after the profile is deleted") {
+				t.Errorf("stderr does not say the webhook keeps receiving events:\n%s", r.errOut)
+			}
+			_, err := w.store.Load("default")
+			if gone := errors.Is(err, profile.ErrNotFound); gone != c.profileGone {
+				t.Errorf("profile gone %v, want %v", gone, c.profileGone)
+			}
+			after := w.srv.Webhooks("live")
+			gone := !slices.ContainsFunc(after, func(h emulator.Webhook) bool { return h.ID == tHookID })
+			if gone != c.webhookGone {
+				t.Errorf("webhook gone %v, want %v", gone, c.webhookGone)
+			}
+			if want := before - map[bool]int{true: 1}[c.webhookGone]; len(after) != want {
+				t.Errorf("%d webhooks left, want %d: only the profile's may go", len(after), want)
+			}
+			for _, s := range allSecrets {
+				if strings.Contains(r.out+r.errOut, s) {
+					t.Errorf("output holds %q", s)
+				}
+			}
+		})
 	}
 }

@@ -279,6 +279,9 @@ var errWriteUnfinished = errors.New("stopped after a write may have reached Digi
 // cancelMessage is what a cancelled run says last: what is known of what
 // it wrote.
 func cancelMessage(err error) string {
+	if msg := fixCancelMessage(err); msg != "" {
+		return msg
+	}
 	if errors.Is(err, errWriteUnfinished) {
 		return "Cancelled: " + explain.WriteUnfinished + "."
 	}

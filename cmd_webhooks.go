@@ -17,6 +17,7 @@ import (
 	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/table"
 )
@@ -25,6 +26,7 @@ import (
 type webhooksListOptions struct {
 	ctx     context.Context
 	jsonOut bool
+	appOnly bool // only the webhooks addressed to the app's endpoint
 }
 
 // newWebhooksCmd builds the webhooks commands; listF, when set, runs
@@ -69,7 +71,8 @@ tab-separated line per webhook, every value whole.`,
 		},
 	}
 	list.Flags().BoolVar(&o.jsonOut, "json", false, "print the list as JSON on stdout")
-	cmd.AddCommand(list)
+	list.Flags().BoolVar(&o.appOnly, "app-only", false, "only the webhooks addressed to the Digital River app's endpoint, https://<My Domain>"+sfcheck.ApexPath)
+	cmd.AddCommand(list, newWebhooksGetCmd(f, nil), newWebhooksDeleteCmd(f, nil))
 	return cmd
 }
 
@@ -109,15 +112,17 @@ func rowOf(w drapi.Webhook) webhookRow {
 	return r
 }
 
-func runWebhooksList(f *factory, o *webhooksListOptions) error {
-	jsonOut := o.jsonOut
+// drKey is the run's Digital River key, masked, and a client for it: the
+// key is DRSETUP_DR_API_KEY, or else the profile's in the keyring (the
+// demo's with --demo). No key is bad usage that says where to give one.
+func (f *factory) drKey() (_ *services, _ *runSettings, _ *drapi.Client, masked string, _ error) {
 	svc, err := f.Services()
 	if err != nil {
-		return err
+		return nil, nil, nil, "", err
 	}
 	rs, err := svc.resolve(nil, nil)
 	if err != nil {
-		return err
+		return nil, nil, nil, "", err
 	}
 	key := strings.TrimSpace(rs.Settings.Get(field.DRAPIKey))
 	if key == "" && svc.Demo() {
@@ -128,24 +133,38 @@ func runWebhooksList(f *factory, o *webhooksListOptions) error {
 		if rs.KeyringErr != nil {
 			msg += "; the profile's key could not be read: " + rs.KeyringErr.Error()
 		}
-		return invalidf("%s", msg)
+		return nil, nil, nil, "", invalidf("%s", msg)
 	}
 	c, err := svc.DigitalRiver()(key)
 	if err != nil {
 		var ke *drapi.KeyError
 		if errors.As(err, &ke) {
-			return invalidf("%s", err)
+			return nil, nil, nil, "", invalidf("%s", err)
 		}
+		return nil, nil, nil, "", err
+	}
+	return svc, rs, c, secret.Mask(key), nil
+}
+
+func runWebhooksList(f *factory, o *webhooksListOptions) error {
+	jsonOut := o.jsonOut
+	_, _, c, key, err := f.drKey()
+	if err != nil {
 		return err
 	}
 	if f.IO.IsStderrTTY() {
 		// Every page is read, with retries: say what the wait is for.
-		fmt.Fprintf(f.IO.ErrOut, "Listing the webhooks of the %s key %s…\n", c.Mode(), secret.Mask(key))
+		fmt.Fprintf(f.IO.ErrOut, "Listing the webhooks of the %s key %s…\n", c.Mode(), key)
 	}
 	var rows []webhookRow
+	total := 0
 	for w, err := range c.Webhooks.All(o.ctx) {
 		if err != nil {
 			return err
+		}
+		total++
+		if o.appOnly && !sfcheck.AnalyzeEndpoint(w.Address).IsApexWebhook {
+			continue
 		}
 		rows = append(rows, rowOf(w))
 	}
@@ -158,8 +177,12 @@ func runWebhooksList(f *factory, o *webhooksListOptions) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	}
-	if len(rows) == 0 {
-		fmt.Fprintf(f.IO.ErrOut, "The %s key %s sees no webhooks. Test and live keys see different ones.\n", c.Mode(), secret.Mask(key))
+	switch {
+	case len(rows) == 0 && total > 0:
+		fmt.Fprintf(f.IO.ErrOut, "None of the %s webhooks the %s key %s sees is addressed to the app's endpoint, https://<My Domain>%s.\n", strconv.Itoa(total), c.Mode(), key, sfcheck.ApexPath)
+		return nil
+	case len(rows) == 0:
+		fmt.Fprintf(f.IO.ErrOut, "The %s key %s sees no webhooks. Test and live keys see different ones.\n", c.Mode(), key)
 		return nil
 	}
 	return writeWebhooks(f.IO, rows)
@@ -207,11 +230,18 @@ func webhookTable(rows []webhookRow, piped bool) *table.Table {
 // writeWebhooks prints the listing on stdout: fitted to the terminal, or
 // tab-separated when stdout is not one.
 func writeWebhooks(io *iostreams.IOStreams, rows []webhookRow) error {
+	return writeTable(io, func(piped bool) *table.Table { return webhookTable(rows, piped) })
+}
+
+// writeTable prints the table build makes for the output: on a terminal
+// fitted to its width, saying on stderr which columns it left out; piped,
+// tab-separated.
+func writeTable(io *iostreams.IOStreams, build func(piped bool) *table.Table) error {
 	if !io.IsStdoutTTY() {
-		return webhookTable(rows, true).WriteTSV(io.Out)
+		return build(true).WriteTSV(io.Out)
 	}
 	width := io.TerminalWidth()
-	dropped, err := webhookTable(rows, false).WriteFitted(io.Out, width)
+	dropped, err := build(false).WriteFitted(io.Out, width)
 	if err == nil && len(dropped) > 0 {
 		fmt.Fprintf(io.ErrOut, "%s left out to fit %d columns; a wider terminal, a pipe or --json shows every field.\n", text.JoinAnd(dropped), width)
 	}

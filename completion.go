@@ -99,6 +99,7 @@ func registerCompletions(root *cobra.Command, f *factory) {
 	for name, values := range flagValues {
 		funcs[name] = cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp)
 	}
+	registerArgCompletions(root, f)
 	forEachCmd(root, func(c *cobra.Command) {
 		for name, fn := range funcs {
 			if c.Flag(name) == nil {
@@ -164,4 +165,58 @@ func profileNamesStore() *profile.Store {
 		return nil
 	}
 	return profile.NewStore(dir, profile.MemoryKeyring())
+}
+
+// registerArgCompletions completes the arguments that name something
+// saved: profiles delete NAME from the saved profiles, and webhooks get and
+// delete ID from the webhooks the saved profiles name. Completing reads
+// files only: it never asks Digital River (a Tab press must not send the
+// key anywhere) or the keyring.
+func registerArgCompletions(root *cobra.Command, f *factory) {
+	forEachCmd(root, func(c *cobra.Command) {
+		if !c.HasParent() {
+			return
+		}
+		switch parent := c.Parent().Name(); {
+		case parent == "profiles" && c.Name() == "delete":
+			c.ValidArgsFunction = func(cmd *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+				if len(args) > 0 {
+					return nil, cobra.ShellCompDirectiveNoFileComp
+				}
+				return savedProfileNames(cmd, f), cobra.ShellCompDirectiveNoFileComp
+			}
+		case parent == "webhooks" && (c.Name() == "get" || c.Name() == "delete"):
+			c.ValidArgsFunction = func(cmd *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+				return savedWebhookIDs(cmd, f, args), cobra.ShellCompDirectiveNoFileComp
+			}
+		}
+	})
+}
+
+// savedWebhookIDs are the webhooks the saved profiles name, each described
+// by its profile, leaving out those already given.
+func savedWebhookIDs(cmd *cobra.Command, f *factory, given []string) []cobra.Completion {
+	if demo, _ := cmd.Flags().GetBool("demo"); demo {
+		return nil
+	}
+	store := f.ProfileNames()
+	if store == nil {
+		return nil
+	}
+	saved, _ := store.List()
+	var ids []string
+	names := map[string][]string{}
+	for _, p := range saved {
+		if id := p.WebhookID; id != "" && !slices.Contains(given, id) {
+			if names[id] == nil {
+				ids = append(ids, id)
+			}
+			names[id] = append(names[id], p.Name)
+		}
+	}
+	var out []cobra.Completion
+	for _, id := range ids {
+		out = append(out, cobra.CompletionWithDesc(id, "profile "+strings.Join(names[id], ", ")))
+	}
+	return out
 }

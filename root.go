@@ -97,9 +97,9 @@ SIGTERM or SIGQUIT), 129 ended by SIGHUP.`,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			// doctor and webhooks list meet, in --demo, an account seeded
-			// with the broken setups doctor exists to find.
-			f.demoDoctor = cmd.Name() == "doctor" || cmd.Name() == "list"
+			// doctor and the webhooks commands meet, in --demo, an account
+			// seeded with the broken setups doctor exists to find.
+			f.demoDoctor = cmd.Name() == "doctor" || cmd.HasParent() && cmd.Parent().Name() == "webhooks"
 			return f.resolveGlobal(cmd)
 		},
 		// `drsetup` alone is `drsetup setup`, with setup's flags.

@@ -447,6 +447,11 @@ func TestCompletionValues(t *testing.T) {
 		{[]string{"--demo", "doctor", "--profile", ""}, nil}, // the demo saves nothing
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish", "powershell"}},
 		{[]string{"help", "web"}, []string{"webhooks"}},
+		// Names and ids from the saved files, never from Digital River.
+		{[]string{"profiles", "delete", ""}, []string{"acme-sandbox", "default"}},
+		{[]string{"profiles", "delete", "default", ""}, nil},
+		{[]string{"webhooks", "get", ""}, []string{tHookID}},
+		{[]string{"webhooks", "delete", tHookID, ""}, nil},
 	} {
 		got, directive := complete(t, w, c.args...)
 		if !slices.Equal(got, c.want) {

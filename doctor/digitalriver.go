@@ -23,6 +23,9 @@ type examined struct {
 	w     drapi.Webhook
 	a     sfcheck.EndpointAnalysis
 	org   string // orgKey
+	// replayed is how Digital River's stored login ended when replayed
+	// (zero when it was not), for the fix plan.
+	replayed loginOutcome
 }
 
 // orgWebhooks are the webhooks of the key that deliver to one org, as the
@@ -73,6 +76,9 @@ func (r *run) digitalRiver(ctx context.Context) {
 		return
 	}
 	r.checkExists(ctx, l, sel)
+	r.mu.Lock()
+	r.listing = l
+	r.mu.Unlock()
 	if len(l.selected) == 0 {
 		r.skipWebhookChecks("Not checked: no webhook to check (see webhook_exists).")
 		return
@@ -110,6 +116,7 @@ func (r *run) digitalRiver(ctx context.Context) {
 func (r *run) examine(ctx context.Context, e *examined, l *listing) {
 	r.webhookSettings(ctx, e, l)
 	replayed := r.replay(ctx, e)
+	e.replayed = replayed
 	// Last: its wording depends on which of the two logins works.
 	r.check(ctx, CheckWebhookOAuth, e.group, e.w.ID, func(cctx context.Context) Result { return r.oauthResult(cctx, e, replayed) })
 	if r.mode == ModeKeyOnly {
@@ -146,16 +153,7 @@ func webhookSeen(w drapi.Webhook, red *secret.Redactor) Webhook {
 }
 
 // storedSecrets are the secrets Digital River stores in w.
-func storedSecrets(w drapi.Webhook) []string {
-	var s []string
-	if w.OAuth != nil {
-		s = append(s, w.OAuth.Password.Reveal(), w.OAuth.ClientSecret.Reveal())
-	}
-	if w.Authentication != nil {
-		s = append(s, w.Authentication.Password.Reveal())
-	}
-	return s
-}
+func storedSecrets(w drapi.Webhook) []string { return w.StoredSecrets() }
 
 // selection decides which webhooks to examine: the org's (also under a
 // wrong address form) and the profile's own, or in key-only mode every

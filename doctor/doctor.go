@@ -232,6 +232,15 @@ type Report struct {
 	// Salesforce login or the Digital River key not tried, secrets not in
 	// the keyring), in the order of the setup: such a run is incomplete.
 	Missing []field.Field
+
+	// Fixed is set on the report of doctor --fix (the run after the
+	// fixes, or the only run when there was nothing to fix); Fixes are the
+	// fixes applied before it, and Unfixed the ones that failed.
+	Fixed   bool
+	Fixes   []FixDone
+	Unfixed []FixOutcome
+
+	found *found // what the checks found, for the fix plan
 }
 
 // Incomplete reports whether the run could not check what it was pointed
@@ -265,7 +274,8 @@ func (r *Report) Count(s Status) int {
 
 // MarshalJSON writes the contract's report (DESIGN.md, doctor --json):
 // {"ok", "incomplete", "mode", "profile" (null when no profile was
-// checked), "drsetup", "startedAt", "counts", "checks"}.
+// checked), "drsetup", "startedAt", "counts", "checks"}, and with --fix
+// "fixes", the fixes applied before this run.
 func (r *Report) MarshalJSON() ([]byte, error) {
 	var prof *string
 	if r.Profile != "" {
@@ -292,20 +302,22 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		Skip int `json:"skip"`
 	}
 	return json.Marshal(struct {
-		OK         bool     `json:"ok"`
-		Incomplete bool     `json:"incomplete"`
-		Mode       Mode     `json:"mode"`
-		Profile    *string  `json:"profile"`
-		Drsetup    build    `json:"drsetup"`
-		StartedAt  string   `json:"startedAt"`
-		Counts     counts   `json:"counts"`
-		Checks     []Result `json:"checks"`
+		OK         bool       `json:"ok"`
+		Incomplete bool       `json:"incomplete"`
+		Mode       Mode       `json:"mode"`
+		Profile    *string    `json:"profile"`
+		Drsetup    build      `json:"drsetup"`
+		StartedAt  string     `json:"startedAt"`
+		Counts     counts     `json:"counts"`
+		Checks     []Result   `json:"checks"`
+		Fixes      *[]FixDone `json:"fixes,omitempty"`
 	}{
 		OK: r.OK(), Incomplete: r.Incomplete(), Mode: mode, Profile: prof,
 		Drsetup:   build{r.Build.Version, r.Build.Commit, r.Build.OS, r.Build.Arch},
 		StartedAt: r.StartedAt.UTC().Format(time.RFC3339),
 		Counts:    counts{r.Count(Pass), r.Count(Warn), r.Count(Fail), r.Count(Skip)},
 		Checks:    checks,
+		Fixes:     r.fixesJSON(),
 	})
 }
 

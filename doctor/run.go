@@ -63,6 +63,11 @@ type Options struct {
 	Redactor *secret.Redactor
 	Log      *debuglog.Logger // one line per check; nil logs nothing
 
+	// Logins, when set, carries the Salesforce logins of one run into
+	// another (doctor --fix checks again after fixing): a login already
+	// made is not sent again.
+	Logins *Logins
+
 	CheckTimeout time.Duration
 	// Window is how far back the delivery checks look (--since): 7 or 30
 	// days; DefaultWindow when 0, and never more than MaxWindow, as far as
@@ -174,6 +179,7 @@ type run struct {
 	ev     *evidence
 
 	mu       sync.Mutex
+	listing  *listing // what was seen of the key's webhooks; nil when they were not listed
 	results  []ranked
 	webhooks []Webhook
 	paths    []pathPlan // key-only mode: one per webhook, in the order of webhooks
@@ -220,7 +226,7 @@ func newRun(o Options) *run {
 	if o.Salesforce == nil {
 		r.o.Salesforce = &sfcheck.Client{AllowAnyHost: o.AllowAnyHost}
 	}
-	r.logins = newLogins(r.o.Salesforce, r.timeout)
+	r.logins = o.Logins.get(r.o.Salesforce, r.timeout)
 	r.setup = steps.FromSettings(o.Profile, o.Settings)
 	r.setup.AllowAnyHost = o.AllowAnyHost
 	// A support engineer on a call may give only the My Domain: the kind of
@@ -342,6 +348,7 @@ func (r *run) report() *Report {
 	}
 	rep.Paths = r.buildPaths(rep.Checks)
 	rep.Timeline = r.timeline()
+	rep.found = r.found()
 	return rep
 }
 

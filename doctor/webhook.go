@@ -144,28 +144,7 @@ func (r *run) retirementWarning() Result {
 var unhandledOK = []string{"order.created"}
 
 func (r *run) eventsResult(w drapi.Webhook) Result {
-	want := drapi.AppEvents
-	if r.mode != ModeKeyOnly && given(r.o.Settings, field.Events) {
-		want = r.setup.Events
-	}
-	var missing, leftOut, extra []string
-	for _, e := range drapi.MissingAppEvents(w.Types) {
-		if slices.Contains(want, e) {
-			missing = append(missing, e)
-		} else {
-			leftOut = append(leftOut, e)
-		}
-	}
-	for _, t := range w.Types {
-		if !slices.Contains(drapi.AppEvents, t) && !slices.Contains(unhandledOK, t) {
-			extra = append(extra, t)
-		}
-	}
-	for _, e := range want {
-		if !slices.Contains(w.Types, e) && !slices.Contains(missing, e) && !slices.Contains(drapi.AppEvents, e) {
-			missing = append(missing, e)
-		}
-	}
+	missing, leftOut, extra := r.eventSets(w)
 	fix := fmt.Sprintf("Run drsetup setup%s to subscribe it to all eight, or tick them in the %s page of the webhook.", r.setupArgs(), webhookPage)
 	var sums, briefs []string
 	status := Pass
@@ -189,6 +168,34 @@ func (r *run) eventsResult(w drapi.Webhook) Result {
 		return Result{Status: Pass, Summary: fmt.Sprintf("Subscribes to all %d event types the app handles.", len(drapi.AppEvents))}
 	}
 	return Result{Status: status, Summary: strings.Join(sums, " "), Remedy: fix, Brief: strings.Join(briefs, "; ")}
+}
+
+// eventSets sorts w's event types against the run's: those it lacks that
+// the run wants (the app's eight, or the list given), the app's it lacks as
+// the given list asks, and those it has that the app does not handle.
+func (r *run) eventSets(w drapi.Webhook) (missing, leftOut, extra []string) {
+	want := drapi.AppEvents
+	if r.mode != ModeKeyOnly && given(r.o.Settings, field.Events) {
+		want = r.setup.Events
+	}
+	for _, e := range drapi.MissingAppEvents(w.Types) {
+		if slices.Contains(want, e) {
+			missing = append(missing, e)
+		} else {
+			leftOut = append(leftOut, e)
+		}
+	}
+	for _, t := range w.Types {
+		if !slices.Contains(drapi.AppEvents, t) && !slices.Contains(unhandledOK, t) {
+			extra = append(extra, t)
+		}
+	}
+	for _, e := range want {
+		if !slices.Contains(w.Types, e) && !slices.Contains(missing, e) && !slices.Contains(drapi.AppEvents, e) {
+			missing = append(missing, e)
+		}
+	}
+	return missing, leftOut, extra
 }
 
 func thoseStates(n int) string {

@@ -134,6 +134,11 @@ func (e *ReadBackError) Error() string {
 // have changed) although no result came back.
 type IncompleteWriteError struct {
 	Err error
+	// WebhookID is the webhook an Edit or a Remove was writing; "" for
+	// Apply, which may have been creating one. Deleting says it was a
+	// Remove.
+	WebhookID string
+	Deleting  bool
 }
 
 func (e *IncompleteWriteError) Error() string {
@@ -144,15 +149,17 @@ func (e *IncompleteWriteError) Unwrap() error { return e.Err }
 
 // MayHaveWritten reports whether err says a write may have reached Digital
 // River although it did not end as asked: a lost create, an interrupted
-// apply, a write stored differently.
+// apply, a write stored differently, a delete answered but not seen to
+// take.
 func MayHaveWritten(err error) bool {
 	var (
 		iw *IncompleteWriteError
 		lc *LostCreateError
 		uc *UncertainCreateError
 		rb *ReadBackError
+		du *DeleteUnconfirmedError
 	)
-	return errors.As(err, &iw) || errors.As(err, &lc) || errors.As(err, &uc) || errors.As(err, &rb)
+	return errors.As(err, &iw) || errors.As(err, &lc) || errors.As(err, &uc) || errors.As(err, &rb) || errors.As(err, &du)
 }
 
 // Plan lists the webhooks and decides what Apply must do for desired to

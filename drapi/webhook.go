@@ -516,3 +516,23 @@ func canonicalAddress(s string) string {
 	}
 	return c
 }
+
+// StoredSecrets are the secrets Digital River stores in w and returns in
+// plain text: the OAuth password and client secret, the basic
+// authentication password. Empty ones are left out.
+func (w Webhook) StoredSecrets() []string {
+	var s []string
+	add := func(v secret.Value) {
+		if !v.IsZero() {
+			s = append(s, v.Reveal())
+		}
+	}
+	if w.OAuth != nil {
+		add(w.OAuth.Password)
+		add(w.OAuth.ClientSecret)
+	}
+	if w.Authentication != nil {
+		add(w.Authentication.Password)
+	}
+	return s
+}

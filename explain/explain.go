@@ -81,6 +81,9 @@ func Of(err error) Failure {
 		kre *profile.KeyringError
 		ne  *httpx.NetError
 	)
+	if f, ok := edit(err); ok {
+		return f
+	}
 	if f, ok := write(err); ok {
 		return f
 	}

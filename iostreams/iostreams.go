@@ -130,6 +130,15 @@ func (s *IOStreams) Accessible() bool {
 	return s.accessible || s.stdinTTY && s.stderrTTY && !s.fullScreen()
 }
 
+// CanPrompt reports whether a command may ask its user a question (a
+// confirmation before it changes something): a person is at a terminal on
+// stdin and stderr, or plain prompts were asked for (--accessible), which a
+// script may answer through a pipe. Otherwise a command that needs an
+// answer must be told it (--yes).
+func (s *IOStreams) CanPrompt() bool {
+	return s.stdinTTY && s.stderrTTY || s.accessible
+}
+
 // CanAnimate reports whether stderr may show a view that redraws itself (a
 // spinner, doctor's progress): a terminal that can move the cursor and tell
 // its size (not TERM=dumb, not a Cygwin pipe), and no plain output wanted.

@@ -136,3 +136,21 @@ func TestTerminalWidthDefaultsTo80(t *testing.T) {
 		t.Errorf("width %d, want 132", got)
 	}
 }
+
+func TestCanPromptNeedsAPersonOrPlainPromptsAskedFor(t *testing.T) {
+	for _, c := range []struct {
+		stdin, stderr, accessible, want bool
+	}{
+		{true, true, false, true},
+		{false, true, false, false}, // a script's pipe on stdin
+		{true, false, false, false}, // stderr to a file: the question would not be seen
+		{false, false, true, true},  // --accessible: answers may come through a pipe
+	} {
+		s, _, _, _ := Test()
+		s.SetTTY(c.stdin, false, c.stderr)
+		s.SetAccessible(c.accessible)
+		if got := s.CanPrompt(); got != c.want {
+			t.Errorf("%+v: CanPrompt %v", c, got)
+		}
+	}
+}

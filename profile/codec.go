@@ -11,7 +11,10 @@ import (
 
 // The profile file is one JSON object: the format version, the name, each
 // non-secret setup value under its field's profile key (field.ProfileKey; a
-// list field as a JSON list), then what drsetup recorded of the last setup.
+// list field as a JSON list), then what drsetup recorded of the last setup
+// and, since doctor records it, of the last doctor run that found it sound
+// (lastVerified: a file without it reads as never verified, and a drsetup
+// that does not know it ignores it).
 // Keys keep this order, so a file reads the same as the setup's steps.
 
 // marshalProfile is the file form of p, indented, with the current
@@ -38,6 +41,9 @@ func marshalProfile(p Profile) ([]byte, error) {
 	}
 	if !p.LastSetup.IsZero() {
 		pairs = append(pairs, kv{"lastSetup", p.LastSetup})
+	}
+	if !p.LastVerified.IsZero() {
+		pairs = append(pairs, kv{"lastVerified", p.LastVerified})
 	}
 	var b bytes.Buffer
 	b.WriteByte('{')
@@ -110,15 +116,25 @@ func unmarshalProfile(data []byte) (Profile, error) {
 			return Profile{}, err
 		}
 	}
-	if m, ok := raw["lastSetup"]; ok && string(m) != "null" {
-		var t time.Time
-		if err := json.Unmarshal(m, &t); err != nil {
-			return Profile{}, named(err, "lastSetup")
+	for key, dst := range map[string]*time.Time{"lastSetup": &p.LastSetup, "lastVerified": &p.LastVerified} {
+		if m, ok := raw[key]; ok && string(m) != "null" {
+			if err := json.Unmarshal(m, dst); err != nil {
+				return Profile{}, &keyError{key: key, err: named(err, key)}
+			}
 		}
-		p.LastSetup = t
 	}
 	return p, nil
 }
+
+// keyError says which key of the file a value that would not decode was
+// under, where the error itself does not (a time that is not one).
+type keyError struct {
+	key string
+	err error
+}
+
+func (e *keyError) Error() string { return e.key + ": " + e.err.Error() }
+func (e *keyError) Unwrap() error { return e.err }
 
 // named gives a type error the key it is about.
 func named(err error, key string) error {

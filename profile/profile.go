@@ -32,6 +32,18 @@ type Profile struct {
 	WebhookID string    // the webhook the last setup registered
 	OrgID     string    // the Salesforce org the last setup logged in to
 	LastSetup time.Time // zero when never set up
+	// LastVerified is when doctor last found the saved setup sound (no
+	// check failed, nothing missing); zero when it never did.
+	LastVerified time.Time
+}
+
+// Verified is when the setup was last seen to work: its last setup, or a
+// later doctor run that found it sound; zero when neither happened.
+func (p Profile) Verified() time.Time {
+	if p.LastVerified.After(p.LastSetup) {
+		return p.LastVerified
+	}
+	return p.LastSetup
 }
 
 // Values are a profile's non-secret setup values, by field. A field that

@@ -294,7 +294,11 @@ func jsonReason(err error) string {
 	case errors.As(err, &typ):
 		return fmt.Sprintf("it holds a JSON %s where drsetup expects an object", typ.Value)
 	case errors.As(err, &tpe):
-		return fmt.Sprintf("its lastSetup %q is not a date and time", tpe.Value)
+		key := "lastSetup"
+		if ke := (*keyError)(nil); errors.As(err, &ke) {
+			key = ke.key
+		}
+		return fmt.Sprintf("its %s %q is not a date and time", key, tpe.Value)
 	}
 	return fmt.Sprintf("one of its values cannot be read (%s)", err)
 }

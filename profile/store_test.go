@@ -103,6 +103,35 @@ func TestLoadReadsASchemaVersion1File(t *testing.T) {
 	}
 }
 
+// lastVerified, which doctor records, is read back, and a file without it
+// (the version 1 file) is a profile never verified by doctor.
+func TestLastVerifiedIsKeptAndOptional(t *testing.T) {
+	s := NewStore(t.TempDir(), MemoryKeyring())
+	p := sampleProfile("acme")
+	p.LastVerified = p.LastSetup.Add(48 * time.Hour)
+	if err := s.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Load("acme")
+	if err != nil || !got.LastVerified.Equal(p.LastVerified) || !got.Verified().Equal(p.LastVerified) {
+		t.Fatalf("Load = %+v, %v", got, err)
+	}
+	raw, _ := os.ReadFile(s.Path("acme"))
+	if !bytes.Contains(raw, []byte(`"lastVerified": "`)) || bytes.Index(raw, []byte(`"lastVerified"`)) < bytes.Index(raw, []byte(`"lastSetup"`)) {
+		t.Errorf("file:\n%s", raw)
+	}
+	golden, _ := os.ReadFile("testdata/profile-v1.json")
+	writeFile(t, s.Path("old"), golden)
+	old, err := s.Load("old")
+	if err != nil || !old.LastVerified.IsZero() || !old.Verified().Equal(old.LastSetup) {
+		t.Errorf("a file without lastVerified: %+v, %v", old, err)
+	}
+	writeFile(t, s.Path("bad"), []byte(`{"schemaVersion":1,"lastVerified":"soon"}`))
+	if _, err := s.Load("bad"); err == nil || !strings.Contains(err.Error(), "lastVerified") {
+		t.Errorf("a bad lastVerified: %v", err)
+	}
+}
+
 func TestLoadIgnoresFieldsItDoesNotKnow(t *testing.T) {
 	s := NewStore(t.TempDir(), MemoryKeyring())
 	writeFile(t, s.Path("acme"), []byte(`{"schemaVersion":1,"name":"acme","myDomain":"https://acme.my.salesforce.com","addedLater":{"x":1}}`))

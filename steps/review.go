@@ -62,6 +62,9 @@ func (sv *Services) Review(s Setup, mode drapi.Mode) []Section {
 		key += fmt.Sprintf(" (%s mode)", mode)
 	}
 	rest := Section{Rows: []Row{{Label: "Digital River key", Value: key}, {Label: "Saved afterwards", Value: sv.savedWhere(s)}}}
+	if note := sv.ModeSwitchNote(s, mode); note != "" {
+		rest.Rows = append(rest.Rows, Row{Label: "Key mode", Value: note, Mark: MarkWarn})
+	}
 	return []Section{webhook, login, rest}
 }
 

@@ -450,6 +450,12 @@ func (sv *Services) Register(ctx context.Context, s Setup, plan drapi.Plan, v *V
 // system) it goes on unlocked: the lock only makes runs on one machine take
 // turns, and Apply keeps them from leaving two webhooks without it.
 func (sv *Services) lock(ctx context.Context, name string) (func(), error) {
+	return sv.lockThen(ctx, name, StageRegister)
+}
+
+// lockThen is lock for a write other than a registration: after a wait
+// for the lock, the progress goes back to stage then.
+func (sv *Services) lockThen(ctx context.Context, name string, then Stage) (func(), error) {
 	if sv.Store == nil {
 		return func() {}, nil
 	}
@@ -460,7 +466,7 @@ func (sv *Services) lock(ctx context.Context, name string) (func(), error) {
 	waited := false
 	unlock, err := sv.Store.Lock(ctx, name, wait, func(profile.LockHolder) { waited = true; sv.stage(StageWaitLock) })
 	if waited && err == nil {
-		sv.stage(StageRegister)
+		sv.stage(then)
 	}
 	var le *profile.LockError
 	switch {

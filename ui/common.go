@@ -40,6 +40,9 @@ type common struct {
 	session *steps.Session
 	plan    *drapi.Plan
 	result  *steps.Result
+	// naming: the admin chose a new setup beside a saved profile; the
+	// review asks its profile name first.
+	naming bool
 
 	ctx     context.Context // ends when the wizard ends; every request derives from it
 	req     *request        // the request in flight, if any

@@ -2,12 +2,15 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/theme"
@@ -20,6 +23,12 @@ import (
 type review struct {
 	c   *common
 	err error // planning failed
+	// name is the new profile's name while c.naming: asked first, the plan
+	// made once it is given. nameProblem says why a name will not do;
+	// nameNote what it would replace, until Enter confirms it.
+	name        *textField
+	nameProblem string
+	nameNote    string
 }
 
 type planResult struct {
@@ -32,6 +41,52 @@ func newReview(c *common) *review { return &review{c: c} }
 func (r *review) enter() tea.Cmd {
 	r.err = nil
 	r.c.plan = nil
+	if r.c.naming {
+		r.startNaming()
+		return nil
+	}
+	return r.replan()
+}
+
+// mode is the Digital River key's mode, once checked.
+func (r *review) mode() drapi.Mode {
+	if kc := r.c.session.KeyChecked(); kc != nil {
+		return kc.Mode
+	}
+	return ""
+}
+
+// startNaming asks the new profile's name, offering one from the org the
+// first time, and what was typed after that.
+func (r *review) startNaming() {
+	c := r.c
+	if r.name == nil {
+		suggested := text.Or(c.svc.SuggestProfileName(*c.setup, r.mode()), c.setup.Profile)
+		r.name = newField(field.None, false, suggested)
+		r.name.setValue(suggested)
+	}
+	r.name.focus()
+	r.nameProblem, r.nameNote = "", ""
+}
+
+func (r *review) naming() bool { return r.name != nil && r.name.focused }
+
+// confirmName takes the name typed, once it is one a profile can have; a
+// name that would replace another setup's profile takes a second Enter.
+func (r *review) confirmName() tea.Cmd {
+	c := r.c
+	name := strings.ToLower(strings.TrimSpace(r.name.value()))
+	if err := profile.ValidName(name); err != nil {
+		r.nameProblem = text.Sentence(err.Error())
+		return nil
+	}
+	note, replaces := c.svc.NameNote(*c.setup, name, r.mode())
+	if replaces && r.nameNote != note {
+		r.nameNote = note
+		return nil
+	}
+	c.setup.Profile = name
+	r.name.blur()
 	return r.replan()
 }
 
@@ -43,9 +98,12 @@ func (r *review) replan() tea.Cmd {
 	})
 }
 
-func (r *review) takesText() bool { return false }
+func (r *review) takesText() bool { return r.naming() }
 
 func (r *review) update(msg tea.Msg) tea.Cmd {
+	if r.naming() {
+		return r.editName(msg)
+	}
 	switch msg := msg.(type) {
 	case planResult:
 		if msg.err != nil {
@@ -69,11 +127,54 @@ func (r *review) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// editName passes keys and pastes to the name field.
+func (r *review) editName(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "enter":
+			return r.confirmName()
+		case "shift+tab":
+			return goBack
+		}
+	}
+	changed, cmd := r.name.update(msg)
+	r.name.keepCursorInView(r.c.contentWidth() - len(promptIn))
+	if changed {
+		r.nameProblem, r.nameNote = "", ""
+	}
+	return cmd
+}
+
+// nameView is the question of the new profile's name.
+func (r *review) nameView(b *builder, w int) {
+	c := r.c
+	st := c.styles
+	b.markFocus()
+	b.add(st.Focused.Render("Profile name"))
+	line, x := r.name.render(st, w, true)
+	b.addCursorLine(line, x, true)
+	kept := "the saved profile"
+	if c.existing != nil {
+		kept = fmt.Sprintf("profile %q", c.existing.Name)
+	}
+	b.add(hang(st.Subtle, w, "  ", fmt.Sprintf("This new setup is saved as a profile of its own, so %s stays as it is. Enter keeps the name shown, or type another: letters, digits, - and _.", kept)))
+	switch {
+	case r.nameProblem != "":
+		b.add(hang(st.Fail, w, theme.MarkFail+" ", r.nameProblem))
+	case r.nameNote != "":
+		b.add(hang(st.Warn, w, theme.MarkWarn+" ", r.nameNote+" Press Enter again to replace it."))
+	}
+	b.gap()
+}
+
 func (r *review) view() body {
 	c := r.c
 	st := c.styles
 	w := c.contentWidth()
 	b := newBuilder()
+	if r.naming() {
+		r.nameView(b, w)
+	}
 	var mode drapi.Mode
 	if kc := c.session.KeyChecked(); kc != nil {
 		mode = kc.Mode
@@ -88,8 +189,11 @@ func (r *review) view() body {
 		b.gap()
 	}
 
-	b.markFocus()
+	if !r.naming() {
+		b.markFocus()
+	}
 	switch {
+	case r.naming():
 	case c.busy():
 		b.add(c.spinnerLine())
 	case r.err != nil:
@@ -144,6 +248,9 @@ func planView(c *common, w int, p drapi.Plan) string {
 
 func (r *review) ShortHelp() []key.Binding {
 	k := r.c.keys
+	if r.naming() {
+		return []key.Binding{with(k.Next, "use this name"), k.BackTab, k.Back, k.Quit}
+	}
 	if r.c.busy() {
 		return []key.Binding{with(k.Back, "cancel"), k.Quit}
 	}

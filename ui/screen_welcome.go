@@ -37,7 +37,7 @@ func newWelcome(c *common) *welcome {
 			{value: choiceReconfigure, label: fmt.Sprintf("Reconfigure %q", p.Name),
 				detail: fmt.Sprintf("Every value prefilled (%s); secrets from the keyring. Ends in an update of its webhook, or nothing to change.", where)},
 			{value: choiceNew, label: "Start a new setup",
-				detail: fmt.Sprintf("Empty values. Profile %q is replaced once the new webhook is registered.", p.Name)},
+				detail: fmt.Sprintf("Empty values, saved as a profile of its own (you name it at the review; drsetup suggests one from the org), so profile %q stays as it is.", p.Name)},
 		}}
 	}
 	return w
@@ -79,9 +79,11 @@ func (w *welcome) apply(v string) {
 		fresh := steps.Defaults(c.prefilled.Profile)
 		fresh.AllowAnyHost = c.prefilled.AllowAnyHost
 		*c.setup = fresh
+		c.naming = true
 	case choiceReconfigure:
 		*c.setup = c.prefilled
 		c.setup.Events = slices.Clone(c.prefilled.Events)
+		c.naming = false
 	}
 	c.initial = *c.setup
 	c.initial.Events = slices.Clone(c.setup.Events)

@@ -41,7 +41,7 @@ func TestWelcomeWithSavedProfileOffersReconfigureOrNewSetup(t *testing.T) {
 	saved.MyDomain, saved.ClientID, saved.Username = demo.MyDomain, demo.ClientID, demo.Username
 	saved.Password = secret.Value(demo.Password)
 	d := newDriver(t, WizardOptions{Initial: saved, Existing: &profile.Profile{Name: "acme", Values: profile.Values{field.MyDomain: demo.MyDomain}}})
-	d.requireBody(`Reconfigure "acme"`, "Start a new setup", "replaced once the new webhook is registered")
+	d.requireBody(`Reconfigure "acme"`, "Start a new setup", `saved as a profile of its own`, `so profile "acme" stays as it is`)
 
 	d.keys("down", "enter")
 	s := d.w.c.setup
@@ -51,9 +51,15 @@ func TestWelcomeWithSavedProfileOffersReconfigureOrNewSetup(t *testing.T) {
 	d.typ(" ") // nothing; environment takes no text
 	d.keys("esc")
 	d.requireScreen(steps.Welcome)
+	if !d.w.c.naming {
+		t.Error("a new setup is not to be named")
+	}
 	d.keys("up", "enter")
 	if s := d.w.c.setup; s.MyDomain != demo.MyDomain || s.Password.Reveal() != demo.Password {
 		t.Fatalf("reconfigure did not bring the saved values back: %+v", *s)
+	}
+	if d.w.c.naming {
+		t.Error("reconfiguring still asks for a name")
 	}
 }
 

@@ -71,6 +71,7 @@ func (o Options) styles() *theme.Styles {
 func Render(w io.Writer, rep *doctor.Report, o Options) error {
 	r := newRenderer(rep, o)
 	r.header()
+	r.fixes()
 	r.summary()
 	r.timeline()
 	r.paths()

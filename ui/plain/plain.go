@@ -65,10 +65,18 @@ type run struct {
 	// for them: another Salesforce check runs only when the values change.
 	x *steps.Session
 	s *steps.Setup
+	// naming: the admin chose a new setup beside a saved profile, which
+	// gets a name of its own before the review.
+	naming bool
 }
 
 // Run asks the questions and registers the webhook.
 func Run(ctx context.Context, o Options) (*steps.Result, error) {
+	return newRun(ctx, o).all()
+}
+
+// newRun starts reading answers from o.In.
+func newRun(ctx context.Context, o Options) *run {
 	r := &run{o: o, ctx: ctx, x: steps.NewSession(o.Initial), ask1: make(chan struct{}), lines: make(chan lineOrErr)}
 	r.s = &r.x.Setup
 	// Lines are read on their own goroutine so that a signal can end a run
@@ -93,7 +101,7 @@ func Run(ctx context.Context, o Options) (*steps.Result, error) {
 			}
 		}
 	}()
-	return r.all()
+	return r
 }
 
 func (r *run) all() (*steps.Result, error) {
@@ -103,12 +111,13 @@ func (r *run) all() (*steps.Result, error) {
 	}
 	r.say("Answer each question and press Enter. Enter alone keeps the value shown in brackets. Type q to quit; nothing is saved until the webhook is registered.")
 	if p := r.o.Existing; p != nil {
-		keep, err := r.yesNo(fmt.Sprintf("A saved setup %q exists for %s. Reconfigure it, keeping its values as defaults?", p.Name, text.Or(p.Get(field.MyDomain), "an unknown org")), true)
+		keep, err := r.yesNo(fmt.Sprintf("A saved setup %q exists for %s. Reconfigure it, keeping its values as defaults (no starts a new setup, saved under a profile name of its own)?", p.Name, text.Or(p.Get(field.MyDomain), "an unknown org")), true)
 		if err != nil {
 			return nil, err
 		}
 		if !keep {
 			*r.s = steps.Defaults(r.s.Profile)
+			r.naming = true
 		}
 	}
 	step := map[steps.ID]func() (steps.ID, error){
@@ -464,6 +473,11 @@ func (r *run) events() (steps.ID, error) {
 }
 
 func (r *run) review() (*steps.Result, error) {
+	if r.naming {
+		if err := r.nameProfile(); err != nil {
+			return nil, err
+		}
+	}
 	for {
 		r.heading(steps.Review)
 		var plan drapi.Plan
@@ -506,5 +520,44 @@ func (r *run) review() (*steps.Result, error) {
 func (r *run) sayAll(ls []string) {
 	for _, l := range ls {
 		r.say("%s", l)
+	}
+}
+
+// nameProfile asks the name of a new setup's profile, offering one from
+// the org, so that it does not replace the saved one; a name that would
+// replace another setup's profile is confirmed.
+func (r *run) nameProfile() error {
+	var mode drapi.Mode
+	if kc := r.x.KeyChecked(); kc != nil {
+		mode = kc.Mode
+	}
+	suggested := text.Or(r.o.Services.SuggestProfileName(*r.s, mode), r.s.Profile)
+	r.say("")
+	r.say("This new setup is saved as a profile of its own, so profile %q stays as it is.", r.s.Profile)
+	for {
+		a, err := r.ask(fmt.Sprintf("Profile name [%s]:", suggested))
+		if err != nil {
+			return err
+		}
+		name := strings.ToLower(text.Or(strings.TrimSpace(a), suggested))
+		if err := profile.ValidName(name); err != nil {
+			r.say("Problem: %s", text.Sentence(err.Error()))
+			continue
+		}
+		note, replaces := r.o.Services.NameNote(*r.s, name, mode)
+		if note != "" {
+			r.say("Note: %s", note)
+		}
+		if replaces {
+			ok, err := r.yesNo(fmt.Sprintf("Replace profile %q?", name), false)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+		}
+		r.s.Profile = name
+		return nil
 	}
 }

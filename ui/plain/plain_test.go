@@ -240,3 +240,60 @@ func TestPasswordAloneWorkingAsksForTheToken(t *testing.T) {
 		t.Errorf("%d logins, want one without the token and one with it", n)
 	}
 }
+
+// A new setup beside a saved profile is saved under a name of its own,
+// offered from the org, and leaves the saved one as it was.
+func TestANewSetupBesideASavedOneGetsItsOwnProfile(t *testing.T) {
+	sv, _, store := services(t)
+	saved := profile.Profile{Name: "default", DRMode: "test", WebhookID: "6a1b2c3d-4e5f-4a1b-8c9d-0e1f2a3b4c5d"}
+	saved.Set("my_domain", demo.MyDomain)
+	if err := store.Save(saved); err != nil {
+		t.Fatal(err)
+	}
+	other := profile.Profile{Name: "globex"}
+	other.Set("my_domain", demo.BlockedMyDomain)
+	store.Save(other)
+	var out bytes.Buffer
+	res, err := Run(context.Background(), Options{
+		In: answers(
+			"n", // start a new setup
+			"1", demo.MyDomain, "1", demo.ClientID, demo.ClientSecret, demo.Username, demo.Password, demo.SecurityToken,
+			demo.DRLiveKey, // a live key beside the saved test one
+			"",             // keep the event types
+			"globex",       // another org's profile's name
+			"n",            // do not replace it
+			"Bad Name!",    // not a name
+			"",             // the suggestion
+			"y",            // register
+		),
+		Out: &out, Services: sv, Initial: steps.Defaults("default"), Existing: &saved, Redactor: &secret.Redactor{},
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	text := out.String()
+	for _, want := range []string{
+		`so profile "default" stays as it is`,
+		"Profile name [acme]:",
+		`Profile "globex" is the setup of globex.my.salesforce.com; registering under this name replaces it.`,
+		`Replace profile "globex"?`,
+		"Problem: The profile name",
+		`Profile: "acme" in`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	if res.Profile != "acme" {
+		t.Errorf("saved as %q", res.Profile)
+	}
+	if p, err := store.Load("default"); err != nil || p.WebhookID != saved.WebhookID || p.DRMode != "test" {
+		t.Errorf("the saved profile changed: %+v %v", p, err)
+	}
+	if p, err := store.Load("acme"); err != nil || p.DRMode != "live" || p.WebhookID != res.Webhook.ID {
+		t.Errorf("the new profile: %+v %v", p, err)
+	}
+	if p, _ := store.Load("globex"); p.Get("my_domain") != demo.BlockedMyDomain {
+		t.Error("the other org's profile was replaced")
+	}
+}
