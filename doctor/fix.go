@@ -285,9 +285,9 @@ func (f *found) keeper(ws []webhookFound) (int, string) {
 	k := order[0]
 	switch rank(ws[k]) {
 	case 0:
-		return k, "the oldest enabled one whose stored login works"
+		return k, "the oldest enabled one whose stored login worked when replayed from here"
 	case 1:
-		return k, "the oldest whose stored login works"
+		return k, "the oldest whose stored login worked when replayed from here"
 	}
 	return k, "the oldest; none of them logs in"
 }
