@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/emulator"
+	"github.com/drsetup/drsetup/secret/secrettest"
 )
 
 // The simulated org of these tests; every secret is found nowhere else.
@@ -272,5 +273,42 @@ func TestDoctorReportNamesItsBuildAndSaysStatusesInWords(t *testing.T) {
 		if !strings.Contains(out, "\nfail ") || !strings.Contains(out, "\nwarn ") || !strings.Contains(out, "Summary") {
 			t.Errorf("%v: no statuses in words or no summary:\n%s", args, out)
 		}
+	}
+}
+
+// Someone may paste a password or a token into a webhook's address (userinfo,
+// a query parameter): doctor, --fix and the webhooks commands show the
+// address without them, in the report, the JSON, the plan and the debug log.
+func TestSecretsInAWebhooksAddressAreShownNowhere(t *testing.T) {
+	// Digital River (and the emulator) refuse an address with userinfo, so
+	// only a query can carry one here; doctor's tests cover userinfo.
+	const queryToken = "QUERYTOKEN123xyz"
+	lightning := binHook("0b7c3a52-1111-4000-8000-000000000001", "acme.lightning.force.com", bUser, bPassword+bToken)
+	lightning["address"] = "https://acme.lightning.force.com/services/apexrest/digitalriverv3/webhooks/?access_token=" + queryToken
+	query := binHook("0b7c3a52-1111-4000-8000-000000000002", "globex.my.salesforce.com", bUser, bPassword+bToken)
+	query["address"] = "https://globex.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/?sig=" + queryToken
+	sc := writeScenario(t, []map[string]any{binOrg(bHost, bUser), binOrg("globex.my.salesforce.com")}, []map[string]any{lightning, query})
+	log := filepath.Join(t.TempDir(), "trace.jsonl")
+	cli := newCLI(t).setenv("DRSETUP_DEMO_SCENARIO=" + sc)
+	var seen strings.Builder
+	for _, args := range [][]string{
+		{"--demo", "doctor"},
+		{"--demo", "--debug-log", log, "doctor", "--fix", "--yes", "--json"},
+		{"--demo", "webhooks", "list", "--json"},
+		{"--demo", "webhooks", "get", "0b7c3a52-1111-4000-8000-000000000002", "--json"},
+	} {
+		cli.run(args...)
+		seen.WriteString(cli.stdout.String() + cli.stderr.String())
+	}
+	trace, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen.Write(trace)
+	if !strings.Contains(seen.String(), "acme.lightning.force.com/services/apexrest/digitalriverv3/webhooks/") {
+		t.Fatalf("the runs did not look at the webhook:\n%s", seen.String())
+	}
+	if leaks := secrettest.Leaks(seen.String(), queryToken); len(leaks) > 0 {
+		t.Errorf("the token in the address is shown (%v):\n%s", leaks, seen.String())
 	}
 }

@@ -214,13 +214,21 @@ type frame struct {
 // none of it.
 const customerData = "[customer data left out]"
 
+// isAddressKey reports the names whose values are addresses: a webhook's
+// address, a token endpoint, Salesforce's instance and identity URLs.
+func isAddressKey(name string) bool {
+	n := strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(name))
+	return n == "address" || n == "url" || strings.HasSuffix(n, "url") || strings.HasSuffix(n, "endpoint")
+}
+
 // isCustomerData reports whether the value named name, in an object that is
-// the value of parent, is customer data: an event's data.object, or a
-// stored event payload (the app's Event_Payload__c, never selected, but
+// the value of parent, is customer data: an event's data.object, its
+// data.previousAttributes (the old values of what changed: an old email, a
+// shipping name), or a stored event payload (the app's Event_Payload__c, never selected, but
 // never logged should an answer carry it).
 func isCustomerData(parent, name string) bool {
 	n := strings.ToLower(name)
-	return parent == "data" && n == "object" || strings.HasSuffix(n, "event_payload__c") || n == "payload"
+	return parent == "data" && (n == "object" || n == "previousattributes") || strings.HasSuffix(n, "event_payload__c") || n == "payload"
 }
 
 func (w *jsonWriter) String() string { return w.b.String() }
@@ -302,6 +310,11 @@ func (w *jsonWriter) token(tok json.Token) {
 		w.b.WriteByte(byte(v))
 		w.stack = append(w.stack, frame{object: v == '{', name: name})
 	case string:
+		if isAddressKey(name) {
+			// An address travels whole, with whatever userinfo or query
+			// someone put a password or token in: shown as reports show it.
+			v = httpx.Redact(v)
+		}
 		w.writeString(w.red.Redact(v))
 	case json.Number:
 		if s := v.String(); w.red.Redact(s) != s {

@@ -336,7 +336,7 @@ func TestCustomerDataNeverReachesTheLog(t *testing.T) {
 		who := fmt.Sprintf("PRIVATE-%d-%x", i, rng.Uint32())
 		events = append(events, map[string]any{
 			"id": fmt.Sprintf("evt_%d", i), "type": "order.accepted", "createdTime": "2026-11-30T10:00:00Z", "liveMode": false, "pendingWebhooks": i % 3,
-			"data": map[string]any{"object": map[string]any{
+			"data": map[string]any{"previousAttributes": map[string]any{"email": "old-" + who + "@example.com"}, "object": map[string]any{
 				"id": "ord_" + who, "email": who + "@example.com",
 				"shipTo": map[string]any{"name": who, "address": map[string]any{"line1": who + " Street"}},
 				"items":  []any{map[string]any{"sku": who}, who},
@@ -362,5 +362,25 @@ func TestCustomerDataNeverReachesTheLog(t *testing.T) {
 	other := r.body("application/json", []byte(`{"object":"webhook","data":{"id":"w1"}}`), false)
 	if !strings.Contains(other.text, `"object":"webhook"`) {
 		t.Errorf("a top-level object field was left out: %s", other.text)
+	}
+}
+
+// An address travels whole in the answers (a webhook's, a token endpoint,
+// Salesforce's URLs); the log shows it as reports do, without the userinfo
+// or query a password or token may have been put in.
+func TestAddressesAreLoggedWithoutUserinfoOrQuery(t *testing.T) {
+	body := `{"data":[{"id":"w1","address":"https://u:PW-IN-ADDRESS@acme.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/?access_token=TOKEN-IN-QUERY",` +
+		`"oauth":{"tokenEndPoint":"https://login.salesforce.com/services/oauth2/token?key=KEY-IN-QUERY"}}],"instance_url":"https://acme.my.salesforce.com","nextRecordsUrl":"/services/data/v66.0/query/01g-2000"}`
+	out := newRedactor().body("application/json", []byte(body), false)
+	for _, s := range []string{"PW-IN-ADDRESS", "TOKEN-IN-QUERY", "KEY-IN-QUERY"} {
+		if strings.Contains(out.text, s) {
+			t.Errorf("%s is in the log: %s", s, out.text)
+		}
+	}
+	for _, want := range []string{`"address":"https://acme.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/"`,
+		`"tokenEndPoint":"https://login.salesforce.com/services/oauth2/token"`, `"instance_url":"https://acme.my.salesforce.com"`, `"nextRecordsUrl":"/services/data/v66.0/query/01g-2000"`} {
+		if !strings.Contains(out.text, want) {
+			t.Errorf("the log lacks %s:\n%s", want, out.text)
+		}
 	}
 }

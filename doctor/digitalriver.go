@@ -153,6 +153,11 @@ func webhookSeen(w drapi.Webhook, red *secret.Redactor) Webhook {
 }
 
 // storedSecrets are the secrets Digital River stores in w.
+// shownAddress is an address as reports show it: one line, without the
+// userinfo or query someone may have put a password or token in (as
+// webhooks list shows it).
+func shownAddress(addr string) string { return text.Clean(httpx.Redact(addr)) }
+
 func storedSecrets(w drapi.Webhook) []string { return w.StoredSecrets() }
 
 // selection decides which webhooks to examine: the org's (also under a
@@ -344,7 +349,7 @@ func (r *run) checkExists(ctx context.Context, l *listing, sel selection) {
 			if e.w.ID == sel.wantID {
 				mine = " (the one this profile registered)"
 			}
-			found = append(found, fmt.Sprintf("%s%s at %s", e.w.ID, mine, e.w.Address))
+			found = append(found, fmt.Sprintf("%s%s at %s", e.w.ID, mine, shownAddress(e.w.Address)))
 		}
 		sum := fmt.Sprintf("%d webhooks of this key are for this setup: %s.", n, strings.Join(found, "; "))
 		if n == 1 {
@@ -353,7 +358,7 @@ func (r *run) checkExists(ctx context.Context, l *listing, sel selection) {
 			if e.w.ID == sel.wantID {
 				mine = ", the one this profile registered,"
 			}
-			sum = fmt.Sprintf("Webhook %s%s points at %s.", e.w.ID, mine, e.w.Address)
+			sum = fmt.Sprintf("Webhook %s%s points at %s.", e.w.ID, mine, shownAddress(e.w.Address))
 		}
 		if sel.wantID != "" && !hasWanted {
 			return Result{Status: Warn,

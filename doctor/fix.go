@@ -309,7 +309,7 @@ func (p *planner) update(wf webhookFound) bool {
 	var edits []func(*drapi.Spec)
 
 	if wf.address != "" {
-		parts = append(parts, fmt.Sprintf("address %s instead of %s (%s)", wf.address, text.Clean(w.Address), addressBrief(wf.a)))
+		parts = append(parts, fmt.Sprintf("address %s instead of %s (%s)", wf.address, shownAddress(w.Address), addressBrief(wf.a)))
 		addr := wf.address
 		edits = append(edits, func(sp *drapi.Spec) { sp.Address = addr })
 		p.covered[at(CheckWebhookAddress)] = true

@@ -59,3 +59,17 @@ func TestFindingsAreCleanedAndRedacted(t *testing.T) {
 		t.Fatalf("summary %q, remedy %q", res.Summary, res.Remedy)
 	}
 }
+
+// An address is shown without the userinfo or query someone may have put a
+// password or token in, and on one line.
+func TestAddressesAreShownWithoutUserinfoOrQuery(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://u:Hunter2@acme.lightning.force.com/services/apexrest/digitalriverv3/webhooks/?access_token=QT": "https://acme.lightning.force.com/services/apexrest/digitalriverv3/webhooks/",
+		"https://acme.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/":                             "https://acme.my.salesforce.com/services/apexrest/digitalriverv3/webhooks/",
+		"https://acme.my.salesforce.com/x\x1b[2J?sig=S":                                                         "https://acme.my.salesforce.com/x…", // cut where the query was
+	} {
+		if got := shownAddress(in); got != want {
+			t.Errorf("shownAddress(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -381,6 +381,7 @@ func probe(ctx context.Context, sf *sfcheck.Client, s *sfcheck.Session, target, 
 
 // probeFinding words a probe's verdict.
 func probeFinding(pr sfcheck.ProbeResult, err error, target, lead string) Result {
+	target = shownAddress(target)
 	if lead != "" {
 		lead += " "
 	}

@@ -52,18 +52,18 @@ func (r *run) addressResult(w drapi.Webhook, a sfcheck.EndpointAnalysis) Result 
 		return fmt.Sprintf("Set the webhook's address to https://<My Domain>%s, with the My Domain from Setup → My Domain: run drsetup setup, or edit its Endpoint URL in the %s.", sfcheck.ApexPath, webhookPage)
 	}
 	if len(problems) > 0 {
-		return Result{Status: Fail, Summary: fmt.Sprintf("Digital River posts to %s. %s", w.Address, strings.Join(problems, " ")), Remedy: fix(),
+		return Result{Status: Fail, Summary: fmt.Sprintf("Digital River posts to %s. %s", shownAddress(w.Address), strings.Join(problems, " ")), Remedy: fix(),
 			Brief: addressBrief(a)}
 	}
 	if r.mode != ModeKeyOnly {
 		if d, _ := r.domain.wait(context.Background()); d != nil && a.MyDomain != nil && a.MyDomain.Host != d.Host {
 			return Result{Status: Fail,
-				Summary: fmt.Sprintf("Digital River posts to %s, another org than the My Domain %s.", w.Address, d.Host),
+				Summary: fmt.Sprintf("Digital River posts to %s, another org than the My Domain %s.", shownAddress(w.Address), d.Host),
 				Remedy:  fmt.Sprintf("If this webhook is meant for %s, change its address to %s: run drsetup setup%s.", d.Host, d.EndpointURL(), profileArg(r.o.Profile)),
 				Brief:   "the address is another org's"}
 		}
 	}
-	sum := fmt.Sprintf("Digital River posts to %s, the app's endpoint.", w.Address)
+	sum := fmt.Sprintf("Digital River posts to %s, the app's endpoint.", shownAddress(w.Address))
 	if len(warnings) > 0 {
 		return Result{Status: Warn, Summary: sum + " " + strings.Join(warnings, " "), Remedy: fix(), Brief: "the address's host form is out of date"}
 	}

@@ -534,5 +534,34 @@ func (w Webhook) StoredSecrets() []string {
 	if w.Authentication != nil {
 		add(w.Authentication.Password)
 	}
+	return append(s, addressSecrets(w.Address)...)
+}
+
+// addressSecrets are the secrets someone may have put in a webhook's
+// address: the password of its userinfo, and the values of query
+// parameters named like a secret (access_token, key, sig, …). An address is
+// shown without either (httpx.Redact), but it travels whole in the answers
+// a debug log records.
+func addressSecrets(address string) []string {
+	u, err := url.Parse(strings.TrimSpace(address))
+	if err != nil {
+		return nil
+	}
+	var s []string
+	if p, ok := u.User.Password(); ok && p != "" {
+		s = append(s, p)
+	}
+	for name, vs := range u.Query() {
+		n := strings.ToLower(name)
+		if !strings.Contains(n, "token") && !strings.Contains(n, "key") && !strings.Contains(n, "secret") &&
+			!strings.Contains(n, "pass") && !strings.Contains(n, "sig") && !strings.Contains(n, "auth") && !strings.Contains(n, "code") {
+			continue
+		}
+		for _, v := range vs {
+			if v != "" {
+				s = append(s, v)
+			}
+		}
+	}
 	return s
 }
