@@ -263,9 +263,11 @@ func runProfilesDelete(f *factory, o *profilesDeleteOptions) error {
 	case errors.Is(err, profile.ErrNotFound):
 		return unknownProfile(name, store)
 	case errors.As(err, &ke) && !hadFile:
-		// Without a file the name may be a typo: say so first, since the
-		// keyring cannot tell whether it held anything under that name.
-		return errors.Join(loadErr, err)
+		// Without a file, and with a keyring that cannot say whether it
+		// holds anything under the name, the name is unknown: most likely a
+		// typo. Say what could not be checked, then what is saved.
+		fmt.Fprintf(f.IO.ErrOut, "drsetup: the keyring could not be checked for secrets saved under %q either: %s\n", name, f.redact(explain.Of(err).Text()))
+		return unknownProfile(name, store)
 	case errors.As(err, &ke):
 		fmt.Fprintf(f.IO.ErrOut, "Removed the profile file %s.\n", path)
 		return err

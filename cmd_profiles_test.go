@@ -208,9 +208,11 @@ func TestProfilesDeleteWithTheKeyringLocked(t *testing.T) {
 	path := w.store.Path("default")
 	w.store = profile.NewStore(filepath.Dir(filepath.Dir(path)), lockedKeyring{})
 
-	// A name with no file: the name is what the user must hear about.
-	r := w.exec(tty{}, "profiles", "delete", "dfault").want(t, 1)
-	for _, s := range []string{`no saved profile named "dfault"`, "the keyring is locked"} {
+	// A name with no file is unknown (bad usage, exit 2, the contract's),
+	// also when the keyring cannot say whether it holds anything under it:
+	// the name is what the user must hear about, then the keyring.
+	r := w.exec(tty{}, "profiles", "delete", "dfault").want(t, 2)
+	for _, s := range []string{`no saved profile named "dfault"`, `did you mean "default"?`, "the keyring is locked"} {
 		if !strings.Contains(r.errOut, s) {
 			t.Errorf("deleting an unknown name does not say %q:\n%s", s, r.errOut)
 		}
