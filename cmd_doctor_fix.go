@@ -24,6 +24,9 @@ func runDoctorFix(f *factory, svc *services, rs *runSettings, o doctor.Options, 
 	// The second run makes no login the first made: together they stay
 	// within one run's lockout budget.
 	o.Logins = &doctor.Logins{}
+	if store, err := svc.Store(); err == nil {
+		o.SavedWebhooks = profilesByWebhook(store)
+	}
 	check := func() *doctor.Report {
 		return doctorview.Check(f.IO, func(progress func(doctor.Event)) *doctor.Report {
 			o.Progress = progress

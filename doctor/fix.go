@@ -51,6 +51,9 @@ type found struct {
 	mode    Mode
 	profile string // the profile's name, for the words
 	wantID  string // the webhook the profile names, "" when none
+	// savedBy names, for each webhook a saved profile names, those
+	// profiles: --fix deletes none of them.
+	savedBy map[string][]string
 	domain  *sfcheck.MyDomain
 	// login is the run's own login as a webhook stores it (secrets
 	// included), set only once a login with it worked at the org of the
@@ -88,7 +91,7 @@ type webhookFound struct {
 // found gathers, once every check has ended, what the fix plan needs. The
 // caller (report) holds r.mu.
 func (r *run) found() *found {
-	f := &found{mode: r.mode, profile: r.o.Profile}
+	f := &found{mode: r.mode, profile: r.o.Profile, savedBy: r.o.SavedWebhooks}
 	if r.o.Saved != nil {
 		f.wantID = r.o.Saved.WebhookID
 	}
@@ -117,6 +120,12 @@ func (r *run) found() *found {
 				wf.otherOrg = true
 			} else {
 				wf.address = e.a.Corrected
+				// Corrected, it delivers to the org the correction names:
+				// it is grouped with that org's other webhooks, so the fix
+				// never makes it a second one there.
+				if ca := sfcheck.AnalyzeEndpoint(e.a.Corrected); ca.IsApexWebhook && ca.MyDomain != nil {
+					wf.org = ca.MyDomain.Host
+				}
 			}
 		}
 		if e.w.OAuth != nil && r.mode != ModeKeyOnly {
@@ -146,6 +155,7 @@ type Fix struct {
 	Summary string
 
 	org  string // the org's key: its deletes wait for its keeper's update
+	keep string // with FixDelete: the webhook the org keeps
 	edit func(drapi.Webhook) (drapi.Spec, error)
 }
 
@@ -244,11 +254,18 @@ func (p *planner) org(org string, ws []webhookFound) []Fix {
 		if i == k {
 			continue
 		}
+		if names := p.f.savedBy[wf.w.ID]; len(names) > 0 && wf.w.ID != p.f.wantID {
+			// Another saved setup's webhook: deleting it would leave that
+			// profile pointing at nothing. Its own run decides.
+			p.why[checkOf{CheckWebhookDuplicates, wf.w.ID}] = fmt.Sprintf("not removed: saved profile %s names it; run drsetup doctor --fix --profile %s, or drsetup webhooks delete %s, which offers to make the profile forget it",
+				quoteAll(names), names[0], wf.w.ID)
+			continue
+		}
 		what := "a second webhook for " + org + " (Digital River sends every event for the org to each)"
 		if !wf.w.Enabled {
 			what = "a disabled second webhook for " + org + " (enabled, it would double every event)"
 		}
-		out = append(out, Fix{WebhookID: wf.w.ID, Kind: FixDelete, org: org,
+		out = append(out, Fix{WebhookID: wf.w.ID, Kind: FixDelete, org: org, keep: keep.w.ID,
 			Summary: fmt.Sprintf("%s; webhook %s stays (%s)", what, keep.w.ID, keepWhy)})
 		for _, id := range webhookChecks {
 			p.covered[checkOf{id, wf.w.ID}] = true
@@ -258,12 +275,23 @@ func (p *planner) org(org string, ws []webhookFound) []Fix {
 	return out
 }
 
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return text.JoinAnd(q)
+}
+
 // keeper is the index of the webhook an org keeps, and why: the one the
-// profile names, else the oldest whose stored login works (an enabled one
+// profile names, else one another saved profile names, else the oldest whose stored login works (an enabled one
 // first), else the oldest; ties go by id, as drapi's convergence does.
 func (f *found) keeper(ws []webhookFound) (int, string) {
 	if i := slices.IndexFunc(ws, func(wf webhookFound) bool { return f.wantID != "" && wf.w.ID == f.wantID }); i >= 0 {
 		return i, "the one " + f.whose() + " names"
+	}
+	if i := slices.IndexFunc(ws, func(wf webhookFound) bool { return len(f.savedBy[wf.w.ID]) > 0 }); i >= 0 {
+		return i, "the one saved profile " + quoteAll(f.savedBy[ws[i].w.ID]) + " names"
 	}
 	rank := func(wf webhookFound) int {
 		switch {
@@ -516,6 +544,11 @@ func (o FixOutcome) Record() FixDone {
 // keeps could not be brought right first.
 var errKeeperFailed = errors.New("not deleted: the webhook this org keeps could not be updated first, so its duplicates stay until it is")
 
+// errKeeperGone is why an org's duplicates were left: the webhook it keeps
+// is no longer at Digital River, and deleting the others would leave the
+// org none.
+var errKeeperGone = errors.New("not deleted: the webhook this org was to keep is no longer at Digital River (deleted since the checks), so the others stay; run drsetup doctor again")
+
 // ApplyFixes makes plan's fixes in order, each through steps' writes to one
 // existing webhook under profile lockName's lock, telling progress each
 // outcome as it comes. An org's duplicates are deleted only once the
@@ -523,7 +556,8 @@ var errKeeperFailed = errors.New("not deleted: the webhook this org keeps could 
 // ends; the fixes not tried then are not in the outcomes.
 func ApplyFixes(ctx context.Context, plan *FixPlan, sv *steps.Services, c *drapi.Client, lockName string, progress func(FixOutcome)) []FixOutcome {
 	var out []FixOutcome
-	failedOrg := map[string]bool{}
+	failedOrg := map[string]error{} // why an org's deletes wait
+	kept := map[string]bool{}       // orgs whose keeper was seen at Digital River
 	for _, fx := range plan.Fixes {
 		if ctx.Err() != nil {
 			break
@@ -536,18 +570,41 @@ func ApplyFixes(ctx context.Context, plan *FixPlan, sv *steps.Services, c *drapi
 			switch {
 			case errors.As(err, &gone):
 				o.Gone = true
+				failedOrg[fx.org] = errKeeperGone
 			case err != nil:
 				o.Err = err
-				failedOrg[fx.org] = true
+				failedOrg[fx.org] = errKeeperFailed
 			case res.Action == drapi.ActionUnchanged:
 				o.Unchanged = true
+				kept[fx.org] = true
 			default:
 				o.Changes = res.Changes
+				kept[fx.org] = true
 			}
 		case FixDelete:
-			if failedOrg[fx.org] {
-				o.Err = errKeeperFailed
+			if why := failedOrg[fx.org]; why != nil {
+				o.Err = why
 				break
+			}
+			// The keeper was not updated (it needed nothing): see that it
+			// is still there before deleting the others, so the org is
+			// never left without a webhook.
+			if !kept[fx.org] {
+				_, err := c.Webhooks.Get(ctx, fx.keep)
+				var de *drapi.Error
+				switch {
+				case err == nil:
+					kept[fx.org] = true
+				case errors.As(err, &de) && de.Kind == drapi.KindNotFound:
+					failedOrg[fx.org] = errKeeperGone
+					o.Err = errKeeperGone
+				default:
+					failedOrg[fx.org] = errKeeperFailed
+					o.Err = err
+				}
+				if o.Err != nil {
+					break
+				}
 			}
 			err := sv.RemoveWebhook(ctx, c, lockName, fx.WebhookID)
 			var gone *drapi.GoneError

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -540,3 +541,99 @@ func (p *pageSizes) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func (p *pageSizes) largest() int { p.mu.Lock(); defer p.mu.Unlock(); return p.max }
 func (p *pageSizes) lists() int   { p.mu.Lock(); defer p.mu.Unlock(); return p.n }
+
+// A webhook the plan keeps may be deleted by someone else between the plan
+// and the fixes: its org's duplicates then stay, so the org is never left
+// without a webhook, and the outcome says why.
+func TestAFixNeverLeavesAnOrgWithoutAWebhook(t *testing.T) {
+	w := start(t, emulator.DoctorDemoScenario(), nil)
+	o := keyOnly(w, emulator.Demo.DRKey)
+	o.Logins = &Logins{}
+	plan := diagnose(t, o).FixPlan()
+	const keeper = "6feea5f1-668c-4560-8056-46bcf0c68195"
+	var deletes int
+	for _, fx := range plan.Fixes {
+		if fx.Kind == FixDelete && fx.keep == keeper {
+			deletes++
+		}
+	}
+	if deletes == 0 {
+		t.Fatalf("the demo's plan deletes no duplicate of %s:\n%v", keeper, plan.Fixes)
+	}
+	c, _ := o.DigitalRiver(o.Settings.Get(field.DRAPIKey))
+	if err := c.Webhooks.Remove(context.Background(), keeper); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range applyFixes(t, o, plan) {
+		if out.Fix.Kind == FixDelete && out.Fix.keep == keeper && (out.Done() || !errors.Is(out.Err, errKeeperGone)) {
+			t.Errorf("%s: done %v, err %v; want it left, saying the keeper is gone", out.Fix.Line(), out.Done(), out.Err)
+		}
+	}
+	if n := byOrg(w.srv.Webhooks("test"))["wayne--uat.sandbox.my.salesforce.com"]; n == 0 {
+		t.Errorf("the org was left without a webhook")
+	}
+}
+
+// The profile's webhook with a mistyped path is not the app's endpoint, so
+// the checks do not count it with the org's other webhook; corrected, it
+// would be a second one there. The fix groups it by the org its corrected
+// address names: one webhook remains.
+func TestACorrectedAddressNeverMakesASecondWebhookForTheOrg(t *testing.T) {
+	sc := healthyScenario()
+	mine := acmeHook()
+	mine.Address = "https://acme.my.salesforce.com/services/apexrest/digitalriverv3/webhook/"
+	mine.CreatedTime = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	other := acmeHook()
+	other.ID = otherHookID
+	other.CreatedTime = time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
+	sc.DigitalRiver.Webhooks = []emulator.Webhook{mine, other}
+	w := start(t, sc, nil)
+	p, sec := healthyProfile()
+	o := w.options(p, sec, map[string]string{})
+	o.Logins = &Logins{}
+	plan := diagnose(t, o).FixPlan()
+	applyFixes(t, o, plan)
+	if n := byOrg(w.srv.Webhooks("live"))["acme.my.salesforce.com"]; n != 1 {
+		t.Fatalf("%d webhooks for the org after the fixes, want 1; plan:\n%s", n, planText(plan))
+	}
+	if got := failing(diagnose(t, o), CheckWebhookDuplicates, CheckWebhookAddress); len(got) > 0 {
+		t.Errorf("after the fixes: %v", got)
+	}
+}
+
+// In key-only mode the plan knows no profile of its own, but it never
+// deletes a webhook another saved profile names: that profile's webhook is
+// the one its org keeps, and where two saved profiles name an org's two
+// webhooks, both stay, saying which profiles name them.
+func TestAFixKeepsEveryWebhookASavedProfileNames(t *testing.T) {
+	const older, newer = "6feea5f1-668c-4560-8056-46bcf0c68195", "a18c169b-2876-4ce6-8b72-88615b46d4db"
+	deletes := func(plan *FixPlan) []string {
+		var ids []string
+		for _, fx := range plan.Fixes {
+			if fx.Kind == FixDelete {
+				ids = append(ids, fx.WebhookID)
+			}
+		}
+		return ids
+	}
+	w := start(t, emulator.DoctorDemoScenario(), nil)
+	o := keyOnly(w, emulator.Demo.DRKey)
+	if ids := deletes(diagnose(t, o).FixPlan()); !slices.Contains(ids, newer) {
+		t.Fatalf("without saved profiles the newer duplicate %s is not deleted: %v", newer, ids)
+	}
+
+	o.SavedWebhooks = map[string][]string{newer: {"wayne"}}
+	plan := diagnose(t, o).FixPlan()
+	if ids := deletes(plan); slices.Contains(ids, newer) || !slices.Contains(ids, older) {
+		t.Errorf("with profile wayne naming %s, the deletes are %v; want %s deleted instead", newer, ids, older)
+	}
+
+	o.SavedWebhooks = map[string][]string{newer: {"wayne"}, older: {"wayne-old"}}
+	plan = diagnose(t, o).FixPlan()
+	if ids := deletes(plan); slices.Contains(ids, newer) || slices.Contains(ids, older) {
+		t.Errorf("with both named by saved profiles, the deletes are %v", ids)
+	}
+	if text := planText(plan); !strings.Contains(text, `saved profile "wayne`) {
+		t.Errorf("the plan does not say which profile names the webhook it leaves:\n%s", text)
+	}
+}

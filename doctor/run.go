@@ -63,6 +63,10 @@ type Options struct {
 	Redactor *secret.Redactor
 	Log      *debuglog.Logger // one line per check; nil logs nothing
 
+	// SavedWebhooks names, for each webhook a saved profile names, those
+	// profiles (doctor --fix deletes none of them); nil when unknown.
+	SavedWebhooks map[string][]string
+
 	// Logins, when set, carries the Salesforce logins of one run into
 	// another (doctor --fix checks again after fixing): a login already
 	// made is not sent again.

@@ -90,6 +90,10 @@ func (s *WebhooksService) Edit(ctx context.Context, id string, edit func(current
 		// Deleted between the read and the write: the PATCH found nothing.
 		return Result{}, &GoneError{WebhookID: id}
 	}
+	var rb *ReadBackError
+	if errors.As(err, &rb) {
+		rb.Edited = true
+	}
 	if err != nil && a.wrote && !MayHaveWritten(err) {
 		err = &IncompleteWriteError{Err: err, WebhookID: id}
 	}

@@ -102,7 +102,7 @@ func TestEditStoredDifferentlyIsAReadBackError(t *testing.T) {
 	})
 	_, err := c.Webhooks.Edit(context.Background(), seededID, addTypes("order.blocked"))
 	var rb *ReadBackError
-	if !errors.As(err, &rb) || !slices.Equal(rb.Fields, []string{"types"}) || !MayHaveWritten(err) {
+	if !errors.As(err, &rb) || !slices.Equal(rb.Fields, []string{"types"}) || !MayHaveWritten(err) || !rb.Edited {
 		t.Fatalf("got %v, want a read-back error naming the types", err)
 	}
 }

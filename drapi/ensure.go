@@ -122,6 +122,9 @@ type ReadBackError struct {
 	Action    Action // ActionCreated or ActionUpdated: the write that was read back
 	Fields    []string
 	Stored    Webhook // as Digital River stored it (secrets masked in every printed form)
+	// Edited: the write was an edit of one existing webhook (Edit: doctor
+	// --fix), not a setup's, so no profile waits on it.
+	Edited bool
 }
 
 func (e *ReadBackError) Error() string {

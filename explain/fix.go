@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/field"
@@ -23,8 +24,21 @@ func edit(err error) (Failure, bool) {
 		du   *drapi.DeleteUnconfirmedError
 		iw   *drapi.IncompleteWriteError
 		de   *drapi.Error
+		rb   *drapi.ReadBackError
 	)
 	switch {
+	case errors.As(err, &rb) && rb.Edited:
+		id := text.Clean(rb.WebhookID)
+		parts := make([]string, len(rb.Fields))
+		for i, f := range rb.Fields {
+			parts[i] = text.Clean(f) + " differs"
+		}
+		return Failure{
+			Headline: "Digital River stored the webhook differently.",
+			Meaning: fmt.Sprintf("Digital River updated webhook %s but stored it differently from what drsetup sent: %s. Events may not reach Salesforce as the fix meant.",
+				id, strings.Join(parts, ", ")),
+			Remedy: fmt.Sprintf("Run %s %s to see what it holds, then drsetup doctor; if Digital River keeps storing it differently, contact Digital River support with the webhook id.", getCommand, id),
+		}, true
 	case errors.As(err, &gone):
 		id := text.Clean(gone.WebhookID)
 		return Failure{

@@ -23,8 +23,11 @@ func TestEditFailuresSayWhatHappenedToTheWebhook(t *testing.T) {
 		{"delete interrupted", &drapi.IncompleteWriteError{Err: context.Canceled, WebhookID: someID, Deleting: true}, []string{"Cancelled.", "may have deleted webhook " + someID, "drsetup webhooks get " + someID}, []string{"drsetup setup"}},
 		{"update interrupted", &drapi.IncompleteWriteError{Err: &drapi.Error{Kind: drapi.KindTimeout, Method: "PATCH", Path: "/webhooks/" + someID}, WebhookID: someID},
 			[]string{"Updating webhook " + someID + " got no answer", "may have changed webhook " + someID, "drsetup doctor"}, []string{"drsetup setup again"}},
+		{"a fix stored differently", &drapi.ReadBackError{WebhookID: someID, Action: drapi.ActionUpdated, Fields: []string{"types"}, Edited: true},
+			[]string{"updated webhook " + someID, "types differs", "drsetup webhooks get " + someID}, []string{"profile", "drsetup setup"}},
 		// A setup's write keeps the setup's words.
 		{"setup's write", &drapi.IncompleteWriteError{Err: context.Canceled}, []string{"run drsetup setup again"}, nil},
+		{"setup's write stored differently", &drapi.ReadBackError{WebhookID: someID, Action: drapi.ActionUpdated, Fields: []string{"types"}}, []string{"profile was not saved"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := Of(c.err).Text()
