@@ -222,7 +222,7 @@ func forgetWebhook(ctx context.Context, f *factory, store *profile.Store, id str
 		}
 		p, err := store.Load(name)
 		if err != nil {
-			fmt.Fprintf(f.IO.ErrOut, "Could not forget webhook %s in profile %q: %s\n", id, name, text.Sentence(err.Error()))
+			fmt.Fprintf(f.IO.ErrOut, "Could not forget webhook %s in profile %q: %s\n", id, name, f.redact(explain.Of(err).Text()))
 			continue
 		}
 		if p.WebhookID != id {
@@ -230,7 +230,7 @@ func forgetWebhook(ctx context.Context, f *factory, store *profile.Store, id str
 		}
 		p.WebhookID = ""
 		if err := store.Save(p); err != nil {
-			fmt.Fprintf(f.IO.ErrOut, "Could not forget webhook %s in profile %q: %s\n", id, name, text.Sentence(err.Error()))
+			fmt.Fprintf(f.IO.ErrOut, "Could not forget webhook %s in profile %q: %s\n", id, name, f.redact(explain.Of(err).Text()))
 			continue
 		}
 		fmt.Fprintf(f.IO.ErrOut, "Profile %q no longer names a webhook; drsetup setup --profile %s registers one again.\n", name, name)

@@ -172,7 +172,10 @@ func closeIDs(typed string, ids []string) []string {
 	}
 	var found []scored
 	for _, id := range ids {
-		start := strings.ToLower(id)[:min(len(id), len(typed))]
+		// Cut after lowering: lowering may change the length (an id from a
+		// server may hold anything, a Kelvin sign included).
+		low := strings.ToLower(id)
+		start := low[:min(len(low), len(typed))]
 		if d := editDistance(typed, start); d <= 2 {
 			found = append(found, scored{id, d})
 		}
@@ -192,14 +195,7 @@ func namedBy(f *factory, id string) []string {
 	if err != nil {
 		return nil
 	}
-	ps, _ := store.List()
-	var out []string
-	for _, p := range ps {
-		if p.WebhookID == id {
-			out = append(out, p.Name)
-		}
-	}
-	return out
+	return profilesByWebhook(store)[id]
 }
 
 // webhookView is one webhook as get shows it: every field Digital River

@@ -238,3 +238,16 @@ func TestWebhooksListRowsAreCleaned(t *testing.T) {
 		t.Fatalf("row %+v", r)
 	}
 }
+
+// Ids come from a server and may hold anything: the nearest ids are found
+// without a panic whatever they are, also where lowering one changes its
+// length (a Kelvin sign lowers to a shorter k).
+func TestCloseIDsTakesAnyID(t *testing.T) {
+	ids := []string{"\u212a\u212a\u212a", "0B7C3A52-AAAA-4000-8000-000000000001", "", "é", strings.Repeat("\u212a", 40)}
+	for _, typed := range []string{"0b7c3a52", "0b7c3a52-aaaa-4000-8000-000000000001", "kkk", "", "x"} {
+		closeIDs(typed, ids)
+	}
+	if got := closeIDs("0b7c3a52-aaaa-4000-8000-000000000002", ids); len(got) != 1 || got[0] != ids[1] {
+		t.Errorf("closeIDs = %q, want the id one character away", got)
+	}
+}
