@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/drsetup/drsetup/doctor"
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
-	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/doctorview"
 	"github.com/drsetup/drsetup/ui/plain"
@@ -67,8 +65,7 @@ func runDoctorFix(f *factory, svc *services, rs *runSettings, o doctor.Options, 
 	if err != nil {
 		return err
 	}
-	sv := &steps.Services{DR: svc.DigitalRiver(), Store: store, Ephemeral: svc.Demo(), Writes: &steps.Writes{}}
-	sv.Trace = func(step, status, summary string, d time.Duration) { svc.Log().Check(step, status, summary, d, "") }
+	sv := svc.stepServices(store)
 	c, err := svc.DigitalRiver()(strings.TrimSpace(o.Settings.Get(field.DRAPIKey)))
 	if err != nil {
 		return err

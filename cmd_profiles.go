@@ -18,7 +18,6 @@ import (
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
-	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/doctorview"
 	"github.com/drsetup/drsetup/ui/plain"
@@ -362,8 +361,7 @@ func deleteProfileWebhook(f *factory, ctx context.Context, p profile.Profile, se
 	if err != nil {
 		return err
 	}
-	sv := &steps.Services{DR: svc.DigitalRiver(), Store: store, Ephemeral: svc.Demo(), Writes: &steps.Writes{}}
-	sv.Trace = func(step, status, summary string, d time.Duration) { svc.Log().Check(step, status, summary, d, "") }
+	sv := svc.stepServices(store)
 	err = sv.RemoveWebhook(ctx, c, p.Name, id)
 	var gone *drapi.GoneError
 	switch {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -124,8 +123,8 @@ func runSetup(f *factory, o *setupOptions) error {
 	if err != nil {
 		return err
 	}
-	sv := &steps.Services{SF: svc.Salesforce(), DR: svc.DigitalRiver(), Store: store, Ephemeral: svc.Demo(), Writes: &steps.Writes{}}
-	sv.Trace = func(step, status, summary string, d time.Duration) { svc.Log().Check(step, status, summary, d, "") }
+	sv := svc.stepServices(store)
+	sv.SF = svc.Salesforce()
 	if svc.Demo() && f.Global.drAPIURL != "" {
 		fmt.Fprintln(f.IO.ErrOut, "Note: --demo ignores --dr-api-url; the simulated Digital River account answers instead.")
 	}

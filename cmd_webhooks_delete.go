@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/profile"
-	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/doctorview"
 	"github.com/drsetup/drsetup/ui/plain"
@@ -111,8 +109,7 @@ func runWebhooksDelete(f *factory, o *webhooksDeleteOptions) error {
 		}
 	}
 
-	sv := &steps.Services{DR: svc.DigitalRiver(), Store: store, Ephemeral: svc.Demo(), Writes: &steps.Writes{}}
-	sv.Trace = func(step, status, summary string, d time.Duration) { svc.Log().Check(step, status, summary, d, "") }
+	sv := svc.stepServices(store)
 	failed := 0
 	for _, w := range hooks {
 		lock := rs.Name

@@ -19,6 +19,7 @@ import (
 	"github.com/drsetup/drsetup/regularfile"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
+	"github.com/drsetup/drsetup/steps"
 )
 
 // defaultKeyringTimeout bounds every keyring call; DRSETUP_KEYRING_TIMEOUT
@@ -212,6 +213,14 @@ func (s *services) Demo() bool { return s.demo != nil }
 // Log is the debug log (nil when --debug-log was not given; a nil Logger
 // logs nothing).
 func (s *services) Log() *debuglog.Logger { return s.log }
+
+// stepServices is the writes' services of a command: Digital River's client, the
+// store, and the trace of each step in the debug log.
+func (s *services) stepServices(store *profile.Store) *steps.Services {
+	sv := &steps.Services{DR: s.DigitalRiver(), Store: store, Ephemeral: s.Demo(), Writes: &steps.Writes{}}
+	sv.Trace = func(step, status, summary string, d time.Duration) { s.Log().Check(step, status, summary, d, "") }
+	return sv
+}
 
 // Redactor holds every secret the run knows, for the debug log and messages.
 func (s *services) Redactor() *secret.Redactor { return s.redactor }
