@@ -136,7 +136,15 @@ func LooksLikeHTML(contentType string, body []byte) bool {
 // it was; the title is also a text the page's author chose, so it may hold
 // anything.
 func HTMLTitle(body []byte) string {
-	lower := bytes.ToLower(body)
+	// Lowered byte for byte (ASCII only), so that an index in lower is one
+	// in body: bytes.ToLower turns each invalid UTF-8 byte into three.
+	lower := make([]byte, len(body))
+	for i, c := range body {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
 	start := bytes.Index(lower, []byte("<title"))
 	if start < 0 {
 		return ""

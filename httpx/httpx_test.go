@@ -310,3 +310,12 @@ func TestClientNamesDrsetupAndItsVersionAsUserAgent(t *testing.T) {
 		t.Fatalf("user agent %q does not name drsetup and the OS", want)
 	}
 }
+
+// A page may hold anything before its title, invalid UTF-8 included: the
+// title is found without a panic (lowering such bytes changes their length).
+func TestHTMLTitleOfAPageWithInvalidUTF8(t *testing.T) {
+	body := []byte("0\xe9\xdc\xcd\xe3000\xfb000000<TITLE>Zscaler \xff Gate</title>")
+	if got := HTMLTitle(body); got != "Zscaler \ufffd Gate" {
+		t.Errorf("HTMLTitle = %q", got)
+	}
+}
