@@ -94,8 +94,11 @@ func didYouMean(suggestions []string) string {
 // whole as an unknown command would, and says where keys go.
 func pastedKey(args []string) error {
 	for _, a := range args {
-		if _, err := drapi.ClassifyKey(a); err == nil || strings.HasPrefix(a, "pk_") {
-			return usagef("%s is a Digital River API key, and keys are never arguments (arguments stay in the shell's history and the process list): set DRSETUP_DR_API_KEY, or save it in a profile with drsetup setup", secret.Mask(a))
+		// Anything that starts as a key does is taken for one, mistyped
+		// or not, so it is never repeated whole.
+		k := strings.TrimSpace(a)
+		if _, err := drapi.ClassifyKey(k); err == nil || strings.HasPrefix(k, "pk_") || strings.HasPrefix(k, "sk_") || strings.HasPrefix(k, "rk_") {
+			return usagef("%s is a Digital River API key, and keys are never arguments (arguments stay in the shell's history and the process list): set DRSETUP_DR_API_KEY, or save it in a profile with drsetup setup", secret.Mask(k))
 		}
 	}
 	return nil
