@@ -1,13 +1,10 @@
 package explain
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/drsetup/drsetup/drapi"
-	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/text"
 )
 
@@ -23,20 +20,15 @@ func edit(err error) (Failure, bool) {
 		gone *drapi.GoneError
 		du   *drapi.DeleteUnconfirmedError
 		iw   *drapi.IncompleteWriteError
-		de   *drapi.Error
 		rb   *drapi.ReadBackError
 	)
 	switch {
 	case errors.As(err, &rb) && rb.Edited:
 		id := text.Clean(rb.WebhookID)
-		parts := make([]string, len(rb.Fields))
-		for i, f := range rb.Fields {
-			parts[i] = text.Clean(f) + " differs"
-		}
 		return Failure{
 			Headline: "Digital River stored the webhook differently.",
 			Meaning: fmt.Sprintf("Digital River updated webhook %s but stored it differently from what drsetup sent: %s. Events may not reach Salesforce as the fix meant.",
-				id, strings.Join(parts, ", ")),
+				id, differing(rb.Fields)),
 			Remedy: fmt.Sprintf("Run %s %s to see what it holds, then drsetup doctor; if Digital River keeps storing it differently, contact Digital River support with the webhook id.", getCommand, id),
 		}, true
 	case errors.As(err, &gone):
@@ -55,11 +47,7 @@ func edit(err error) (Failure, bool) {
 		}, true
 	case errors.As(err, &iw) && iw.WebhookID != "":
 		id := text.Clean(iw.WebhookID)
-		f := Failure{Headline: "Cancelled."}
-		if !errors.Is(iw.Err, context.Canceled) && !(errors.As(iw.Err, &de) && de.Kind == drapi.KindCancelled) {
-			f = Of(iw.Err)
-		}
-		f.Field = field.None
+		f := interrupted(iw)
 		if iw.Deleting {
 			f.Remedy = fmt.Sprintf("Digital River may have deleted webhook %s. Run %s %s to see whether it is still there.", id, getCommand, id)
 		} else {

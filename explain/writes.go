@@ -49,11 +49,8 @@ func write(err error) (Failure, bool) {
 			RequestID: lost.RequestID,
 		}, true
 	case errors.As(err, &iw):
-		f := Failure{Headline: "Cancelled."}
-		if !errors.Is(iw.Err, context.Canceled) && !(errors.As(iw.Err, &de) && de.Kind == drapi.KindCancelled) {
-			f = Of(iw.Err)
-		}
-		f.Remedy, f.Field = WriteUnfinishedRemedy, field.None
+		f := interrupted(iw)
+		f.Remedy = WriteUnfinishedRemedy
 		return f, true
 	case errors.As(err, &lk) && lk.Err == nil:
 		who := "Another drsetup run on this machine"
@@ -91,16 +88,35 @@ func readBack(e *drapi.ReadBackError) Failure {
 	if e.Action == drapi.ActionUpdated {
 		what = "updated"
 	}
-	parts := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		parts[i] = text.Clean(f) + " differs"
-	}
 	return Failure{
 		Headline: "Digital River stored the webhook differently.",
 		Meaning: fmt.Sprintf("Digital River %s webhook %s but stored it differently from what drsetup sent: %s. Events may not reach Salesforce as set up, so the profile was not saved.",
-			what, text.Clean(e.WebhookID), strings.Join(parts, ", ")),
+			what, text.Clean(e.WebhookID), differing(e.Fields)),
 		Remedy: "Open the webhook in the Digital River Dashboard (Developers → Webhooks) to see what it holds, then run drsetup setup again; if Digital River keeps storing it differently, contact Digital River support with the webhook id.",
 	}
+}
+
+// differing names the fields a read-back found different, never a value:
+// "types differs, oauth.password differs".
+func differing(fields []string) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = text.Clean(f) + " differs"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// interrupted is a write stopped after it may have reached Digital River,
+// told as what stopped it ("Cancelled." for a cancel), with no value to
+// blame: the caller says what may have happened and what to do.
+func interrupted(iw *drapi.IncompleteWriteError) Failure {
+	var de *drapi.Error
+	f := Failure{Headline: "Cancelled."}
+	if !errors.Is(iw.Err, context.Canceled) && !(errors.As(iw.Err, &de) && de.Kind == drapi.KindCancelled) {
+		f = Of(iw.Err)
+	}
+	f.Field = field.None
+	return f
 }
 
 // refusesClientCredentials reports whether Digital River refused the
