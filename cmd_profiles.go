@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/text"
@@ -221,7 +221,7 @@ func profilesTable(profiles []profile.Profile, current string, piped bool) *tabl
 				verified += " setup"
 			}
 		}
-		t.Rows = append(t.Rows, []string{name, text.Or(profileHost(p.Get(field.MyDomain)), "-"), text.Or(p.OrgID, "-"),
+		t.Rows = append(t.Rows, []string{name, text.Or(httpx.Host(p.Get(field.MyDomain)), "-"), text.Or(p.OrgID, "-"),
 			text.Or(p.Get(field.Environment), "-"), text.Or(p.DRMode, "-"), hook, verified})
 	}
 	return t
@@ -295,7 +295,7 @@ func profileWebhook(f *factory, o *profilesDeleteOptions, p profile.Profile, sec
 	id := p.WebhookID
 	mode := text.Or(p.DRMode, "test or live")
 	doctorview.ShowNote(f.IO, fmt.Sprintf("Profile %q names webhook %s (%s mode, for %s). Digital River keeps sending it the org's events after the profile is deleted.",
-		p.Name, id, mode, text.Or(profileHost(p.Get(field.MyDomain)), "an unknown org")))
+		p.Name, id, mode, text.Or(httpx.Host(p.Get(field.MyDomain)), "an unknown org")))
 	deleteIt := o.withWebhook
 	switch {
 	case o.withWebhook && !o.yes && !f.IO.CanPrompt():
@@ -386,15 +386,6 @@ func secretNames(s profile.Secrets) []string {
 		}
 	}
 	return out
-}
-
-// profileHost is the host of a saved My Domain URL.
-func profileHost(myDomain string) string {
-	u, err := url.Parse(strings.TrimSpace(myDomain))
-	if err != nil || u.Host == "" {
-		return strings.TrimSpace(myDomain)
-	}
-	return u.Hostname()
 }
 
 // recordVerified notes in the saved profile that doctor found its setup

@@ -9,6 +9,7 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
 )
@@ -147,7 +148,7 @@ func savedProfileNames(cmd *cobra.Command, f *factory) []cobra.Completion {
 	saved, _ := store.List()
 	var names []cobra.Completion
 	for _, p := range saved {
-		desc := profileHost(p.Get(field.MyDomain))
+		desc := httpx.Host(p.Get(field.MyDomain))
 		if env := p.Get(field.Environment); env != "" {
 			desc = strings.TrimSpace(fmt.Sprintf("%s (%s)", desc, env))
 		}

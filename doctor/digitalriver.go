@@ -218,7 +218,7 @@ func (r *run) checkKey(ctx context.Context, sel selection) (*listing, bool) {
 				Remedy: "Check --dr-api-url (or DRSETUP_DR_API_URL); the Digital River API is " + drapi.DefaultBaseURL + "."}
 		}
 		r.mu.Lock()
-		r.drHost = hostOf(c.BaseURL())
+		r.drHost = httpx.Host(c.BaseURL())
 		r.mu.Unlock()
 		var secrets []string
 		seen := map[string]bool{}

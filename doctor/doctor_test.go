@@ -19,6 +19,7 @@ import (
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/emulator"
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
 )
@@ -513,8 +514,8 @@ func TestPathsFollowTheWebhooksExamined(t *testing.T) {
 		t.Fatalf("%d paths for %d webhooks, want 6 each", len(rep.Paths), len(rep.Webhooks))
 	}
 	for i, p := range rep.Paths {
-		if p.WebhookID != rep.Webhooks[i].ID || p.Hops[2].Host != hostOf(rep.Webhooks[i].Address) {
-			t.Errorf("path %d is webhook %s to %s, want %s to %s", i, p.WebhookID, p.Hops[2].Host, rep.Webhooks[i].ID, hostOf(rep.Webhooks[i].Address))
+		if p.WebhookID != rep.Webhooks[i].ID || p.Hops[2].Host != httpx.Host(rep.Webhooks[i].Address) {
+			t.Errorf("path %d is webhook %s to %s, want %s to %s", i, p.WebhookID, p.Hops[2].Host, rep.Webhooks[i].ID, httpx.Host(rep.Webhooks[i].Address))
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/drsetup/drsetup/explain"
+	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/text"
@@ -80,7 +81,7 @@ func (e *evidence) user(s *sfcheck.Session, red *secret.Redactor) *userReads {
 	if u, ok := e.users[key]; ok {
 		return u
 	}
-	u := &userReads{org: orgLabel(hostOf(s.InstanceURL)), red: red}
+	u := &userReads{org: orgLabel(httpx.Host(s.InstanceURL)), red: red}
 	e.users[key] = u
 	e.order = append(e.order, u)
 	return u
@@ -200,7 +201,7 @@ func (r *run) webhookEvidence(ctx context.Context, e *examined, replayed loginOu
 				explain.NoSessionToRead()
 		}
 		r.skipSession(e.group, e.w.ID, why)
-		r.ev.notRead(hostOf(e.w.Address))
+		r.ev.notRead(httpx.Host(e.w.Address))
 		return
 	}
 	// The stored settings chose where the token went; the host rule holds

@@ -182,7 +182,7 @@ func mayHaveReached(err error) bool {
 // waitError says that a caller stopped waiting for a login, in the terms of
 // the login itself: it was sent, once, and may yet reach Salesforce.
 func (l *logins) waitError(ctx context.Context, cr sfcheck.Credentials) error {
-	e := &sfcheck.LoginError{Op: sfcheck.OpLogin, Kind: sfcheck.KindCancelled, Host: hostOf(cr.TokenEndpoint), Err: ctx.Err(),
+	e := &sfcheck.LoginError{Op: sfcheck.OpLogin, Kind: sfcheck.KindCancelled, Host: httpx.Host(cr.TokenEndpoint), Err: ctx.Err(),
 		Flow: cr.Flow, Timeout: l.timeout}
 	if cr.Flow != sfcheck.FlowClientCredentials {
 		e.Username = cr.Username

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/drsetup/drsetup/drapi"
+	"github.com/drsetup/drsetup/httpx"
 )
 
 // buildPaths marks the hops of each path an order event takes with the
@@ -16,14 +17,14 @@ import (
 func (r *run) buildPaths(checks []Result) []Path {
 	dr := r.drHost
 	if dr == "" {
-		dr = hostOf(drapi.DefaultBaseURL)
+		dr = httpx.Host(drapi.DefaultBaseURL)
 	}
 	if r.mode != ModeKeyOnly {
-		hosts := [3]string{dr, hostOf(r.setup.TokenURL()), ""}
+		hosts := [3]string{dr, httpx.Host(r.setup.TokenURL()), ""}
 		if d, _ := r.domain.wait(context.Background()); d != nil {
 			hosts[2] = d.Host
 		} else if p, _ := r.profileLogin.wait(context.Background()); p.works() {
-			hosts[2] = hostOf(p.session.InstanceURL)
+			hosts[2] = httpx.Host(p.session.InstanceURL)
 		}
 		p := newPath("", hosts)
 		for _, c := range checks {
@@ -106,9 +107,9 @@ type pathPlan struct {
 // pathPlanOf is w's path: Digital River (its host is filled in with the
 // report), the token endpoint stored in w, and w's address.
 func pathPlanOf(w drapi.Webhook) pathPlan {
-	p := pathPlan{webhookID: w.ID, hosts: [3]string{"", hostOf(w.Address), hostOf(w.Address)}}
+	p := pathPlan{webhookID: w.ID, hosts: [3]string{"", httpx.Host(w.Address), httpx.Host(w.Address)}}
 	if w.OAuth != nil {
-		p.hosts[1] = hostOf(w.OAuth.TokenEndPoint)
+		p.hosts[1] = httpx.Host(w.OAuth.TokenEndPoint)
 	}
 	return p
 }

@@ -133,7 +133,7 @@ func (r *run) replay(ctx context.Context, e *examined) loginOutcome {
 			out.probe = sample
 			return res
 		case a.Corrected != "":
-			res, sample := probe(cctx, &strict, s, a.Corrected, lead+fmt.Sprintf(" The token is not sent to %s, which is not the org's API address (see webhook_address); at the corrected address:", hostOf(w.Address)))
+			res, sample := probe(cctx, &strict, s, a.Corrected, lead+fmt.Sprintf(" The token is not sent to %s, which is not the org's API address (see webhook_address); at the corrected address:", httpx.Host(w.Address)))
 			out.probe = sample
 			if res.Status == Pass {
 				res.Status, res.Remedy = Warn, "Correct the webhook's address (see webhook_address)."

@@ -3,9 +3,7 @@ package doctor
 import (
 	"cmp"
 	"context"
-	"net/url"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -384,17 +382,4 @@ func (f future[T]) wait(ctx context.Context) (T, bool) {
 		var zero T
 		return zero, false
 	}
-}
-
-// hostOf is the lower-case host of a URL, or "".
-func hostOf(raw string) string {
-	raw = strings.TrimSpace(raw)
-	if raw != "" && !strings.Contains(raw, "://") {
-		raw = "https://" + raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/drsetup/drsetup/explain"
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/text"
@@ -211,7 +212,7 @@ func (r *run) checkLogin(ctx context.Context, tokenOK bool, onSession func(s *sf
 		if r.setup.Auth == sfcheck.FlowPassword {
 			who = strings.TrimSpace(r.setup.Username)
 		}
-		sum := fmt.Sprintf("Salesforce accepted the login of %s at %s (user %s, org %s).", who, hostOf(cr.TokenEndpoint), s.UserID, s.OrgID)
+		sum := fmt.Sprintf("Salesforce accepted the login of %s at %s (user %s, org %s).", who, httpx.Host(cr.TokenEndpoint), s.UserID, s.OrgID)
 		if differs && !dr.works() && dr.tried() {
 			sum += fmt.Sprintf(" The login stored in webhook %s differs and fails (see dr_login_replay).", stored.webhook.ID)
 		}
@@ -360,7 +361,7 @@ func (r *run) apexResult(ctx context.Context, s *sfcheck.Session, d *sfcheck.MyD
 	target := ""
 	if d != nil {
 		target = d.EndpointURL()
-	} else if h := hostOf(s.InstanceURL); h != "" {
+	} else if h := httpx.Host(s.InstanceURL); h != "" {
 		target = "https://" + h + sfcheck.ApexPath
 	}
 	if target == "" {

@@ -325,7 +325,7 @@ func Probe(r sfcheck.ProbeResult) (finding, remedy string) {
 		return fmt.Sprintf("The app is installed, but the integration user may not run its Apex class %s, so Salesforce refuses Digital River's calls.", text.Or(r.Class, "of the Digital River app")),
 			"Assign the permission set \"DigitalRiver Connector - Integration\" to the integration user (Setup → Users → the user → Permission Set Assignments), or add the class in Setup → Profiles → the user's profile → Apex Class Access."
 	case sfcheck.ProbeUnauthorized:
-		return fmt.Sprintf("Salesforce did not accept the login's access token at %s: the endpoint's host is not the org that issued the token (the login's instance URL is %s), or the session was ended.", hostOf(r.URL), r.InstanceURL),
+		return fmt.Sprintf("Salesforce did not accept the login's access token at %s: the endpoint's host is not the org that issued the token (the login's instance URL is %s), or the session was ended.", httpx.Host(r.URL), r.InstanceURL),
 			"Use the org's own My Domain in the Endpoint URL, as the instance URL shows (Setup → My Domain); if the hosts match, check Setup → Session Settings for sessions locked to an IP address."
 	}
 	if r.Kind == sfcheck.ProbeUnexpected && r.ErrorCode != "" {
@@ -336,13 +336,4 @@ func Probe(r sfcheck.ProbeResult) (finding, remedy string) {
 		return loginWords(r.Failure)
 	}
 	return fmt.Sprintf("The Apex endpoint answered HTTP %d, which the probe does not expect.", r.Status), ""
-}
-
-func hostOf(raw string) string {
-	h := raw
-	if _, rest, ok := strings.Cut(h, "://"); ok {
-		h = rest
-	}
-	h, _, _ = strings.Cut(h, "/")
-	return h
 }

@@ -230,6 +230,21 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// Host is the host an address names, lower case, without port, userinfo
+// or trailing dot; a bare host ("acme.my.salesforce.com") is taken as one.
+// It is "" when raw names none.
+func Host(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if raw != "" && !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+}
+
 // Redact drops userinfo and the query string from a URL-ish string, so an
 // error message never repeats a password someone pasted into an address. A
 // string that does not parse as a URL loses the same parts as far as they

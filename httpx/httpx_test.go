@@ -319,3 +319,18 @@ func TestHTMLTitleOfAPageWithInvalidUTF8(t *testing.T) {
 		t.Errorf("HTMLTitle = %q", got)
 	}
 }
+
+func TestHostOfAnAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://Acme.My.Salesforce.com/services/apexrest/x": "acme.my.salesforce.com",
+		"acme.my.salesforce.com":                             "acme.my.salesforce.com",
+		" https://u:pw@acme.my.salesforce.com.:443/ ":        "acme.my.salesforce.com",
+		"acme--uat.sandbox.my.salesforce.com/path":           "acme--uat.sandbox.my.salesforce.com",
+		"":            "",
+		"https://%zz": "",
+	} {
+		if got := Host(in); got != want {
+			t.Errorf("Host(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

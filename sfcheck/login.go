@@ -90,14 +90,14 @@ func (c *Client) Login(ctx context.Context, cr Credentials) (*Session, error) {
 	endpoint, kind, err := CheckTokenEndpoint(cr.TokenEndpoint, c.AllowAnyHost)
 	if err != nil {
 		return nil, &LoginError{
-			Op: OpLogin, Kind: KindHostRefused, Field: field.TokenEndpoint, Host: hostOf(cr.TokenEndpoint),
+			Op: OpLogin, Kind: KindHostRefused, Field: field.TokenEndpoint, Host: httpx.Host(cr.TokenEndpoint),
 			Flow: cr.Flow, Detail: err.Error(), Err: err,
 		}
 	}
 	if lerr := cr.missing(); lerr != nil {
 		return nil, lerr
 	}
-	host := hostOf(endpoint)
+	host := httpx.Host(endpoint)
 
 	ctx, cancel := context.WithTimeout(ctx, c.timeout())
 	defer cancel()
@@ -371,15 +371,4 @@ func CheckInstance(s *Session, d MyDomain) error {
 		e.SameOrg = got.Name == d.Name && got.SandboxName == d.SandboxName
 	}
 	return e
-}
-
-func hostOf(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" {
-		u, err = url.Parse("https://" + strings.TrimSpace(raw))
-		if err != nil {
-			return ""
-		}
-	}
-	return strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 }

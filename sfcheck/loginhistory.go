@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/text"
 )
 
@@ -82,7 +83,7 @@ func sessionUser(s *Session) (ID, error) {
 	}
 	id, err := ParseID(s.UserID, "005")
 	if err != nil {
-		return ID{}, &RESTError{Op: OpQuery, Kind: KindBadResponse, Host: hostOf(s.InstanceURL), Flaw: FlawNotUserID, Err: err}
+		return ID{}, &RESTError{Op: OpQuery, Kind: KindBadResponse, Host: httpx.Host(s.InstanceURL), Flaw: FlawNotUserID, Err: err}
 	}
 	return id, nil
 }

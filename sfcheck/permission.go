@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/text"
 )
 
@@ -207,7 +208,7 @@ func (c *Client) UserRecord(ctx context.Context, s *Session) (UserRecord, error)
 		return UserRecord{}, err
 	}
 	if !found {
-		return UserRecord{}, &RESTError{Op: OpQuery, Object: UserObject, Kind: KindNoRecord, Host: hostOf(s.InstanceURL)}
+		return UserRecord{}, &RESTError{Op: OpQuery, Object: UserObject, Kind: KindNoRecord, Host: httpx.Host(s.InstanceURL)}
 	}
 	return out, nil
 }

@@ -28,7 +28,7 @@ func (c *Client) Identity(ctx context.Context, s *Session) (*Identity, error) {
 	if s == nil || s.IdentityURL == "" {
 		return nil, &LoginError{Op: OpIdentity, Kind: KindMissingValue, Detail: "no session"}
 	}
-	lc := loginContext{op: OpIdentity, host: hostOf(s.IdentityURL), timeout: c.timeout(), token: s.AccessToken}
+	lc := loginContext{op: OpIdentity, host: httpx.Host(s.IdentityURL), timeout: c.timeout(), token: s.AccessToken}
 	ex, lerr := c.get(ctx, lc, s.IdentityURL, s.AccessToken)
 	if lerr != nil {
 		return nil, lc.redact(lerr)
@@ -109,7 +109,7 @@ func (c *Client) ProbeApex(ctx context.Context, s *Session, endpointURL string) 
 	if s == nil {
 		return ProbeResult{}, &LoginError{Op: OpProbe, Kind: KindMissingValue, Detail: "no session"}
 	}
-	lc := loginContext{op: OpProbe, host: hostOf(endpointURL), timeout: c.timeout(), token: s.AccessToken}
+	lc := loginContext{op: OpProbe, host: httpx.Host(endpointURL), timeout: c.timeout(), token: s.AccessToken}
 	ex, lerr := c.get(ctx, lc, endpointURL, s.AccessToken)
 	if lerr != nil {
 		return ProbeResult{}, lc.redact(lerr)

@@ -214,7 +214,7 @@ func (c *Client) restStart(s *Session, op, object string) (restContext, *url.URL
 	if s == nil || s.AccessToken.IsZero() {
 		return rc, nil, rc.base(KindMissingValue, 0)
 	}
-	rc.host = hostOf(s.InstanceURL)
+	rc.host = httpx.Host(s.InstanceURL)
 	// The token goes with every read, so Salesforce's answer to one may
 	// quote it: what is kept of the answer is redacted against it.
 	rc.lc = loginContext{op: OpProbe, host: rc.host, timeout: c.timeout(), token: s.AccessToken}

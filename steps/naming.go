@@ -6,6 +6,7 @@ import (
 
 	"github.com/drsetup/drsetup/drapi"
 	"github.com/drsetup/drsetup/field"
+	"github.com/drsetup/drsetup/httpx"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/text"
 )
@@ -105,7 +106,7 @@ func (sv *Services) NameNote(s Setup, name string, mode drapi.Mode) (note string
 	if sameOrg(p, s) && (p.DRMode == "" || mode == "" || p.DRMode == string(mode)) {
 		return fmt.Sprintf("Profile %q is already this org's setup; registering updates it.", p.Name), false
 	}
-	what := "the setup of " + text.Or(hostOf(p.Get(field.MyDomain)), "another org")
+	what := "the setup of " + text.Or(httpx.Host(p.Get(field.MyDomain)), "another org")
 	if sameOrg(p, s) {
 		what = fmt.Sprintf("this org's setup with a %s key", p.DRMode)
 	}
@@ -132,11 +133,4 @@ func (sv *Services) ModeSwitchNote(s Setup, mode drapi.Mode) string {
 	}
 	return note + fmt.Sprintf(" Its %s webhook %s stays at Digital River and keeps sending %s events to the org, with no profile naming it. To keep %q for the %s setup, quit and run drsetup setup --profile %s with the %s key instead; to remove the %s webhook, run DRSETUP_DR_API_KEY=<the %s key> drsetup webhooks delete %s.",
 		p.DRMode, p.WebhookID, p.DRMode, p.Name, p.DRMode, nameOf(p.Name+"-"+string(mode)), mode, p.DRMode, p.DRMode, p.WebhookID)
-}
-
-// hostOf is the host of a saved My Domain URL.
-func hostOf(myDomain string) string {
-	h := strings.TrimPrefix(strings.TrimSpace(myDomain), "https://")
-	h, _, _ = strings.Cut(h, "/")
-	return h
 }
