@@ -231,7 +231,39 @@ func wrapLines(s string, w int) []string {
 	s = strings.ReplaceAll(s, "-", nonBreakingHyphen)
 	s = breakLongURLs(s, w)
 	s = lipgloss.Wrap(s, max(w, 1), "")
-	return strings.Split(strings.ReplaceAll(s, nonBreakingHyphen, "-"), "\n")
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(s, nonBreakingHyphen, "-"), "\n") {
+		out = append(out, fitWide(l, w)...)
+	}
+	return out
+}
+
+// fitWide splits a line the wrapper left wider than w, which it does when a
+// character is wider than the room (a CJK character at one column): each
+// such character gets a line of its own, and what follows it goes on.
+func fitWide(l string, w int) []string {
+	if ansi.StringWidth(l) <= w || strings.Contains(l, "\x1b") {
+		// A styled line is left to the wrapper: cutting it here could
+		// split an escape sequence.
+		return []string{l}
+	}
+	var out []string
+	var cur []byte
+	cw := 0
+	for b := []byte(l); len(b) > 0; {
+		c, gw := ansi.FirstGraphemeCluster(b, ansi.GraphemeWidth)
+		if len(c) == 0 {
+			c, gw = b[:1], 1
+		}
+		if cw > 0 && cw+gw > w {
+			out = append(out, strings.TrimRight(string(cur), " "))
+			cur, cw = nil, 0
+		}
+		cur = append(cur, c...)
+		cw += gw
+		b = b[len(c):]
+	}
+	return append(out, string(cur))
 }
 
 // nonBreakingHyphen stands in for "-" while wrapping: ansi.Wrap always

@@ -125,7 +125,7 @@ func FuzzWrapLinesWithURLs(f *testing.F) {
 		text = strings.Join(strings.Fields(text), " ")
 		lines := wrapLines(text, w)
 		for _, l := range lines {
-			if ansi.StringWidth(l) > w && utf8.RuneCountInString(strings.TrimSpace(l)) > 1 {
+			if ansi.StringWidth(l) > w && graphemes(strings.TrimSpace(l)) > 1 {
 				t.Fatalf("width %d: line %q is %d wide", w, l, ansi.StringWidth(l))
 			}
 		}
@@ -137,4 +137,17 @@ func FuzzWrapLinesWithURLs(f *testing.F) {
 			t.Fatalf("width %d: text changed:\n got %q\nwant %q", w, got, want)
 		}
 	})
+}
+
+// graphemes counts the characters of s as a terminal draws them.
+func graphemes(s string) int {
+	n := 0
+	for b := []byte(s); len(b) > 0; n++ {
+		c, _ := ansi.FirstGraphemeCluster(b, ansi.GraphemeWidth)
+		if len(c) == 0 {
+			c = b[:1]
+		}
+		b = b[len(c):]
+	}
+	return n
 }
