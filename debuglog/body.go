@@ -134,6 +134,7 @@ func isSecretKey(k string) bool {
 // The rendering is well-formed JSON: containers left open by the cut are
 // closed, and what could not be read is left out and described.
 func (r *redactor) json(b []byte, cut bool) rendered {
+	r.learnJSON(b)
 	w := &jsonWriter{red: r.red}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
@@ -183,6 +184,53 @@ func (r *redactor) json(b []byte, cut bool) rendered {
 		out.leftOut = r.leave(b[keep:], reason)
 	}
 	return out
+}
+
+// minLearnt is the shortest value under a secret name that is learnt as a
+// secret: shorter ones ("none", a placeholder) would be redacted all over
+// the log, and a value this short is redacted where it stands anyway.
+const minLearnt = 8
+
+// learnJSON adds every string under a secret name in b (whole or cut) to the
+// known secrets before b is rendered, so that the rendering redacts it
+// wherever else it stands: a stored password that a webhook also holds in
+// its userName, before or after its password field, or another webhook's
+// address.
+func (r *redactor) learnJSON(b []byte) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	type open struct{ object, secret bool }
+	var stack []open
+	named, secretNamed := false, false // in an object: a name was read, and it is a secret's
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return
+		}
+		in := open{}
+		if len(stack) > 0 {
+			in = stack[len(stack)-1]
+		}
+		if s, ok := tok.(string); ok && in.object && !named {
+			named, secretNamed = true, isSecretKey(s)
+			continue
+		}
+		isSecret := in.secret || secretNamed
+		named, secretNamed = false, false
+		switch d, _ := tok.(json.Delim); {
+		case d == '{' || d == '[':
+			stack = append(stack, open{object: d == '{', secret: isSecret})
+		case d != 0:
+			stack = stack[:max(len(stack)-1, 0)]
+		case isSecret:
+			r.learn(tok)
+		}
+	}
+}
+
+func (r *redactor) learn(tok any) {
+	if s, ok := tok.(string); ok && len(s) >= minLearnt {
+		r.red.Add(s)
+	}
 }
 
 // jsonWriter writes tokens back as compact JSON and remembers where it is, so
@@ -369,6 +417,14 @@ func (w *jsonWriter) writeString(s string) {
 // last pair of a cut body, which may itself be cut.
 func (r *redactor) form(raw string, cut bool) rendered {
 	pairs := strings.Split(raw, "&")
+	for i, p := range pairs {
+		k, v, _ := strings.Cut(p, "=")
+		key, kerr := url.QueryUnescape(k)
+		val, verr := url.QueryUnescape(v)
+		if kerr == nil && verr == nil && isSecretKey(key) && !(cut && i == len(pairs)-1) {
+			r.learn(val)
+		}
+	}
 	var out []string
 	var dropped []string
 	for i, p := range pairs {

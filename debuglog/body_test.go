@@ -49,6 +49,52 @@ func TestJSONBodyIsRedactedByStructure(t *testing.T) {
 	}
 }
 
+// A secret stored under a secret name is redacted wherever else the body
+// holds it, before or after that field, in whatever form: a password pasted
+// into the username too, another webhook's secret in an address or a note.
+func TestASecretIsRedactedWhereverElseTheBodyHoldsIt(t *testing.T) {
+	const pw, cs = "SECRETPW-abcdef", "Client&Secret<9>"
+	escapedCS, _ := json.Marshal(cs)
+	for _, body := range []string{
+		`{"data":[{"oauth":{"userName":"` + pw + `-in-username","password":"` + pw + `"}}]}`,
+		`{"data":[{"oauth":{"password":"` + pw + `","userName":"` + pw + `-in-username"}}]}`,
+		`{"data":[{"note":"` + pw + `"},{"oauth":{"clientSecret":` + string(escapedCS) + `,"password":"` + pw + `"}},{"address":"https://x.example/` + url.PathEscape(cs) + `"}]}`,
+	} {
+		red := newRedactor()
+		out := red.body("application/json", []byte(body), false)
+		for _, leak := range []string{pw, pw[:6], cs, cs[:6], url.PathEscape(cs)} {
+			if strings.Contains(out.text, leak) {
+				t.Errorf("%q survived in %s", leak, out.text)
+			}
+		}
+		if !json.Valid([]byte(out.text)) {
+			t.Errorf("rendering is not JSON: %s", out.text)
+		}
+	}
+	// What is under a secret name but too short to be anyone's secret is
+	// not learnt: it would be redacted all over the log.
+	red := newRedactor()
+	red.body("application/json", []byte(`{"token":"none","password":"oauth"}`), false)
+	if got := red.red.Redact("none of the oauth2 paths"); got != "none of the oauth2 paths" {
+		t.Errorf("short values were learnt as secrets: %q", got)
+	}
+}
+
+// A token request's password is redacted wherever else the form holds it.
+func TestAFormSecretIsRedactedWhereverElseTheFormHoldsIt(t *testing.T) {
+	const pw = "Pass word+1&2"
+	body := "username=" + url.QueryEscape(pw+"@x") + "&password=" + url.QueryEscape(pw) + "&grant_type=password"
+	out := newRedactor().body("application/x-www-form-urlencoded", []byte(body), false)
+	for _, leak := range []string{pw, url.QueryEscape(pw), pw[:6], url.QueryEscape(pw)[:6]} {
+		if strings.Contains(out.text, leak) {
+			t.Errorf("%q survived in %s", leak, out.text)
+		}
+	}
+	if !strings.Contains(out.text, "grant_type=password") {
+		t.Errorf("the rest of the form is not readable: %s", out.text)
+	}
+}
+
 // A body cut at any byte renders, up to the cut, as well-formed JSON with
 // nothing secret in it; what follows the last whole token is left out and
 // described, never shown.
