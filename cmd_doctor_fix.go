@@ -48,7 +48,7 @@ func runDoctorFix(f *factory, svc *services, rs *runSettings, o doctor.Options, 
 		if !f.IO.CanPrompt() {
 			return invalidf("nothing was changed: add --yes to make these %s without a prompt (stdin or stderr is not a terminal, so drsetup cannot ask)", n)
 		}
-		ok, err := plain.NewPrompter(ctx, f.IO.In, f.IO.ErrOut).Confirm(fmt.Sprintf("Make these %s?", n), false)
+		ok, err := plain.NewPrompter(ctx, f.IO.In, f.IO.ErrOut, !f.IO.IsStdinTTY()).Confirm(fmt.Sprintf("Make these %s?", n), false)
 		switch {
 		case ctx.Err() != nil:
 			return ctx.Err()

@@ -301,7 +301,7 @@ func profileWebhook(f *factory, o *profilesDeleteOptions, p profile.Profile, sec
 	case o.withWebhook && !o.yes && !f.IO.CanPrompt():
 		return invalidf("nothing was deleted: --with-webhook deletes webhook %s at Digital River; add --yes to do so without a prompt (stdin or stderr is not a terminal, so drsetup cannot ask)", id)
 	case o.withWebhook && !o.yes:
-		ok, err := plain.NewPrompter(o.ctx, f.IO.In, f.IO.ErrOut).Confirm(fmt.Sprintf("Delete webhook %s, then profile %q?", id, p.Name), false)
+		ok, err := plain.NewPrompter(o.ctx, f.IO.In, f.IO.ErrOut, !f.IO.IsStdinTTY()).Confirm(fmt.Sprintf("Delete webhook %s, then profile %q?", id, p.Name), false)
 		if o.ctx.Err() != nil {
 			return o.ctx.Err()
 		}
@@ -313,7 +313,7 @@ func profileWebhook(f *factory, o *profilesDeleteOptions, p profile.Profile, sec
 			return &silentError{code: exitOK}
 		}
 	case !o.withWebhook && !o.yes && f.IO.CanPrompt():
-		ok, err := plain.NewPrompter(o.ctx, f.IO.In, f.IO.ErrOut).Confirm(fmt.Sprintf("Delete webhook %s too?", id), false)
+		ok, err := plain.NewPrompter(o.ctx, f.IO.In, f.IO.ErrOut, !f.IO.IsStdinTTY()).Confirm(fmt.Sprintf("Delete webhook %s too?", id), false)
 		if o.ctx.Err() != nil {
 			return o.ctx.Err()
 		}

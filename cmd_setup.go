@@ -190,6 +190,7 @@ func accessible(ctx context.Context, f *factory, svc *services, sv *steps.Servic
 	res, err := plain.Run(ctx, plain.Options{
 		In: f.IO.In, Out: f.IO.ErrOut, ReadSecret: f.IO.SecretReader(),
 		Services: sv, Initial: s, Existing: rs.Profile, Demo: demo, Redactor: svc.Redactor(), Yes: o.yes,
+		Piped: !f.IO.IsStdinTTY(),
 	})
 	var ended *plain.InputEndedError
 	switch {

@@ -95,7 +95,7 @@ func runWebhooksDelete(f *factory, o *webhooksDeleteOptions) error {
 		if !f.IO.CanPrompt() {
 			return invalidf("nothing was deleted: add --yes to delete %s without a prompt (stdin or stderr is not a terminal, so drsetup cannot ask)", them(len(hooks)))
 		}
-		ask = plain.NewPrompter(ctx, f.IO.In, f.IO.ErrOut)
+		ask = plain.NewPrompter(ctx, f.IO.In, f.IO.ErrOut, !f.IO.IsStdinTTY())
 		ok, err := ask.Confirm(fmt.Sprintf("Delete %s?", them(len(hooks))), false)
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -206,7 +206,7 @@ func forgetWebhook(ctx context.Context, f *factory, store *profile.Store, id str
 	for _, name := range profiles {
 		if !yes {
 			if *ask == nil {
-				*ask = plain.NewPrompter(ctx, f.IO.In, f.IO.ErrOut)
+				*ask = plain.NewPrompter(ctx, f.IO.In, f.IO.ErrOut, !f.IO.IsStdinTTY())
 			}
 			ok, err := (*ask).Confirm(fmt.Sprintf("Profile %q named webhook %s. Forget it in the profile (drsetup setup --profile %s registers a new one)?", name, id, name), true)
 			if err != nil && !errors.Is(err, plain.ErrCancelled) {

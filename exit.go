@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/drsetup/drsetup/regularfile"
+	"github.com/drsetup/drsetup/ui/plain"
 )
 
 // Exit codes of the command-line contract (DESIGN.md).
@@ -56,9 +57,10 @@ func exitCode(ctx context.Context, err error) int {
 	case errors.Is(err, errCancelled), ctx.Err() != nil:
 		// Once a signal cancelled the run, whatever failed failed because of it.
 		return exitCancelled
-	case errors.As(err, &ue), errors.Is(err, regularfile.ErrNotRegular):
+	case errors.As(err, &ue), errors.Is(err, regularfile.ErrNotRegular), errors.As(err, new(*plain.AnswerError)):
 		// A FIFO or folder where a profile or scenario file belongs is bad
-		// input, wherever it was met.
+		// input, wherever it was met; so are a script's answers that do not
+		// fit the questions.
 		return exitUsage
 	}
 	return exitFailed

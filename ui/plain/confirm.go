@@ -15,9 +15,12 @@ import (
 // the first.
 type Prompter struct{ r *run }
 
-// NewPrompter asks on out and reads answers from in until ctx ends.
-func NewPrompter(ctx context.Context, in io.Reader, out io.Writer) *Prompter {
-	return &Prompter{r: newRun(ctx, Options{In: in, Out: out})}
+// NewPrompter asks on out and reads answers from in until ctx ends; piped
+// says in is a script's answers, not a person's (Options.Piped).
+func NewPrompter(ctx context.Context, in io.Reader, out io.Writer, piped bool) *Prompter {
+	r := newRun(ctx, Options{In: in, Out: out, Piped: piped})
+	r.todo = "answer each question with y or n, or give --yes to go on without questions"
+	return &Prompter{r: r}
 }
 
 // Confirm asks a yes-or-no question; def is the answer to an empty line.

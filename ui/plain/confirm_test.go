@@ -11,7 +11,7 @@ import (
 
 func TestPrompterReadsEachAnswerOnce(t *testing.T) {
 	var out bytes.Buffer
-	p := NewPrompter(context.Background(), strings.NewReader("maybe\ny\n\nacme-uat\n"), &out)
+	p := NewPrompter(context.Background(), strings.NewReader("maybe\ny\n\nacme-uat\n"), &out, false)
 	ok, err := p.Confirm("Apply these 3 changes?", false)
 	if err != nil || !ok {
 		t.Fatalf("first answer: %v %v", ok, err)
@@ -31,13 +31,13 @@ func TestPrompterReadsEachAnswerOnce(t *testing.T) {
 
 func TestPrompterWithoutAnAnswerChangesNothing(t *testing.T) {
 	for _, in := range []string{"", "q\n"} {
-		p := NewPrompter(context.Background(), strings.NewReader(in), &bytes.Buffer{})
+		p := NewPrompter(context.Background(), strings.NewReader(in), &bytes.Buffer{}, true)
 		if ok, err := p.Confirm("Delete it?", true); ok || !errors.Is(err, ErrCancelled) {
 			t.Errorf("input %q: %v %v, want a cancellation", in, ok, err)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	p := NewPrompter(ctx, silentInput{}, &bytes.Buffer{})
+	p := NewPrompter(ctx, silentInput{}, &bytes.Buffer{}, true)
 	time.AfterFunc(50*time.Millisecond, cancel)
 	if _, err := p.Confirm("Delete it?", false); !errors.Is(err, ErrCancelled) {
 		t.Errorf("cancelled while waiting: %v", err)
@@ -48,3 +48,18 @@ func TestPrompterWithoutAnAnswerChangesNothing(t *testing.T) {
 type silentInput struct{}
 
 func (silentInput) Read([]byte) (int, error) { select {} }
+
+// A script's answer that is neither y nor n ends with exit 2's error instead
+// of asking for ever ("yes maybe | drsetup doctor --fix --accessible").
+func TestPrompterRefusesAScriptsWrongAnswer(t *testing.T) {
+	var out bytes.Buffer
+	p := NewPrompter(context.Background(), &endless{[]byte("maybe\n")}, &out, true)
+	_, err := p.Confirm("Make these 3 changes?", false)
+	var ae *AnswerError
+	if !errors.As(err, &ae) || ae.Question != "Make these 3 changes?" || !strings.Contains(err.Error(), "--yes") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Count(out.String(), "Make these") != 1 {
+		t.Errorf("asked more than once:\n%s", out.String())
+	}
+}

@@ -40,6 +40,12 @@ type Options struct {
 	Demo     []string         // lines about the demo, shown first
 	Redactor *secret.Redactor // learns every secret typed
 	Yes      bool             // register without asking
+
+	// Piped says the answers come from a script, not a person: an answer
+	// a question refuses ends the run (AnswerError) instead of asking
+	// again, since the script's next line was meant for the next question,
+	// and a second failed Salesforce login ends it too.
+	Piped bool
 }
 
 // ErrCancelled is returned when the admin answers "q" or the context ends.
@@ -52,6 +58,26 @@ type InputEndedError struct{ Question string }
 func (e *InputEndedError) Error() string {
 	return fmt.Sprintf("the answers ended before the setup was complete (at %q); give one line per question, or use --no-input with flags and DRSETUP_* variables", e.Question)
 }
+
+// AnswerError is returned when an answer from a script does not fit its
+// question, or the same question has been asked too often: the answers and
+// the questions are out of step, and asking again would only read the next
+// question's answer. The answer itself is never repeated: out of step, it
+// may be the password meant for a hidden prompt.
+type AnswerError struct {
+	Question string
+	Why      string // what was wrong with it, after "the answer to … "
+	ToDo     string // what to do instead; "" for the setup's
+}
+
+func (e *AnswerError) Error() string {
+	todo := cmp.Or(e.ToDo, "give one line per question, in order (run drsetup --accessible on a terminal to see them), or use --no-input with flags and DRSETUP_* variables")
+	return fmt.Sprintf("the answer to %q %s; the answers and the questions are out of step: %s", e.Question, e.Why, todo)
+}
+
+// maxAsks bounds how often a script is asked one question in a run, so
+// that answers that never satisfy it (yes | drsetup --accessible) end.
+const maxAsks = 3
 
 type run struct {
 	o   Options
@@ -68,6 +94,10 @@ type run struct {
 	// naming: the admin chose a new setup beside a saved profile, which
 	// gets a name of its own before the review.
 	naming bool
+	asked  map[string]int // how often each question was asked, when piped
+	todo   string         // AnswerError's ToDo
+	// loginsFailed counts the Salesforce logins that failed in this run.
+	loginsFailed int
 }
 
 // Run asks the questions and registers the webhook.
@@ -77,7 +107,7 @@ func Run(ctx context.Context, o Options) (*steps.Result, error) {
 
 // newRun starts reading answers from o.In.
 func newRun(ctx context.Context, o Options) *run {
-	r := &run{o: o, ctx: ctx, x: steps.NewSession(o.Initial), ask1: make(chan struct{}), lines: make(chan lineOrErr)}
+	r := &run{o: o, ctx: ctx, x: steps.NewSession(o.Initial), ask1: make(chan struct{}), lines: make(chan lineOrErr), asked: map[string]int{}}
 	r.s = &r.x.Setup
 	// Lines are read on their own goroutine so that a signal can end a run
 	// that is waiting for an answer.
@@ -194,6 +224,9 @@ func (r *run) askFields(id steps.ID) error {
 			var err error
 			if ok, err = r.settle(id, f); err != nil {
 				return err
+			}
+			if !ok && r.o.Piped {
+				return &AnswerError{Question: f.Label(), Why: "was refused (the problem is above)"}
 			}
 		}
 	}
@@ -386,6 +419,15 @@ func (r *run) verify() (steps.ID, error) {
 // failed explains a failed check and asks what to change.
 func (r *run) failed(err error, at steps.ID) (steps.ID, error) {
 	f := r.explain(err)
+	if at == steps.VerifySalesforce {
+		r.loginsFailed++
+	}
+	if r.o.Piped && r.loginsFailed >= 2 {
+		// A script answering "try again" would go on until Salesforce
+		// locks the user out.
+		r.say("Stopping: two Salesforce logins failed in this run, and each counts towards locking the user out. Correct the answers, then run drsetup setup again.")
+		return 0, err
+	}
 	return r.fixStep(f.Field, at, steps.ClientCredentialsMayHelp(err))
 }
 

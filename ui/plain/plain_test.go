@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -46,7 +47,7 @@ func TestAccessibleRunAnsweredThroughAPipe(t *testing.T) {
 			"",                 // keep the eight event types
 			"y",                // register
 		),
-		Out: &out, Services: sv, Initial: steps.Defaults("default"), Redactor: red,
+		Out: &out, Services: sv, Initial: steps.Defaults("default"), Redactor: red, Piped: true,
 	})
 	if err != nil {
 		t.Fatalf("Run: %v\n%s", err, out.String())
@@ -122,7 +123,7 @@ func TestInputEndingEarlyIsAClearError(t *testing.T) {
 	var out bytes.Buffer
 	_, err := Run(context.Background(), Options{In: answers("1", demo.MyDomain), Out: &out, Services: sv, Initial: steps.Defaults("default")})
 	var ie *InputEndedError
-	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "Authentication") && !strings.Contains(ie.Question, "Choose") {
+	if !errors.As(err, &ie) || !strings.Contains(ie.Question, "how should Digital River log in") {
 		t.Fatalf("err = %v", err)
 	}
 	if _, err := store.Load("default"); !errors.Is(err, profile.ErrNotFound) {
@@ -295,5 +296,82 @@ func TestANewSetupBesideASavedOneGetsItsOwnProfile(t *testing.T) {
 	}
 	if p, _ := store.Load("globex"); p.Get("my_domain") != demo.BlockedMyDomain {
 		t.Error("the other org's profile was replaced")
+	}
+}
+
+// endless answers the same line for ever, as "yes | drsetup" does.
+type endless struct{ line []byte }
+
+func (e *endless) Read(p []byte) (int, error) {
+	n := 0
+	for n+len(e.line) <= len(p) {
+		n += copy(p[n:], e.line)
+	}
+	return n, nil
+}
+
+// A script's answers that do not fit a question end the run with exit 2's
+// error, never a loop: a choice, a yes or no, a value that is refused, and
+// answers that never get past a question. The answer is never repeated.
+func TestPipedAnswersThatDoNotFitEndTheRun(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		in       io.Reader
+		question string
+	}{
+		{"yes to a choice", &endless{[]byte("y\n")}, "Which token endpoint"},
+		{"a refused My Domain", io.MultiReader(answers("1"), &endless{[]byte("Hunter2-not-a-url\n")}), "My Domain URL"},
+		{"a word for yes or no", answers("1", demo.MyDomain, "1", demo.ClientID, demo.ClientSecret, demo.Username, demo.Password, demo.SecurityToken, demo.DRKey, "maybe-Hunter2"), "Keep these event types?"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sv, _, store := services(t)
+			var out bytes.Buffer
+			_, err := Run(context.Background(), Options{In: c.in, Out: &out, Services: sv, Initial: steps.Defaults("default"), Piped: true})
+			var ae *AnswerError
+			if !errors.As(err, &ae) || !strings.Contains(ae.Question, c.question) {
+				t.Fatalf("err = %v, want the answer to %q refused\n%s", err, c.question, out.String())
+			}
+			if strings.Contains(err.Error(), "Hunter2") || strings.Contains(err.Error(), "y\"") {
+				t.Errorf("the error repeats the answer: %v", err)
+			}
+			if out.Len() > 20_000 {
+				t.Errorf("%d bytes of prompts before the run ended", out.Len())
+			}
+			if _, err := store.Load("default"); !errors.Is(err, profile.ErrNotFound) {
+				t.Error("nothing may be saved")
+			}
+		})
+	}
+}
+
+// A person at a terminal is asked again instead.
+func TestAPersonIsAskedAgain(t *testing.T) {
+	sv, _, _ := services(t)
+	var out bytes.Buffer
+	_, err := Run(context.Background(), Options{In: answers("y", "y", "y", "y", "1", "q"), Out: &out, Services: sv, Initial: steps.Defaults("default")})
+	if !errors.Is(err, ErrCancelled) {
+		t.Fatalf("err = %v\n%s", err, out.String())
+	}
+	if n := strings.Count(out.String(), "is not one of the choices"); n != 4 {
+		t.Errorf("%d refusals, want one per wrong answer (4)\n%s", n, out.String())
+	}
+}
+
+// A script that answers "try again" to every failed login stops after the
+// second: each counts towards locking the user out.
+func TestPipedRetriesStopAfterTwoFailedLogins(t *testing.T) {
+	sv, srv, _ := services(t)
+	var out bytes.Buffer
+	in := io.MultiReader(answers("1", demo.MyDomain, "1", demo.ClientID, demo.ClientSecret, demo.Username, "not-the-password", demo.SecurityToken),
+		&endless{[]byte("3\n")}) // What now? 3 = try again with the same values
+	_, err := Run(context.Background(), Options{In: in, Out: &out, Services: sv, Initial: steps.Defaults("default"), Piped: true})
+	if err == nil {
+		t.Fatalf("the run went on\n%s", out.String())
+	}
+	if n := srv.LoginAttempts(demo.Username); n != 2 {
+		t.Fatalf("%d login attempts, want 2\n%s", n, out.String())
+	}
+	if !strings.Contains(out.String(), "Stopping: two Salesforce logins failed") {
+		t.Errorf("output:\n%s", out.String())
 	}
 }

@@ -17,8 +17,16 @@ type lineOrErr struct {
 func (r *run) say(format string, a ...any) { fmt.Fprintf(r.o.Out, format+"\n", a...) }
 
 // ask prints a question and returns the answer; "" keeps the default.
-func (r *run) ask(question string) (string, error) {
-	fmt.Fprintf(r.o.Out, "%s ", question)
+func (r *run) ask(question string) (string, error) { return r.askAs(question, question) }
+
+// askAs prints prompt, the line that asks question, and returns the answer.
+func (r *run) askAs(question, prompt string) (string, error) {
+	if r.o.Piped {
+		if r.asked[question]++; r.asked[question] > maxAsks {
+			return "", &AnswerError{Question: question, Why: fmt.Sprintf("did not get past it in %d tries", maxAsks), ToDo: r.todo}
+		}
+	}
+	fmt.Fprintf(r.o.Out, "%s ", prompt)
 	select {
 	case <-r.ctx.Done():
 		r.say("")
@@ -79,6 +87,10 @@ func (r *run) yesNo(question string, def bool) (bool, error) {
 		case "n", "no":
 			return false, nil
 		}
+		if r.o.Piped {
+			r.say("")
+			return false, &AnswerError{Question: question, Why: "is neither y nor n", ToDo: r.todo}
+		}
 		r.say("Please answer y or n.")
 	}
 }
@@ -90,7 +102,7 @@ func (r *run) choose(question string, options []string, def int) (int, error) {
 		r.say("  %d. %s", i+1, o)
 	}
 	for {
-		a, err := r.ask(fmt.Sprintf("Choose 1 to %d (Enter keeps %d):", len(options), def+1))
+		a, err := r.askAs(question, fmt.Sprintf("Choose 1 to %d (Enter keeps %d):", len(options), def+1))
 		if err != nil {
 			return 0, err
 		}
@@ -100,6 +112,10 @@ func (r *run) choose(question string, options []string, def int) (int, error) {
 		}
 		if n, err := strconv.Atoi(a); err == nil && n >= 1 && n <= len(options) {
 			return n - 1, nil
+		}
+		if r.o.Piped {
+			r.say("")
+			return 0, &AnswerError{Question: question, Why: fmt.Sprintf("is not a number from 1 to %d", len(options)), ToDo: r.todo}
 		}
 		r.say("%q is not one of the choices; type a number from 1 to %d.", a, len(options))
 	}
