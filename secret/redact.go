@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -264,12 +265,14 @@ func (x *index) scan(s string, pos *positions, spans *[]span) {
 			continue
 		}
 		end := 0
+		var at []*group // the groups whose pattern is at i
 		for _, g := range x.byHead[h] {
 			if strings.HasPrefix(s[i:], g.pattern) {
 				end = max(end, i+g.longest(s[i:]))
+				at = append(at, g)
 			}
 		}
-		if end == 0 {
+		if end == 0 || ownWordAt(s, i, end, at) {
 			continue
 		}
 		if pos == nil {
@@ -278,6 +281,42 @@ func (x *index) scan(s string, pos *positions, spans *[]span) {
 			*spans = append(*spans, span{pos.start[i], pos.end[end-1]})
 		}
 	}
+}
+
+// ownWordAt reports whether the match s[i:end], the beginning of a secret
+// but no whole secret, lies inside a word drsetup writes itself: the
+// "Salesforce" of "Salesforce refused the login" when a password starts
+// with "Salesforce". Such a word is in every report, whatever the secret;
+// redacting it would garble the report and tell its reader how the
+// password starts. A word at the end of the text, or before "…", may be a
+// secret cut short there, and is redacted.
+func ownWordAt(s string, i, end int, at []*group) bool {
+	ws, we := i, end
+	for ws > 0 {
+		r, n := utf8.DecodeLastRuneInString(s[:ws])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		ws -= n
+	}
+	for we < len(s) {
+		r, n := utf8.DecodeRuneInString(s[we:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		we += n
+	}
+	if we == len(s) || strings.HasPrefix(s[we:], "…") || strings.HasPrefix(s[we:], "...") || !IsOwnWord(s[ws:we]) {
+		return false
+	}
+	for _, g := range at {
+		for n := len(g.pattern); i+n <= end; n++ {
+			if _, whole := slices.BinarySearch(g.fulls, s[i:i+n]); whole {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // longest returns how many bytes of s, which starts with g's pattern, one of

@@ -31,6 +31,42 @@ func TestRedactorReplacesLongestFirst(t *testing.T) {
 	nilR.Add("ignored")
 }
 
+// Where a secret only starts like one of drsetup's own words, the word stays
+// readable ("Salesforce refused the login" with a password starting
+// "Salesforce"): it is there whatever the password, and redacting it would
+// tell how the password starts. The secret itself, any longer part of it,
+// and its beginning at the end of a text or before "…" (a secret cut
+// short) are redacted as before.
+func TestOwnWordsStayReadableWhereASecretOnlyStartsLikeThem(t *testing.T) {
+	var r secret.Redactor
+	r.Add("Salesforce#2026", "password-Summer1", "Change")
+	for _, keep := range []string{
+		"Salesforce refused the login at https://login.salesforce.com/services/oauth2/token.",
+		"Setup → App Manager → Salesforce DigitalRiver Integration → Edit",
+		"a wrong password; the username-password flow is retired (Salesforce's words).",
+	} {
+		if got := r.Redact(keep); got != keep {
+			t.Errorf("Redact(%q) = %q", keep, got)
+		}
+	}
+	for text, want := range map[string]string{
+		"the password is Salesforce#2026.":  "the password is [redacted].",
+		"cut: Salesforce#20… and more":      "cut: [redacted]… and more",
+		"the answer ends with Salesforce":   "the answer ends with [redacted]",
+		"a cut answer: Salesforce… (more)":  "a cut answer: [redacted]… (more)",
+		"Salesforceish is not one of ours":  "[redacted]ish is not one of ours",
+		"password-Summer is a cut secret":   "[redacted] is a cut secret",
+		"Change the password (step 5)":      "[redacted] the password (step 5)",
+		`{"password":"Salesforce#2026"}`:    `{"password":"[redacted]"}`,
+		"pw=Salesforce%232026&x=1":          "pw=[redacted]&x=1",
+		"Salesforce\u00232026 in JSON text": "[redacted] in JSON text",
+	} {
+		if got := r.Redact(text); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
 // Each form a server, a proxy or an encoder gives a secret is redacted, and
 // so is each form cut after the secret's sixth character.
 func TestRedactorMasksEveryEncoding(t *testing.T) {

@@ -13,7 +13,10 @@ import (
 	"html"
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/drsetup/drsetup/secret"
 )
 
 // Forms returns the encodings of s by name. Names are stable, so a test can
@@ -36,7 +39,9 @@ func Forms(s string) map[string]string {
 }
 
 // Leaks returns, for each form in which the secret s or its telling part
-// appears in text, a short description; none means no leak. Base64 forms are
+// appears in text, a short description; none means no leak. The telling
+// part inside one of drsetup's own words is no leak (secret.Redactor leaves
+// "Salesforce refused" readable when a password starts "Salesforce#"). Base64 forms are
 // looked for at each of the three offsets a longer encoding can put s at.
 func Leaks(text, s string) []string { return leaks(text, s, true) }
 
@@ -55,7 +60,7 @@ func leaks(text, s string, withBase64 bool) []string {
 			if strings.HasPrefix(name, "base64") {
 				continue
 			}
-			if f != "" && strings.Contains(text, f) {
+			if f != "" && strings.Contains(text, f) && (part.what == "secret" || !onlyInOwnWords(text, f)) {
 				out = append(out, fmt.Sprintf("%s as %s (%q)", part.what, name, f))
 			}
 		}
@@ -145,4 +150,36 @@ func base64Core(enc *base64.Encoding, s string, k int) string {
 		return ""
 	}
 	return e[from:to]
+}
+
+// onlyInOwnWords reports whether every occurrence of f in text lies inside
+// one of drsetup's own words that does not end the text or stand before
+// "…", as the Redactor leaves them.
+func onlyInOwnWords(text, f string) bool {
+	for at := 0; ; {
+		i := strings.Index(text[at:], f)
+		if i < 0 {
+			return true
+		}
+		i += at
+		ws, we := i, i+len(f)
+		for ws > 0 {
+			r, n := utf8.DecodeLastRuneInString(text[:ws])
+			if !unicode.IsLetter(r) {
+				break
+			}
+			ws -= n
+		}
+		for we < len(text) {
+			r, n := utf8.DecodeRuneInString(text[we:])
+			if !unicode.IsLetter(r) {
+				break
+			}
+			we += n
+		}
+		if we == len(text) || strings.HasPrefix(text[we:], "…") || strings.HasPrefix(text[we:], "...") || !secret.IsOwnWord(text[ws:we]) {
+			return false
+		}
+		at = i + 1
+	}
 }
