@@ -23,6 +23,13 @@ func FromSettings(name string, set profile.Settings) Setup {
 		}
 	}
 	s.SetValue(field.TokenEndpoint, set.Get(field.TokenEndpoint))
+	if v := set.Get(field.Environment); v != "" {
+		if _, err := sfcheck.ParseEnvironment(v); err != nil {
+			// A token endpoint does not overrule an environment that is
+			// none: Validate names it with the other values.
+			s.Environment = sfcheck.Environment(v)
+		}
+	}
 	if s.App == sfcheck.AppExternal && set.Get(field.Auth) == "" {
 		// An External Client App offers only client credentials.
 		s.Auth = sfcheck.FlowClientCredentials

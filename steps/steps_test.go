@@ -227,6 +227,23 @@ func TestFromSettingsRecognisesTokenEndpoints(t *testing.T) {
 	}
 }
 
+// A mistyped environment is named however the token endpoint is given: a
+// token endpoint that picks an environment must not overrule it unseen.
+func TestAMistypedEnvironmentIsNamedBesideAnyTokenEndpoint(t *testing.T) {
+	for _, token := range []string{"", sfcheck.ProductionTokenURL, sfcheck.SandboxTokenURL, "https://acme.my.salesforce.com/services/oauth2/token", "https://login.example.gov/services/oauth2/token"} {
+		var set profile.Settings
+		set.Set(field.Environment, "staging", profile.SourceFlag)
+		set.Set(field.MyDomain, demo.MyDomain, profile.SourceFlag)
+		if token != "" {
+			set.Set(field.TokenEndpoint, token, profile.SourceFlag)
+		}
+		ps := Validate(FromSettings("p", set))
+		if !slices.ContainsFunc(ps, func(p Problem) bool { return p.Field == field.Environment && p.Blocking }) {
+			t.Errorf("token endpoint %q: no problem names the environment: %v", token, ps)
+		}
+	}
+}
+
 func TestHappyPathCreatesOneWebhookAndSavesAfterwards(t *testing.T) {
 	w := newWorld(t, emulator.DemoScenario())
 	s := demoSetup()

@@ -105,7 +105,9 @@ func CheckField(s Setup, f field.Field) []Problem {
 	}
 	switch f {
 	case field.Environment:
-		if s.Token == TokenCustom || s.Token == TokenMyDomain {
+		// With the org's own token endpoint the environment may be left
+		// out; given, it must be one, since the key is checked against it.
+		if s.Environment == "" && (s.Token == TokenCustom || s.Token == TokenMyDomain) {
 			return nil
 		}
 		if s.Environment != sfcheck.Production && s.Environment != sfcheck.Sandbox {
