@@ -50,9 +50,10 @@ func newProfilesCmd(f *factory, listF func(*profilesListOptions) error, deleteF 
 	long := `profiles lists the saved profiles: name, the org (its My Domain and org
 ID), environment, the Digital River key's mode (test or live), the webhook the
 profile registered, and when the setup was last seen to work (its setup, or a
-later doctor run that found nothing wrong). The profile in use (--profile or
-DRSETUP_PROFILE, "default" otherwise) is marked with *. Piped, it is one
-tab-separated line per profile; --json gives every field (see README).`
+later doctor run that found nothing wrong). On a terminal, the profile in
+use (--profile or DRSETUP_PROFILE, "default" otherwise) is marked with *.
+Piped, it is one tab-separated line per profile, unmarked; --json gives every
+field, the one in use as "current" (see README).`
 	cmd := &cobra.Command{
 		Use:     "profiles",
 		Aliases: []string{"profile"},

@@ -19,6 +19,7 @@ import (
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/text"
+	"github.com/drsetup/drsetup/ui/doctorview"
 	"github.com/drsetup/drsetup/ui/table"
 )
 
@@ -243,7 +244,8 @@ func writeTable(io *iostreams.IOStreams, build func(piped bool) *table.Table) er
 	width := io.TerminalWidth()
 	dropped, err := build(false).WriteFitted(io.Out, width)
 	if err == nil && len(dropped) > 0 {
-		fmt.Fprintf(io.ErrOut, "%s left out to fit %d columns; a wider terminal, a pipe or --json shows every field.\n", text.JoinAnd(dropped), width)
+		// Wrapped at spaces to the terminal, which would cut it anywhere.
+		return doctorview.ShowNote(io, fmt.Sprintf("%s left out to fit %d columns; a wider terminal, a pipe or --json shows every field.", text.JoinAnd(dropped), width))
 	}
 	return err
 }

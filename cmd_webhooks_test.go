@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
@@ -92,8 +93,13 @@ func TestWebhooksListFitsTheTerminal(t *testing.T) {
 			t.Errorf("at %d columns every column fits: %q", width, header)
 		}
 		if len(header) < 7 {
-			if !strings.Contains(r.errOut, "left out to fit") || !strings.Contains(r.errOut, "--json") {
+			if said := strings.Join(strings.Fields(r.errOut), " "); !strings.Contains(said, "left out to fit") || !strings.Contains(said, "--json") {
 				t.Errorf("at %d columns %q shown, and stderr does not say what was left out: %q", width, header, r.errOut)
+			}
+			for _, l := range strings.Split(r.errOut, "\n") {
+				if utf8.RuneCountInString(l) > width {
+					t.Errorf("at %d columns stderr's line is wider: %q", width, l)
+				}
 			}
 		} else if strings.Contains(r.errOut, "left out") {
 			t.Errorf("at %d columns nothing was left out, yet: %q", width, r.errOut)
