@@ -152,10 +152,10 @@ func tokenHostError(raw, s string, err error) error {
 			Err:       err,
 		}
 	}
-	if _, derr := classifyHost(host); derr != nil && derr.Kind != DomainNotSalesforce && derr.Kind != DomainMalformed {
-		return domainTokenError(raw, derr)
-	}
-	if strings.EqualFold(u.Scheme, "http") && IsSalesforceHost(host) {
+	// Before the host is judged: http://login.salesforce.com is the right
+	// host with the wrong scheme (and http://acme.lightning.force.com two
+	// mistakes, told by the host's).
+	if strings.EqualFold(u.Scheme, "http") && httpsWorks(host) {
 		return &TokenEndpointError{
 			Input:     httpx.Redact(raw),
 			Reason:    fmt.Sprintf("http://%s uses plain http://, which would send credentials unencrypted.", host),
@@ -163,7 +163,16 @@ func tokenHostError(raw, s string, err error) error {
 			Err:       err,
 		}
 	}
+	if _, derr := classifyHost(host); derr != nil && derr.Kind != DomainNotSalesforce && derr.Kind != DomainMalformed {
+		return domainTokenError(raw, derr)
+	}
 	return &TokenEndpointError{Input: httpx.Redact(raw), Reason: strings.TrimSuffix(he.Reason, ".") + ".", Err: err}
+}
+
+// httpsWorks reports whether https://host is a token endpoint's host.
+func httpsWorks(host string) bool {
+	_, _, err := CheckTokenEndpoint("https://"+host+tokenPath, false)
+	return err == nil
 }
 
 func domainTokenError(raw string, derr *DomainError) error {

@@ -28,6 +28,7 @@ func TestCheckTokenEndpoint(t *testing.T) {
 		want      string
 		kind      TokenEndpointKind
 		corrected string // for errors
+		reason    string // in the error, when given
 	}{
 		{raw: ProductionTokenURL, want: ProductionTokenURL, kind: TokenLogin},
 		{raw: " login.salesforce.com ", want: ProductionTokenURL, kind: TokenLogin},
@@ -40,6 +41,11 @@ func TestCheckTokenEndpoint(t *testing.T) {
 		{raw: ""},
 		{raw: "https://auth.special-cloud.example/services/oauth2/token"},
 		{raw: "http://acme.my.salesforce.com", corrected: "https://acme.my.salesforce.com/services/oauth2/token"},
+		// The right host with the wrong scheme is told as that, not as a
+		// host that serves no token endpoint.
+		{raw: "http://login.salesforce.com/services/oauth2/token", corrected: ProductionTokenURL, reason: "plain http://"},
+		{raw: "http://test.salesforce.com", corrected: SandboxTokenURL, reason: "plain http://"},
+		{raw: "http://acme.lightning.force.com/services/oauth2/token", corrected: "https://acme.my.salesforce.com/services/oauth2/token", reason: "serves no token endpoint"},
 		{raw: "http://127.0.0.1:8443"},
 		{raw: "https://acme.lightning.force.com/services/oauth2/token", corrected: "https://acme.my.salesforce.com/services/oauth2/token"},
 		{raw: "https://acme.lightning.force.com", allowAny: true, corrected: "https://acme.my.salesforce.com/services/oauth2/token"},
@@ -60,6 +66,9 @@ func TestCheckTokenEndpoint(t *testing.T) {
 			if !errors.As(err, &te) {
 				t.Errorf("CheckTokenEndpoint(%q, %v) = %q, %s, %v; want a *TokenEndpointError", tc.raw, tc.allowAny, got, kind, err)
 				continue
+			}
+			if !strings.Contains(te.Reason, tc.reason) {
+				t.Errorf("CheckTokenEndpoint(%q): reason %q lacks %q", tc.raw, te.Reason, tc.reason)
 			}
 			if te.Corrected != tc.corrected {
 				t.Errorf("CheckTokenEndpoint(%q): corrected %q, want %q", tc.raw, te.Corrected, tc.corrected)
