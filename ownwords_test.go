@@ -93,6 +93,6 @@ func TestTheRedactorKnowsDrsetupsOwnWords(t *testing.T) {
 		}
 	}
 	if len(missing) > 0 {
-		t.Errorf("secret/words.txt lacks %d words of drsetup's messages (%s): run DRSETUP_UPDATE_WORDS=1 go test -run TestTheRedactorKnowsDrsetupsOwnWords .", len(missing), strings.Join(missing[:min(len(missing), 20)], ", "))
+		t.Errorf("secret/words.txt lacks words of drsetup's messages (%d: %s): run DRSETUP_UPDATE_WORDS=1 go test -run TestTheRedactorKnowsDrsetupsOwnWords .", len(missing), strings.Join(missing[:min(len(missing), 20)], ", "))
 	}
 }
