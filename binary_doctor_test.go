@@ -312,3 +312,23 @@ func TestSecretsInAWebhooksAddressAreShownNowhere(t *testing.T) {
 		t.Errorf("the token in the address is shown (%v):\n%s", leaks, seen.String())
 	}
 }
+
+// A demo scenario file that is missing or cut short is named with what to
+// do, in words, not the OS's or the decoder's.
+func TestABrokenDemoScenarioIsToldInWords(t *testing.T) {
+	dir := t.TempDir()
+	cut := filepath.Join(dir, "cut.json")
+	if err := os.WriteFile(cut, []byte(`{"webhooks": [`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		filepath.Join(dir, "none.json"): "does not exist; name a scenario JSON file, or unset the variable",
+		cut:                             "ends before its JSON does",
+	} {
+		cli := newCLI(t).setenv("DRSETUP_DEMO_SCENARIO=" + path)
+		cli.run("--demo", "doctor").want(2)
+		if e := cli.stderr.String(); !strings.Contains(e, want) || strings.Contains(e, "no such file") || strings.Contains(e, "unexpected EOF") {
+			t.Errorf("%s: stderr\n%s", path, e)
+		}
+	}
+}

@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -182,13 +184,18 @@ func (s *services) demoScenario() (emulator.Scenario, error) {
 	if nre := (*regularfile.NotRegularError)(nil); errors.As(err, &nre) {
 		return emulator.Scenario{}, invalidf("the demo scenario DRSETUP_DEMO_SCENARIO=%s is %s, not a file drsetup can read; name a scenario JSON file", path, regularfile.Describe(nre.Mode))
 	}
-	if err != nil {
-		return emulator.Scenario{}, invalidf("cannot read the demo scenario DRSETUP_DEMO_SCENARIO=%s: %v", path, err)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return emulator.Scenario{}, invalidf("the demo scenario DRSETUP_DEMO_SCENARIO=%s does not exist; name a scenario JSON file, or unset the variable for the built-in demo", path)
+	case errors.Is(err, fs.ErrPermission):
+		return emulator.Scenario{}, invalidf("the demo scenario DRSETUP_DEMO_SCENARIO=%s cannot be read: permission denied; make it readable, or name another scenario file", path)
+	case err != nil:
+		return emulator.Scenario{}, invalidf("cannot read the demo scenario DRSETUP_DEMO_SCENARIO=%s (%v); name a scenario JSON file drsetup can read", path, err)
 	}
 	defer file.Close()
 	sc, err := emulator.LoadScenario(file)
 	if err != nil {
-		return emulator.Scenario{}, invalidf("the demo scenario %s is not valid: %v", path, err)
+		return emulator.Scenario{}, invalidf("the demo scenario %s is not valid: %s; fix the file, or unset DRSETUP_DEMO_SCENARIO for the built-in demo", path, strings.TrimPrefix(err.Error(), "scenario: "))
 	}
 	return sc, nil
 }

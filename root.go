@@ -30,8 +30,12 @@ type globalOptions struct {
 }
 
 // helpHint follows only a mistake in the command line itself; a message
-// that says what to do stands alone.
-const helpHint = "Run 'drsetup --help' for usage."
+// that says what to do stands alone. It names the command the mistake was
+// made in (hintFor).
+const helpHint = "--help' for usage."
+
+// hintFor is helpHint for the command at path ("drsetup webhooks get").
+func hintFor(path string) string { return "Run '" + path + " " + helpHint }
 
 // run builds the command tree over f, runs it and returns the exit code,
 // after telling the user what failed (once, here, for every command).
@@ -42,9 +46,15 @@ func run(ctx context.Context, f *factory, args []string) int {
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
+	hintPath := root.CommandPath()
 	err := topicArgs(root, args)
 	if err == nil {
-		err = root.ExecuteContext(ctx)
+		var cmd *cobra.Command
+		cmd, err = root.ExecuteContextC(ctx)
+		if cmd != nil {
+			hintPath = cmd.CommandPath()
+		}
+		err = argsError(cmd, err)
 	}
 	f.close()
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
@@ -59,7 +69,7 @@ func run(ctx context.Context, f *factory, args []string) int {
 		case exitUsage:
 			fmt.Fprintf(io.ErrOut, "drsetup: %s\n", err)
 			if ue := (*usageError)(nil); errors.As(err, &ue) && ue.help {
-				fmt.Fprintln(io.ErrOut, helpHint)
+				fmt.Fprintln(io.ErrOut, hintFor(hintPath))
 			}
 		default:
 			// Every other failure is told once, here, in the user's words.

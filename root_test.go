@@ -48,6 +48,13 @@ func TestTyposAreUsageErrorsNamingTheNearest(t *testing.T) {
 		{[]string{"xyzzy"}, `unknown command "xyzzy" for "drsetup"`, ""},
 		{[]string{"environment", "extra"}, `"environment" is a help topic and takes no arguments, but was given "extra"`, ""},
 		{[]string{"--demo", "environment", "--no-color", "extra"}, `"environment" is a help topic`, ""},
+		// Cobra's and the flag parser's own words name no remedy.
+		{[]string{"--demo=maybe"}, `--demo takes no value (or =true, =false), not "maybe"`, ""},
+		{[]string{"doctor", "--json=yes"}, `--json takes no value (or =true, =false), not "yes"`, ""},
+		{[]string{"webhooks", "get"}, "drsetup webhooks get: an argument is missing; usage: drsetup webhooks get ID", ""},
+		{[]string{"webhooks", "get", "a", "b"}, "it takes 1 argument, not 2; usage: drsetup webhooks get ID", ""},
+		{[]string{"webhooks", "delete"}, "an argument is missing; usage: drsetup webhooks delete ID...", ""},
+		{[]string{"profiles", "delete"}, "an argument is missing; usage: drsetup profiles delete NAME", ""},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			w := newCmdWorld(t, cmdScenario())
@@ -65,7 +72,27 @@ func TestTyposAreUsageErrorsNamingTheNearest(t *testing.T) {
 			if !strings.Contains(r.errOut, helpHint) || r.out != "" {
 				t.Errorf("a mistake in the command line points at --help and prints no result: stdout %q, stderr\n%s", r.out, r.errOut)
 			}
+			if strings.Contains(r.errOut, "strconv") || strings.Contains(r.errOut, "arg(s)") {
+				t.Errorf("stderr holds a library's words:\n%s", r.errOut)
+			}
 		})
+	}
+}
+
+// The pointer to --help names the command the mistake was made in.
+func TestTheHelpHintNamesTheCommand(t *testing.T) {
+	for args, want := range map[string]string{
+		"webhooks get":         "Run 'drsetup webhooks get --help' for usage.",
+		"doctor --jsn":         "Run 'drsetup doctor --help' for usage.",
+		"--no-colour":          "Run 'drsetup --help' for usage.",
+		"profiles delete a b":  "Run 'drsetup profiles delete --help' for usage.",
+		"webhooks list --frob": "Run 'drsetup webhooks list --help' for usage.",
+	} {
+		w := newCmdWorld(t, cmdScenario())
+		r := w.exec(tty{}, strings.Fields(args)...).want(t, 2)
+		if !strings.Contains(r.errOut, want) {
+			t.Errorf("%s: stderr lacks %q:\n%s", args, want, r.errOut)
+		}
 	}
 }
 

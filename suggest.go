@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +15,7 @@ import (
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/profile"
 	"github.com/drsetup/drsetup/secret"
+	"github.com/drsetup/drsetup/text"
 )
 
 // maxSuggestions bounds a "did you mean": past a few, the list stops helping.
@@ -135,6 +139,18 @@ func unknownCommand(cmd *cobra.Command, name string) error {
 // where secrets go instead.
 func flagError(cmd *cobra.Command, err error) error {
 	msg := err.Error()
+	if ive := (*pflag.InvalidValueError)(nil); errors.As(err, &ive) {
+		fl := ive.GetFlag()
+		if fl.Value.Type() == "bool" {
+			return usagef("--%s takes no value (or =true, =false), not %q", fl.Name, ive.GetValue())
+		}
+		why := fmt.Sprint(errors.Unwrap(err))
+		if ne := (*strconv.NumError)(nil); errors.As(err, &ne) || strings.HasPrefix(why, "time:") {
+			// The parsers' own words name no flag: the flag's usage does.
+			why = fl.Usage
+		}
+		return usagef("--%s: %q is not a valid value: %s", fl.Name, ive.GetValue(), why)
+	}
 	typed, ok := strings.CutPrefix(msg, "unknown flag: --")
 	if !ok {
 		// "-json" is read as the shorthands -j -s -o -n: the long name was meant.
@@ -213,4 +229,26 @@ func (f *factory) checkNamedProfile(rs *runSettings) error {
 		return err
 	}
 	return unknownProfile(rs.Name, store)
+}
+
+// argCounts are cobra's words for a wrong number of arguments.
+var argCounts = regexp.MustCompile(`^(?:accepts (\d+) arg\(s\), received (\d+)|requires at least (\d+) arg\(s\), only received (\d+))$`)
+
+// argsError words cobra's refusal of a command's arguments as a usage error
+// that shows the command's usage line; any other error is returned as it is.
+func argsError(cmd *cobra.Command, err error) error {
+	m := argCounts.FindStringSubmatch(fmt.Sprint(err))
+	if cmd == nil || err == nil || m == nil {
+		return err
+	}
+	what := "an argument is missing"
+	if m[1] != "" && m[2] != "0" {
+		what = fmt.Sprintf("it takes %s, not %s", text.Count(atoi(m[1]), "argument"), m[2])
+	}
+	return usagef("%s: %s; usage: %s", cmd.CommandPath(), what, cmd.UseLine())
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }

@@ -318,6 +318,9 @@ func syntaxError(data []byte, err error) error {
 		if errors.Is(err, io.EOF) {
 			return &ScenarioError{Problem: "is empty"}
 		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return &ScenarioError{Problem: "ends before its JSON does (a bracket or quote is not closed)"}
+		}
 		return &ScenarioError{Problem: "is not valid JSON: " + err.Error()}
 	}
 	// Offset counts the offending byte; the column is that byte's.
