@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/drsetup/drsetup/iostreams"
 	"github.com/drsetup/drsetup/secret"
 	"github.com/drsetup/drsetup/sfcheck"
+	"github.com/drsetup/drsetup/steps"
 	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/doctorview"
 	"github.com/drsetup/drsetup/ui/table"
@@ -130,11 +132,19 @@ func (f *factory) drKey() (_ *services, _ *runSettings, _ *drapi.Client, masked 
 		key = emulator.Demo.DRKey
 	}
 	if key == "" {
+		if err := f.checkNamedProfile(rs); err != nil {
+			// A mistyped --profile is named, with the nearest saved one,
+			// rather than told as a profile without a key.
+			return nil, nil, nil, "", err
+		}
 		msg := fmt.Sprintf("no Digital River API key: set DRSETUP_DR_API_KEY, or run \"drsetup setup\" to save one for profile %q", rs.Name)
 		if rs.KeyringErr != nil {
 			msg += "; the profile's key could not be read: " + rs.KeyringErr.Error()
 		}
 		return nil, nil, nil, "", invalidf("%s", msg)
+	}
+	if len(key) > steps.MaxValueLength {
+		return nil, nil, nil, "", invalidf("the Digital River API key is %d characters long, far longer than any real one; copy only the key, from Digital River Dashboard → Developers → API keys", utf8.RuneCountInString(key))
 	}
 	c, err := svc.DigitalRiver()(key)
 	if err != nil {

@@ -257,3 +257,26 @@ func TestCloseIDsTakesAnyID(t *testing.T) {
 		t.Errorf("closeIDs = %q, want the id one character away", got)
 	}
 }
+
+// A mistyped --profile is named with the nearest saved one, not told as a
+// profile without a key; a key far too long is refused before any request.
+func TestWebhooksListRefusesAMistypedProfileAndAnOverlongKey(t *testing.T) {
+	w := newCmdWorld(t, cmdScenario())
+	w.saveProfile("acme-sandbox")
+	r := w.exec(tty{}, "webhooks", "list", "--profile", "acme-sandbx").want(t, 2)
+	if !strings.Contains(r.errOut, `no saved profile named "acme-sandbx"`) || !strings.Contains(r.errOut, "acme-sandbox") {
+		t.Errorf("stderr:\n%s", r.errOut)
+	}
+
+	w = newCmdWorld(t, cmdScenario())
+	key := "sk_test_" + strings.Repeat("k", 100_000)
+	w.env["DRSETUP_DR_API_KEY"] = key
+	before := len(w.srv.Received())
+	r = w.exec(tty{}, "webhooks", "list").want(t, 2)
+	if !strings.Contains(r.errOut, "far longer than any real one") || strings.Contains(r.errOut, "kkkkkk") {
+		t.Errorf("stderr:\n%s", r.errOut)
+	}
+	if n := len(w.srv.Received()) - before; n != 0 {
+		t.Errorf("%d requests sent with the overlong key", n)
+	}
+}

@@ -22,10 +22,14 @@ func tooLong(s Setup, f field.Field) []Problem {
 		return nil
 	}
 	label := f.Noun()
+	is, itself, one := "is", "itself", "one"
+	if f.List() {
+		is, itself, one = "are", "themselves", "list"
+	}
 	return []Problem{{
 		Field:    f,
-		Message:  fmt.Sprintf("The %s entered is %d characters long, far longer than any real one.", label, utf8.RuneCountInString(v)),
-		Remedy:   "Enter only the " + label + " itself.",
+		Message:  fmt.Sprintf("The %s entered %s %d characters long, far longer than any real %s.", label, is, utf8.RuneCountInString(v), one),
+		Remedy:   "Enter only the " + label + " " + itself + ".",
 		Blocking: true,
 	}}
 }

@@ -25,6 +25,10 @@ func TestAValueLongerThanAnyIsReportedWithoutBeingQuoted(t *testing.T) {
 			t.Errorf("%s: the problem quotes the value", f)
 		}
 	}
+	s.SetValue(field.Events, "order.accepted,"+long)
+	if ps := CheckField(s, field.Events); len(ps) != 1 || !strings.Contains(ps[0].String(), "event types entered are") || !strings.Contains(ps[0].String(), "the event types themselves") {
+		t.Errorf("a list is told as one: %+v", ps)
+	}
 	// At the bound the field's own checks run.
 	s.MyDomain = "https://acme.lightning.force.com/" + strings.Repeat("x", MaxValueLength-len("https://acme.lightning.force.com/"))
 	if ps := CheckField(s, field.MyDomain); len(ps) != 1 || ps[0].Suggestion != "https://acme.my.salesforce.com" {
