@@ -202,11 +202,17 @@ func TestDoctorFixOfAProfileExitsWithTheSecondRun(t *testing.T) {
 // A cancelled --fix with a write in flight says what may have changed,
 // not setup's words.
 func TestDoctorFixCancelledMidWriteSaysWhatMayHaveChanged(t *testing.T) {
-	msg := cancelMessage(fmt.Errorf("%w: %w", errFixUnfinished, context.Canceled))
+	msg := cancelMessage(fmt.Errorf("%w: %w", errFixUnfinished, context.Canceled), "drsetup doctor")
 	if !strings.Contains(msg, "may have changed at Digital River") || !strings.Contains(msg, "drsetup doctor") || strings.Contains(msg, "drsetup setup") {
 		t.Errorf("message %q", msg)
 	}
-	if msg := cancelMessage(context.Canceled); msg != "Cancelled; nothing was saved." {
-		t.Errorf("another cancellation: %q", msg)
+	// Anything else cancelled changed nothing; only a setup saves.
+	for path, want := range map[string]string{
+		"drsetup doctor": "Cancelled; nothing was changed.", "drsetup webhooks delete": "Cancelled; nothing was changed.",
+		"drsetup setup": "Cancelled; nothing was saved.", "drsetup": "Cancelled; nothing was saved.",
+	} {
+		if msg := cancelMessage(context.Canceled, path); msg != want {
+			t.Errorf("%s cancelled: %q, want %q", path, msg, want)
+		}
 	}
 }

@@ -220,7 +220,12 @@ func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Set
 			continue
 		}
 		line := fmt.Sprintf("  %s (%s): %s", p.Field.Label(), p.Field.Where(), p)
-		if p.Suggestion != "" && !strings.Contains(p.String(), p.Suggestion) {
+		switch {
+		case p.Suggestion == "" || strings.Contains(p.String(), p.Suggestion):
+		case p.Field.Flag() != "":
+			// As it is given here: the flag and its value.
+			line += fmt.Sprintf(" Give %s %s.", p.Field.Flag(), p.Suggestion)
+		default:
 			line += fmt.Sprintf(" Use %s.", p.Suggestion)
 		}
 		bad = append(bad, line)
@@ -276,14 +281,18 @@ func unattended(ctx context.Context, f *factory, sv *steps.Services, s steps.Set
 // Digital River.
 var errWriteUnfinished = errors.New("stopped after a write may have reached Digital River")
 
-// cancelMessage is what a cancelled run says last: what is known of what
-// it wrote.
-func cancelMessage(err error) string {
+// cancelMessage is what a cancelled run of the command at path says last:
+// what is known of what it wrote. A setup saves; the other commands change
+// Digital River or the profiles, or nothing.
+func cancelMessage(err error, path string) string {
 	if msg := fixCancelMessage(err); msg != "" {
 		return msg
 	}
 	if errors.Is(err, errWriteUnfinished) {
 		return "Cancelled: " + explain.WriteUnfinished + "."
 	}
-	return "Cancelled; nothing was saved."
+	if path == "drsetup" || path == "drsetup setup" {
+		return "Cancelled; nothing was saved."
+	}
+	return "Cancelled; nothing was changed."
 }

@@ -143,10 +143,10 @@ func TestARefusedClientCredentialsGrantExits1WithWhatToDo(t *testing.T) {
 }
 
 func TestCancelMessageSaysWhatIsKnown(t *testing.T) {
-	if got := cancelMessage(errCancelled); got != "Cancelled; nothing was saved." {
+	if got := cancelMessage(errCancelled, "drsetup setup"); got != "Cancelled; nothing was saved." {
 		t.Errorf("nothing written: %q", got)
 	}
-	got := cancelMessage(wrapUnfinished(errCancelled))
+	got := cancelMessage(wrapUnfinished(errCancelled), "drsetup setup")
 	if got != "Cancelled: the webhook may already exist at Digital River; run drsetup setup again to finish." {
 		t.Errorf("after a write: %q", got)
 	}

@@ -65,7 +65,7 @@ func run(ctx context.Context, f *factory, args []string) int {
 	if err != nil && !errors.As(err, &se) {
 		switch code {
 		case exitCancelled:
-			fmt.Fprintln(io.ErrOut, cancelMessage(err))
+			fmt.Fprintln(io.ErrOut, cancelMessage(err, hintPath))
 		case exitUsage:
 			fmt.Fprintf(io.ErrOut, "drsetup: %s\n", err)
 			if ue := (*usageError)(nil); errors.As(err, &ue) && ue.help {

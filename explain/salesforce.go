@@ -254,10 +254,10 @@ func invalidGrantWords(e *sfcheck.LoginError) (string, string) {
 		return text.Capitalize(who(e)) + " is deactivated.", "Activate the user in Setup → Users → the user → Edit → Active, or choose another integration user."
 	case sfcheck.KindNoRunAs:
 		if strings.Contains(strings.ToLower(e.Description), "no client credentials user") {
-			return "The connected app allows the client credentials flow but names no Run As user, so Salesforce has nobody to log in as.",
+			return fmt.Sprintf("The %s allows the client credentials flow but names no Run As user, so Salesforce has nobody to log in as.", e.App.Name()),
 				e.App.ClientCredentialsSetup() + connectedAppDelay
 		}
-		return "Salesforce refused the client credentials grant: the connected app does not have the flow enabled, or has no active Run As user.",
+		return fmt.Sprintf("Salesforce refused the client credentials grant: the %s does not have the flow enabled, or has no active Run As user.", e.App.Name()),
 			e.App.ClientCredentialsSetup() + connectedAppDelay
 	}
 	return authFailure(e)

@@ -120,6 +120,9 @@ func (e *DomainError) Error() string {
 	case DomainNotSalesforce:
 		if e.defender {
 			msg = fmt.Sprintf("%s is an address rewritten by Microsoft Defender for Cloud Apps, and no Salesforce org's address could be read from it.", e.Host)
+		} else if !strings.Contains(e.Host, ".") {
+			// A word, not a host: quoted, so it keeps its case in a sentence.
+			msg = fmt.Sprintf("%q is not a web address.", e.Host)
 		} else {
 			msg = fmt.Sprintf("%s is not a Salesforce My Domain address.", e.Host)
 		}

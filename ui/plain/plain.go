@@ -268,7 +268,7 @@ func (r *run) offer(p steps.Problem) (bool, error) {
 	if p.Suggestion == "" {
 		return false, nil
 	}
-	use, err := r.yesNo(fmt.Sprintf("Use %s for %s instead?", p.Suggestion, strings.ToLower(p.Target().Label())), true)
+	use, err := r.yesNo(fmt.Sprintf("Use %s for the %s instead?", p.Suggestion, p.Target().Noun()), true)
 	if err != nil || !use {
 		return false, err
 	}

@@ -59,7 +59,7 @@ func TestAccessibleRunAnsweredThroughAPipe(t *testing.T) {
 	for _, want := range []string{
 		"Step 1 of 9: Salesforce environment.",
 		"  1. Production",
-		"Use https://acme.my.salesforce.com for my domain url instead?",
+		"Use https://acme.my.salesforce.com for the My Domain URL instead?",
 		"Logging in to Salesforce…",
 		"done.",
 		"Plan: create a new webhook.",
