@@ -247,7 +247,7 @@ func runProfilesDelete(f *factory, o *profilesDeleteOptions) error {
 	secrets, secErr := store.LoadSecrets(name)
 	switch {
 	case loadErr == nil && p.WebhookID != "":
-		if err := profileWebhook(f, o, p, secrets); err != nil {
+		if err := profileWebhook(f, o, p, secrets, secErr); err != nil {
 			return err
 		}
 	case o.withWebhook && errors.Is(loadErr, profile.ErrNotFound):
@@ -266,8 +266,7 @@ func runProfilesDelete(f *factory, o *profilesDeleteOptions) error {
 		// Without a file, and with a keyring that cannot say whether it
 		// holds anything under the name, the name is unknown: most likely a
 		// typo. Say what could not be checked, then what is saved.
-		fmt.Fprintf(f.IO.ErrOut, "drsetup: the keyring could not be checked for secrets saved under %q either: %s\n", name, f.redact(explain.Of(err).Text()))
-		return unknownProfile(name, store)
+		return invalidf("%s\nThe keyring could not be checked for secrets saved under %q either: %s", unknownProfile(name, store), name, f.redact(explain.Of(err).Text()))
 	case errors.As(err, &ke):
 		fmt.Fprintf(f.IO.ErrOut, "Removed the profile file %s.\n", path)
 		return err
@@ -292,7 +291,7 @@ func runProfilesDelete(f *factory, o *profilesDeleteOptions) error {
 // profileWebhook says what becomes of the webhook of profile p when the
 // profile goes, and deletes it first when asked to (--with-webhook, or yes
 // at the prompt). An error keeps the profile: nothing is deleted then.
-func profileWebhook(f *factory, o *profilesDeleteOptions, p profile.Profile, secrets profile.Secrets) error {
+func profileWebhook(f *factory, o *profilesDeleteOptions, p profile.Profile, secrets profile.Secrets, secErr error) error {
 	id := p.WebhookID
 	mode := text.Or(p.DRMode, "test or live")
 	doctorview.ShowNote(f.IO, fmt.Sprintf("Profile %q names webhook %s (%s mode, for %s). Digital River keeps sending it the org's events after the profile is deleted.",
@@ -327,20 +326,30 @@ func profileWebhook(f *factory, o *profilesDeleteOptions, p profile.Profile, sec
 		doctorview.ShowNote(f.IO, fmt.Sprintf("The webhook stays; to delete it later: drsetup webhooks delete %s (with the profile's %s key in DRSETUP_DR_API_KEY).", id, mode))
 		return nil
 	}
-	return deleteProfileWebhook(f, o.ctx, p, secrets)
+	keep := "answer no to keep the webhook"
+	if o.withWebhook {
+		keep = "leave out --with-webhook"
+	}
+	return deleteProfileWebhook(f, o.ctx, p, secrets, secErr, keep)
 }
 
 // deleteProfileWebhook deletes profile p's webhook, with DRSETUP_DR_API_KEY
 // or else the profile's own key, which must be of the profile's mode (the
 // other mode's key does not see it).
-func deleteProfileWebhook(f *factory, ctx context.Context, p profile.Profile, secrets profile.Secrets) error {
+// secErr is why the keyring could not be read, if it could not; keep says
+// how to delete the profile and keep the webhook.
+func deleteProfileWebhook(f *factory, ctx context.Context, p profile.Profile, secrets profile.Secrets, secErr error, keep string) error {
 	id := p.WebhookID
 	key := strings.TrimSpace(f.Getenv(field.DRAPIKey.EnvVar()))
 	if key == "" {
 		key = strings.TrimSpace(secrets.Get(field.DRAPIKey).Reveal())
 	}
 	if key == "" {
-		return invalidf("nothing was deleted: the keyring holds no Digital River key for profile %q, so webhook %s cannot be deleted; set DRSETUP_DR_API_KEY to the profile's %s key, or leave out --with-webhook", p.Name, id, text.Or(p.DRMode, "secret"))
+		why := fmt.Sprintf("the keyring holds no Digital River key for profile %q", p.Name)
+		if secErr != nil {
+			why = fmt.Sprintf("the keyring could not be read (%s)", strings.TrimSuffix(f.redact(explain.Of(secErr).Summary()), "."))
+		}
+		return invalidf("nothing was deleted: %s, so webhook %s cannot be deleted; set DRSETUP_DR_API_KEY to the profile's %s key, or %s", why, id, text.Or(p.DRMode, "secret"), keep)
 	}
 	svc, err := f.Services()
 	if err != nil {
