@@ -129,6 +129,13 @@ func runSetup(f *factory, o *setupOptions) error {
 		fmt.Fprintln(f.IO.ErrOut, "Note: --demo ignores --dr-api-url; the simulated Digital River account answers instead.")
 	}
 
+	if !o.noInput && (f.IO.CanDrawUI() || f.IO.Accessible()) {
+		// Unattended setup names these with every other bad value; the
+		// wizard and the prompts would quietly pick something else.
+		if bad := steps.CheckGiven(rs.Settings); len(bad) > 0 {
+			return invalidf("%s", strings.Join(bad, "\n"))
+		}
+	}
 	var res *steps.Result
 	switch {
 	case o.noInput:

@@ -585,3 +585,18 @@ func TestUsageErrorsAreNotWrittenTwice(t *testing.T) {
 		t.Errorf("stderr:\n%s", r.errOut)
 	}
 }
+
+// Flags that contradict each other are refused before any prompt, as
+// --no-input refuses them: the wizard would otherwise pick one quietly.
+func TestContradictingFlagsAreRefusedBeforeThePrompts(t *testing.T) {
+	for _, mode := range [][]string{{"--accessible"}, {}} {
+		w := newCmdWorld(t, cmdScenario())
+		args := append([]string{"setup", "--app", "external-client-app", "--auth", "password", "--environment", "staging"}, mode...)
+		r := w.exec(tty{}, args...).want(t, 2)
+		for _, want := range []string{"does not offer the username-password flow", `"staging" is not an environment`} {
+			if !strings.Contains(r.errOut, want) {
+				t.Errorf("%v: stderr lacks %q:\n%s", mode, want, r.errOut)
+			}
+		}
+	}
+}
