@@ -37,18 +37,64 @@ func (s Setup) LoginKey() LoginKey {
 type Session struct {
 	Setup Setup
 
-	verified    *Verified
-	verifiedFor LoginKey
-	keyCheck    *KeyCheck
-	keyFor      secret.Value
+	verified     *Verified
+	verifiedFor  LoginKey
+	verifiedUser string
+	keyCheck     *KeyCheck
+	keyFor       secret.Value
+	// refused counts, per username, the password logins Salesforce refused
+	// in this session: each counts toward locking the user out.
+	refused map[string]int
 }
+
+// LockoutWarnAt is how many refused logins of one user in a session make
+// the next attempt wait for the admin's say-so with a warning, whatever the
+// values: doctor's budget is two per run, and Salesforce locks a user after
+// ten by default, three in strict orgs.
+const LockoutWarnAt = 2
+
+// LoginRefused records that Salesforce refused a password login of
+// username (invalid_grant). A verification of that user made before no
+// longer holds: the refusals since may have locked the user out, and
+// Digital River's logins with it would fail until that ends.
+func (x *Session) LoginRefused(username string) {
+	if x.refused == nil {
+		x.refused = map[string]int{}
+	}
+	u := strings.ToLower(strings.TrimSpace(username))
+	x.refused[u]++
+	if x.verified != nil && x.verifiedUser == u {
+		x.verified = nil
+	}
+}
+
+// RefusedLogins is how many password logins of username Salesforce refused
+// in this session.
+func (x *Session) RefusedLogins(username string) int {
+	return x.refused[strings.ToLower(strings.TrimSpace(username))]
+}
+
+// Recheck forgets the Salesforce check, so the next one logs in again: after
+// the admin fixed in Salesforce what it found (a permission set, the
+// package), with the same values.
+func (x *Session) Recheck() { x.verified = nil }
 
 // NewSession starts a session with the answers s.
 func NewSession(s Setup) *Session { return &Session{Setup: s} }
 
 // SetVerified records the Salesforce check v, made with the answers whose
 // LoginKey was k.
-func (x *Session) SetVerified(v *Verified, k LoginKey) { x.verified, x.verifiedFor = v, k }
+func (x *Session) SetVerified(v *Verified, k LoginKey) {
+	x.verified, x.verifiedFor = v, k
+	x.verifiedUser = strings.ToLower(strings.TrimSpace(x.Setup.Username))
+}
+
+// RefusedLogin reports whether err is Salesforce refusing a password login
+// of the user (invalid_grant), one that counts toward locking the user out.
+func RefusedLogin(err error) bool {
+	var le *sfcheck.LoginError
+	return errors.As(err, &le) && le.Op == sfcheck.OpLogin && le.Flow == sfcheck.FlowPassword && le.Code == "invalid_grant"
+}
 
 // Verified is the Salesforce check while it holds for the answers as they
 // are, nil otherwise: a value changed since means a new login.

@@ -451,3 +451,31 @@ func TestResultJSONIsTheContractShape(t *testing.T) {
 		t.Fatalf("JSON %s\nwant %v", b, want)
 	}
 }
+
+// Refused logins are counted per user, whatever the case of the name, and a
+// verification of that user made before stops holding: the refusals since
+// may have locked the user out.
+func TestRefusedLoginsAreCountedAndEndAnEarlierVerification(t *testing.T) {
+	x := NewSession(demoSetup())
+	x.SetVerified(&Verified{}, x.Setup.LoginKey())
+	if x.Verified() == nil {
+		t.Fatal("a verification just made does not hold")
+	}
+	x.LoginRefused("someone-else@acme.example")
+	if x.Verified() == nil || x.RefusedLogins(x.Setup.Username) != 0 {
+		t.Fatal("another user's refusal ended this user's verification")
+	}
+	x.LoginRefused(strings.ToUpper(x.Setup.Username))
+	if x.Verified() != nil {
+		t.Error("a verification held after a refused login of its user")
+	}
+	x.LoginRefused(x.Setup.Username)
+	if n := x.RefusedLogins(" " + x.Setup.Username); n != 2 {
+		t.Errorf("refused logins = %d, want 2", n)
+	}
+	x.SetVerified(&Verified{}, x.Setup.LoginKey())
+	x.Recheck()
+	if x.Verified() != nil {
+		t.Error("Recheck kept the verification")
+	}
+}

@@ -500,3 +500,68 @@ func TestFlowQuittingWhileRegisteringAsksAndSavesNothing(t *testing.T) {
 		t.Errorf("acme webhooks = %d after quitting before the request ran", n)
 	}
 }
+
+// After two refused logins of a user, every further attempt waits for the
+// admin's say-so, whatever the values: each counts toward a lockout.
+func TestFlowTwoRefusedLoginsOfAUserMakeTheNextWait(t *testing.T) {
+	wd := newWorld(t, emulator.DemoScenario())
+	d := newDriver(t, wd.options(steps.Defaults("default")))
+	d.toVerify(demo.MyDomain, demo.ClientSecret, "wrong-1")
+	d.keys("enter")
+	retype := func(pw string) {
+		t.Helper()
+		d.requireBody("invalid_grant", "Press Enter to change the Password")
+		d.keys("enter")
+		d.requireScreen(steps.User)
+		d.keys("ctrl+u")
+		d.typ(pw)
+		d.keys("enter", "enter")
+		d.requireScreen(steps.VerifySalesforce)
+	}
+	retype("wrong-2")
+	d.keys("enter")
+	if n := wd.srv.LoginAttempts(demo.Username); n != 2 {
+		t.Fatalf("attempts = %d, want 2", n)
+	}
+	retype(demo.Password)
+	d.keys("enter")
+	d.requireBody("Salesforce refused 2 logins of "+demo.Username+" in this run", "Login History")
+	if n := wd.srv.LoginAttempts(demo.Username); n != 2 {
+		t.Fatalf("a third login went out without a word (attempts = %d)", n)
+	}
+	d.keys("enter")
+	if n := wd.srv.LoginAttempts(demo.Username); n != 3 {
+		t.Fatalf("Enter after the warning: attempts = %d, want 3", n)
+	}
+	d.requireBody("Salesforce accepted the login.")
+}
+
+// A blocking finding after a login (the user lacks the app's permission
+// set) can be checked again with r once it is fixed in Salesforce, with the
+// same values; nothing has to be retyped.
+func TestFlowAPermissionProblemCanBeCheckedAgain(t *testing.T) {
+	wd := newWorld(t, emulator.DemoScenario())
+	d := newDriver(t, wd.options(steps.Defaults("default")))
+	d.keys("enter", "enter")
+	d.typ(demo.MyDomain)
+	d.keys("enter", "enter")
+	d.typ(demo.ClientID)
+	d.keys("enter")
+	d.typ(demo.ClientSecret)
+	d.keys("enter")
+	d.typ(demo.NoAccessUsername)
+	d.keys("enter")
+	d.typ(demo.Password)
+	d.keys("enter")
+	d.typ(demo.SecurityToken)
+	d.keys("enter")
+	d.requireScreen(steps.VerifySalesforce)
+	d.keys("enter")
+	d.requireBody("permission set", "press r to check again once it is fixed in Salesforce")
+	before := wd.srv.LoginAttempts(demo.NoAccessUsername)
+	d.keys("r")
+	if n := wd.srv.LoginAttempts(demo.NoAccessUsername); n != before+1 {
+		t.Fatalf("r did not check again: attempts %d → %d", before, n)
+	}
+	d.requireBody("permission set")
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/sfcheck"
 	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/text"
 	"github.com/drsetup/drsetup/ui/theme"
 )
 
@@ -105,6 +106,13 @@ func (v *verify) key(k tea.KeyPressMsg) tea.Cmd {
 		if v.state == verifyFailed {
 			return v.login()
 		}
+		if _, ok := v.blocking(); ok && v.state == verifyOK {
+			// Fixed in Salesforce Setup (a permission set, the package):
+			// the same values, checked again.
+			v.c.session.Recheck()
+			v.state = verifyIdle
+			return v.login()
+		}
 	case "e":
 		if f := v.field(); f != "" {
 			return goTo(f)
@@ -185,7 +193,7 @@ func (v *verify) login() tea.Cmd {
 		}
 	}
 	key := c.setup.LoginKey()
-	if v.refused && key == v.lastKey && !v.warnRepeat {
+	if (v.refused && key == v.lastKey || v.nearLockout()) && !v.warnRepeat {
 		v.warnRepeat = true
 		return nil
 	}
@@ -197,8 +205,18 @@ func (v *verify) login() tea.Cmd {
 	})
 }
 
+// nearLockout reports whether Salesforce refused enough logins of this user
+// in this run that another one should wait for the admin's say-so.
+func (v *verify) nearLockout() bool {
+	s := v.c.setup
+	return s.Auth == sfcheck.FlowPassword && v.c.session.RefusedLogins(s.Username) >= steps.LockoutWarnAt
+}
+
 func (v *verify) finish(r verifyResult) {
 	c := v.c
+	if steps.RefusedLogin(r.err) {
+		c.session.LoginRefused(c.setup.Username)
+	}
 	v.lastKey, v.refused = r.key, false
 	if r.err == nil {
 		v.state, v.err, v.loginErr = verifyOK, nil, nil
@@ -231,7 +249,12 @@ func (v *verify) view() body {
 		b.add(c.spinnerLine())
 	case v.warnRepeat:
 		b.markFocus()
-		b.add(hang(st.Warn, w, theme.MarkWarn+" ", "Salesforce refused these same values a moment ago. Each failed login counts toward locking the user out (Setup → Password Policies → Maximum invalid login attempts)."))
+		warning := "Salesforce refused these same values a moment ago. Each failed login counts toward locking the user out (Setup → Password Policies → Maximum invalid login attempts)."
+		if v.nearLockout() {
+			warning = fmt.Sprintf("Salesforce refused %d logins of %s in this run. Each counts toward locking the user out (Setup → Password Policies → Maximum invalid login attempts: 10 by default, 3 in strict orgs); the user's Login History in Setup says why they failed.",
+				c.session.RefusedLogins(c.setup.Username), c.setup.Username)
+		}
+		b.add(hang(st.Warn, w, theme.MarkWarn+" ", warning))
 		change := "them"
 		if f := v.field(); f != "" {
 			change = "the " + shortLabel(f)
@@ -303,8 +326,11 @@ func (v *verify) viewOK(b *builder, w int) {
 	}
 	b.gap()
 	if p, ok := v.blocking(); ok {
+		again := "press r to check again once it is fixed in Salesforce"
 		if p.Field != "" {
-			b.add(wrap(st.Text, w, fmt.Sprintf("Press Enter to change the %s.", shortLabel(p.Field))))
+			b.add(wrap(st.Text, w, fmt.Sprintf("Press Enter to change the %s, or %s.", shortLabel(p.Field), again)))
+		} else {
+			b.add(wrap(st.Text, w, text.Capitalize(again)+"."))
 		}
 		return
 	}
@@ -361,10 +387,15 @@ func (v *verify) ShortHelp() []key.Binding {
 			bs = append(bs, k.Next, with(k.Edit, "enter the security token"))
 			break
 		}
-		bs = append(bs, with(k.Next, "change it"))
+		bs = append(bs, with(k.Next, "change it"), with(k.Retry, "check again"))
 	case v.state == verifyOK && v.field() == "":
 		bs = append(bs, k.Next)
-	case v.state == verifyOK, v.blocked != nil:
+		if _, blocked := v.blocking(); blocked {
+			bs = append(bs, with(k.Retry, "check again"))
+		}
+	case v.state == verifyOK:
+		bs = append(bs, with(k.Next, "change it"), with(k.Retry, "check again"))
+	case v.blocked != nil:
 		bs = append(bs, with(k.Next, "change it"))
 	case v.state == verifyFailed && v.field() != "" && !v.warnRepeat:
 		bs = append(bs, with(k.Next, "change "+strings.ToLower(shortLabel(v.field()))), k.Retry)

@@ -421,12 +421,18 @@ func (r *run) failed(err error, at steps.ID) (steps.ID, error) {
 	f := r.explain(err)
 	if at == steps.VerifySalesforce {
 		r.loginsFailed++
+		if steps.RefusedLogin(err) {
+			r.x.LoginRefused(r.s.Username)
+		}
 	}
 	if r.o.Piped && r.loginsFailed >= 2 {
 		// A script answering "try again" would go on until Salesforce
 		// locks the user out.
 		r.say("Stopping: two Salesforce logins failed in this run, and each counts towards locking the user out. Correct the answers, then run drsetup setup again.")
 		return 0, err
+	}
+	if n := r.x.RefusedLogins(r.s.Username); n >= steps.LockoutWarnAt && r.s.Auth == sfcheck.FlowPassword {
+		r.say("Warning: Salesforce refused %d logins of %s in this run. Each counts toward locking the user out (Setup → Password Policies → Maximum invalid login attempts: 10 by default, 3 in strict orgs); the user's Login History in Setup says why they failed.", n, r.s.Username)
 	}
 	return r.fixStep(f.Field, at, steps.ClientCredentialsMayHelp(err))
 }
