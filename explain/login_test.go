@@ -174,6 +174,14 @@ var loginErrorCases = []struct {
 		kind: sfcheck.KindNoRunAs, field: field.Auth, mention: []string{"Enable Client Credentials Flow", "Run As"}},
 	{name: "client credentials IP restricted", cr: ccCreds("https://acme.my.salesforce.com/services/oauth2/token"), status: 400, body: sfError("invalid_grant", "IP restricted or invalid login hours"),
 		kind: sfcheck.KindIPRestricted, field: field.None, mention: []string{"Run As"}},
+	// A bare authentication failure of a password sent without a token
+	// points at the token, the likeliest cause.
+	{name: "authentication failure without a security token", cr: func() sfcheck.Credentials {
+		cr := passwordCreds(sfcheck.ProductionTokenURL)
+		cr.SecurityToken = ""
+		return cr
+	}(), status: 400, body: sfError("invalid_grant", "authentication failure"),
+		kind: sfcheck.KindAuthFailure, field: field.SecurityToken, mention: []string{"No security token was sent", "trusted IP ranges", "Login History"}},
 	// The token answers of facts/diagnosis.md §5, told apart by their
 	// error_description.
 	{name: "security token required", cr: passwordCreds(sfcheck.ProductionTokenURL), status: 400, body: sfError("invalid_grant", "authentication failure - Failed: API security token required"),

@@ -302,6 +302,8 @@ func authFailure(e *sfcheck.LoginError) (string, string) {
 		}
 	case field.Username:
 		first = "Most likely: the username is not a Salesforce username, which looks like an email address (sandbox usernames add .<sandbox name>). "
+	case field.SecurityToken:
+		first = "No security token was sent with the password: unless the login comes from one of the org's trusted IP ranges, Salesforce refuses a password without it, in these words. "
 	}
 	return first + causes,
 		fmt.Sprintf("Read the real reason in Setup → Users → %s → Login History. If it says the flow is blocked, turn on %s, or switch to client credentials. Otherwise re-enter the password and security token (the user's Settings → Reset My Security Token sends a new one).", user(e), setupUnPwFlow)

@@ -317,6 +317,10 @@ func (lc loginContext) invalidGrant(e *LoginError, d string) {
 			e.Field = field.TokenEndpoint
 		} else if !strings.Contains(lc.cr.Username, "@") {
 			e.Field = field.Username
+		} else if lc.cr.Flow == FlowPassword && lc.cr.SecurityToken.IsZero() {
+			// Without a trusted IP range Salesforce wants the token
+			// appended, and refuses a login without it in these words.
+			e.Field, e.Detail = field.SecurityToken, "no security token was sent"
 		}
 	}
 }
