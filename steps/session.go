@@ -42,6 +42,7 @@ type Session struct {
 	verifiedUser string
 	keyCheck     *KeyCheck
 	keyFor       secret.Value
+	keyAddress   string
 	// refused counts, per username, the password logins Salesforce refused
 	// in this session: each counts toward locking the user out.
 	refused map[string]int
@@ -105,13 +106,17 @@ func (x *Session) Verified() *Verified {
 	return nil
 }
 
-// SetKeyChecked records the key check kc, made with key.
-func (x *Session) SetKeyChecked(kc *KeyCheck, key secret.Value) { x.keyCheck, x.keyFor = kc, key }
+// SetKeyChecked records the key check kc, made with key for the webhook
+// address of the answers as they are.
+func (x *Session) SetKeyChecked(kc *KeyCheck, key secret.Value) {
+	x.keyCheck, x.keyFor, x.keyAddress = kc, key, x.Setup.EndpointURL()
+}
 
-// KeyChecked is the Digital River key check while the key is the one it
-// was made with, nil otherwise.
+// KeyChecked is the Digital River key check while the key and the webhook
+// address are the ones it was made with, nil otherwise: its plan (create,
+// or update the org's webhook) is the address's.
 func (x *Session) KeyChecked() *KeyCheck {
-	if x.keyCheck != nil && x.keyFor == x.Setup.DRAPIKey {
+	if x.keyCheck != nil && x.keyFor == x.Setup.DRAPIKey && x.keyAddress == x.Setup.EndpointURL() {
 		return x.keyCheck
 	}
 	return nil

@@ -479,3 +479,25 @@ func TestRefusedLoginsAreCountedAndEndAnEarlierVerification(t *testing.T) {
 		t.Error("Recheck kept the verification")
 	}
 }
+
+// A key check's plan is the webhook address's: another org, the same key,
+// is checked again.
+func TestAKeyCheckHoldsForItsKeyAndAddressOnly(t *testing.T) {
+	x := NewSession(demoSetup())
+	x.SetKeyChecked(&KeyCheck{}, x.Setup.DRAPIKey)
+	if x.KeyChecked() == nil {
+		t.Fatal("a key check just made does not hold")
+	}
+	x.Setup.SetValue(field.MyDomain, "https://globex.my.salesforce.com")
+	if x.KeyChecked() != nil {
+		t.Error("the key check held for another org's address")
+	}
+	x.Setup.SetValue(field.MyDomain, demoSetup().MyDomain)
+	if x.KeyChecked() == nil {
+		t.Error("back at the first org, the key check should hold again")
+	}
+	x.Setup.SetValue(field.DRAPIKey, "sk_test_another-key-0000")
+	if x.KeyChecked() != nil {
+		t.Error("the key check held for another key")
+	}
+}
