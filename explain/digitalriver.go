@@ -254,12 +254,12 @@ func afterTries(n int) string {
 func duplicates(e *drapi.DuplicatesError) Failure {
 	ids := make([]string, len(e.Webhooks))
 	for i, w := range e.Webhooks {
-		ids[i] = w.ID
+		ids[i] = fmt.Sprintf("%s (at %s)", text.Clean(w.ID), text.Clean(httpx.Redact(w.Address)))
 	}
 	return Failure{
-		Headline: fmt.Sprintf("%d Digital River webhooks already exist for %s.", len(e.Webhooks), e.Address),
-		Meaning:  fmt.Sprintf("Webhooks %s all point there, so Digital River sends every event more than once; drsetup will not add another or choose between them.", text.JoinAnd(ids)),
-		Remedy:   "Delete the extra ones in the " + webhookPage + " and run drsetup again.",
+		Headline: fmt.Sprintf("%d Digital River webhooks already exist for %s.", len(e.Webhooks), text.Clean(httpx.Redact(e.Address))),
+		Meaning:  fmt.Sprintf("Webhooks %s all deliver to this org, so Digital River sends every event more than once; drsetup will not add another or choose between them.", text.JoinAnd(ids)),
+		Remedy:   "Run drsetup doctor --fix, which keeps one and deletes the others after asking; or delete the extra ones with drsetup webhooks delete ID, or in the " + webhookPage + ". Then run drsetup setup again.",
 	}
 }
 

@@ -165,8 +165,10 @@ func TestAnUncertainCreateSaysToRunSetupAgain(t *testing.T) {
 }
 
 func TestDuplicatesNameEachWebhookAndAskForAChoice(t *testing.T) {
-	f := Of(&drapi.DuplicatesError{Address: "https://acme.my.salesforce.com/x/", Webhooks: []drapi.Webhook{{ID: "wh-1"}, {ID: "wh-2"}}})
-	for _, want := range []string{"2 Digital River webhooks", "wh-1 and wh-2", "more than once", "Delete the extra ones"} {
+	f := Of(&drapi.DuplicatesError{Address: "https://acme.my.salesforce.com/x/", Webhooks: []drapi.Webhook{
+		{ID: "wh-1", Address: "https://acme.my.salesforce.com/x/"}, {ID: "wh-2", Address: "https://acme.lightning.force.com/x/"}}})
+	for _, want := range []string{"2 Digital River webhooks", "wh-1 (at https://acme.my.salesforce.com/x/) and wh-2 (at https://acme.lightning.force.com/x/)",
+		"more than once", "drsetup doctor --fix", "drsetup webhooks delete ID", "Then run drsetup setup again"} {
 		if !strings.Contains(f.Text(), want) {
 			t.Errorf("%q lacks %q", f.Text(), want)
 		}

@@ -256,7 +256,11 @@ func checkEvents(events []string) []Problem {
 		return []Problem{{Field: f, Message: fmt.Sprintf("Unknown event type %s.", strings.Join(unknown, ", ")), Remedy: "The app supports " + strings.Join(drapi.AppEvents, ", ") + ".", Blocking: true}}
 	}
 	if missing := drapi.MissingAppEvents(events); len(missing) > 0 {
-		return []Problem{{Field: f, Message: fmt.Sprintf("The app handles %s too; without them those order changes never reach Salesforce.", strings.Join(missing, ", ")), Remedy: "Select all eight unless you mean to leave them out."}}
+		them, changes := "them", "those order changes never reach"
+		if len(missing) == 1 {
+			them, changes = "it", "that order change never reaches"
+		}
+		return []Problem{{Field: f, Message: fmt.Sprintf("The app handles %s too; without %s %s Salesforce.", strings.Join(missing, ", "), them, changes), Remedy: fmt.Sprintf("Select all eight unless you mean to leave %s out.", them)}}
 	}
 	return nil
 }
