@@ -107,16 +107,20 @@ func runSetup(f *factory, o *setupOptions) error {
 	if rs.ProfileErr != nil {
 		return fmt.Errorf("%w; drsetup will not overwrite it: fix the file, or remove the profile with drsetup profiles delete %s", rs.ProfileErr, rs.Name)
 	}
+	var notes []string // told on stderr, and on the wizard's first screen
 	if rs.KeyringErr != nil {
-		fmt.Fprintf(f.IO.ErrOut, "Note: the saved secrets could not be read: %s\n", text.Sentence(rs.KeyringErr.Error()))
+		notes = append(notes, fmt.Sprintf("The saved secrets could not be read, so they must be typed again: %s", text.Sentence(rs.KeyringErr.Error())))
 	}
 	s := steps.FromSettings(rs.Name, rs.Settings)
 	s.AllowAnyHost = f.Global.allowAnyHost
 	if note := steps.IgnoredNote(rs.Settings); note != "" {
-		fmt.Fprintln(f.IO.ErrOut, note)
+		notes = append(notes, strings.TrimPrefix(note, "Note: "))
 	}
 	if note := steps.TokenNote(rs.Settings, s); note != "" {
-		fmt.Fprintln(f.IO.ErrOut, note)
+		notes = append(notes, strings.TrimPrefix(note, "Note: "))
+	}
+	for _, n := range notes {
+		fmt.Fprintln(f.IO.ErrOut, "Note: "+n)
 	}
 
 	store, err := svc.Store()
@@ -141,7 +145,7 @@ func runSetup(f *factory, o *setupOptions) error {
 	case o.noInput:
 		res, err = unattended(ctx, f, sv, s, o)
 	case f.IO.CanDrawUI():
-		res, err = wizard(ctx, f, svc, sv, s, rs)
+		res, err = wizard(ctx, f, svc, sv, s, rs, notes)
 	case f.IO.Accessible():
 		res, err = accessible(ctx, f, svc, sv, s, rs, o)
 	default:
@@ -166,14 +170,14 @@ func runSetup(f *factory, o *setupOptions) error {
 	return nil
 }
 
-func wizard(ctx context.Context, f *factory, svc *services, sv *steps.Services, s steps.Setup, rs *runSettings) (*steps.Result, error) {
+func wizard(ctx context.Context, f *factory, svc *services, sv *steps.Services, s steps.Setup, rs *runSettings, notes []string) (*steps.Result, error) {
 	var demo *ui.DemoInfo
 	if svc.Demo() {
 		demo = &ui.DemoInfo{Values: demoValues(), Traps: emulator.Demo.Traps()}
 	}
 	res, err := ui.RunWizard(ctx, ui.WizardOptions{
 		In: f.IO.In, Out: f.IO.ErrOut, Color: f.IO.ColorEnabled(),
-		Services: sv, Initial: s, Existing: rs.Profile, Demo: demo, Redactor: svc.Redactor(),
+		Services: sv, Initial: s, Existing: rs.Profile, Demo: demo, Redactor: svc.Redactor(), Notes: notes,
 	})
 	if errors.Is(err, ui.ErrCancelled) {
 		return nil, errCancelled

@@ -33,6 +33,7 @@ type common struct {
 	svc       *steps.Services
 	demo      *DemoInfo
 	existing  *profile.Profile
+	notes     []string // the command's notes, for the welcome screen
 	redactor  *secret.Redactor
 
 	// session holds the answers (setup points into it) and what the

@@ -565,3 +565,14 @@ func TestFlowAPermissionProblemCanBeCheckedAgain(t *testing.T) {
 	}
 	d.requireBody("permission set")
 }
+
+// What the command found before the wizard started is on its first
+// screen: the full screen hides what was printed before it.
+func TestFlowWelcomeShowsTheCommandsNotes(t *testing.T) {
+	wd := newWorld(t, emulator.DemoScenario())
+	o := wd.options(steps.Defaults("default"))
+	o.Notes = []string{"The saved secrets could not be read, so they must be typed again."}
+	d := newDriver(t, o)
+	d.requireScreen(steps.Welcome)
+	d.requireBody("The saved secrets could not be read, so they must be typed again.")
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/drsetup/drsetup/field"
 	"github.com/drsetup/drsetup/steps"
+	"github.com/drsetup/drsetup/ui/theme"
 )
 
 // welcome says what will happen and what to have ready. With a saved
@@ -104,6 +105,10 @@ func (w *welcome) view() body {
 	}))
 	b.gap()
 	b.add(wrap(st.Subtle, wd, "Nothing is saved until the webhook is registered; Ctrl+C before that leaves everything as it was."))
+	for _, n := range c.notes {
+		b.gap()
+		b.add(hang(st.Warn, wd, theme.MarkWarn+" ", n))
+	}
 	if w.choice != nil {
 		b.gap()
 		b.add(wrap(st.Text, wd, fmt.Sprintf("A profile named %q is saved.", c.existing.Name)))

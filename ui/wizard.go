@@ -47,6 +47,10 @@ type WizardOptions struct {
 	Existing *profile.Profile // the saved profile of this name, nil if none
 	Demo     *DemoInfo        // non-nil with --demo: a banner on every screen, the demo values on the welcome screen
 	Redactor *secret.Redactor // told every secret the admin types, for the debug log
+	// Notes are what the command found before the wizard started (the
+	// keyring could not be read, values the login does not use): shown on
+	// the welcome screen, since the full screen hides what was printed.
+	Notes []string
 
 	ProgramOptions []tea.ProgramOption // tests: tea.WithInput, tea.WithOutput, tea.WithWindowSize, …
 }
@@ -150,6 +154,7 @@ func newWizard(ctx context.Context, o WizardOptions) *wizard {
 		svc:       o.Services,
 		demo:      o.Demo,
 		existing:  o.Existing,
+		notes:     o.Notes,
 		redactor:  o.Redactor,
 		ctx:       ctx,
 	}
