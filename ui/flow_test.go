@@ -576,3 +576,15 @@ func TestFlowWelcomeShowsTheCommandsNotes(t *testing.T) {
 	d.requireScreen(steps.Welcome)
 	d.requireBody("The saved secrets could not be read, so they must be typed again.")
 }
+
+// With client credentials the environment choice does not pick the token
+// endpoint, and its screen says what it does instead.
+func TestFlowEnvironmentScreenSaysWhatTheChoiceDoesWithClientCredentials(t *testing.T) {
+	wd := newWorld(t, emulator.DemoScenario())
+	s := steps.Defaults("default")
+	s.Auth = sfcheck.FlowClientCredentials
+	d := newDriver(t, wd.options(s))
+	d.keys("enter")
+	d.requireScreen(steps.Environment)
+	d.requireBody("whichever is chosen here", "production or a sandbox")
+}

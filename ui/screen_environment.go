@@ -92,6 +92,10 @@ func (e *environment) view() body {
 		tok = "https://<My Domain>/services/oauth2/token (the My Domain comes next)"
 	}
 	b.add(rows(st, w, [][2]string{{"Token endpoint", st.Code.Render(tok)}}))
+	if c.setup.UsesMyDomainTokenForFlow() {
+		// The choice above does not pick the endpoint then: say what it does.
+		b.add(wrap(st.Subtle, w, "With client credentials Digital River logs in at the org's own token endpoint whichever is chosen here; the choice says only whether the org is production or a sandbox, which the Digital River key is checked against."))
+	}
 	if len(e.problems) > 0 {
 		b.gap()
 		b.add(problemBlock(c, w, e.problems, false))
