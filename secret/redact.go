@@ -288,9 +288,25 @@ func (x *index) scan(s string, pos *positions, spans *[]span) {
 // "Salesforce" of "Salesforce refused the login" when a password starts
 // with "Salesforce". Such a word is in every report, whatever the secret;
 // redacting it would garble the report and tell its reader how the
-// password starts. A word at the end of the text, or before "…", may be a
-// secret cut short there, and is redacted.
+// password starts.
 func ownWordAt(s string, i, end int, at []*group) bool {
+	if !InOwnWord(s, i, end) {
+		return false
+	}
+	for _, g := range at {
+		for n := len(g.pattern); i+n <= end; n++ {
+			if _, whole := slices.BinarySearch(g.fulls, s[i:i+n]); whole {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// InOwnWord reports whether s[i:end] lies inside one of drsetup's own words
+// (IsOwnWord) in s. A word at the end of s, or before "…", may be a secret
+// cut short there, and is not counted.
+func InOwnWord(s string, i, end int) bool {
 	ws, we := i, end
 	for ws > 0 {
 		r, n := utf8.DecodeLastRuneInString(s[:ws])
@@ -306,17 +322,7 @@ func ownWordAt(s string, i, end int, at []*group) bool {
 		}
 		we += n
 	}
-	if we == len(s) || strings.HasPrefix(s[we:], "…") || strings.HasPrefix(s[we:], "...") || !IsOwnWord(s[ws:we]) {
-		return false
-	}
-	for _, g := range at {
-		for n := len(g.pattern); i+n <= end; n++ {
-			if _, whole := slices.BinarySearch(g.fulls, s[i:i+n]); whole {
-				return false
-			}
-		}
-	}
-	return true
+	return we < len(s) && !strings.HasPrefix(s[we:], "…") && !strings.HasPrefix(s[we:], "...") && IsOwnWord(s[ws:we])
 }
 
 // longest returns how many bytes of s, which starts with g's pattern, one of

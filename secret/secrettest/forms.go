@@ -13,7 +13,6 @@ import (
 	"html"
 	"net/url"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/drsetup/drsetup/secret"
@@ -153,8 +152,7 @@ func base64Core(enc *base64.Encoding, s string, k int) string {
 }
 
 // onlyInOwnWords reports whether every occurrence of f in text lies inside
-// one of drsetup's own words that does not end the text or stand before
-// "…", as the Redactor leaves them.
+// one of drsetup's own words, as the Redactor leaves them.
 func onlyInOwnWords(text, f string) bool {
 	for at := 0; ; {
 		i := strings.Index(text[at:], f)
@@ -162,22 +160,7 @@ func onlyInOwnWords(text, f string) bool {
 			return true
 		}
 		i += at
-		ws, we := i, i+len(f)
-		for ws > 0 {
-			r, n := utf8.DecodeLastRuneInString(text[:ws])
-			if !unicode.IsLetter(r) {
-				break
-			}
-			ws -= n
-		}
-		for we < len(text) {
-			r, n := utf8.DecodeRuneInString(text[we:])
-			if !unicode.IsLetter(r) {
-				break
-			}
-			we += n
-		}
-		if we == len(text) || strings.HasPrefix(text[we:], "…") || strings.HasPrefix(text[we:], "...") || !secret.IsOwnWord(text[ws:we]) {
+		if !secret.InOwnWord(text, i, i+len(f)) {
 			return false
 		}
 		at = i + 1
