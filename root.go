@@ -180,6 +180,10 @@ func (f *factory) resolveGlobal(cmd *cobra.Command) error {
 	}
 	f.IO.SetNoColor(g.noColor)
 	f.IO.SetAccessible(g.accessible)
+	if cmd.Flags().Changed("debug-log") && strings.TrimSpace(g.debugLog) == "" {
+		// An empty variable in a script: a trace asked for and not written.
+		return usagef("--debug-log needs a file name (a new file: drsetup will not overwrite one)")
+	}
 	return nil
 }
 

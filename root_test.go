@@ -50,6 +50,7 @@ func TestTyposAreUsageErrorsNamingTheNearest(t *testing.T) {
 		{[]string{"--demo", "environment", "--no-color", "extra"}, `"environment" is a help topic`, ""},
 		// Cobra's and the flag parser's own words name no remedy.
 		{[]string{"--demo=maybe"}, `--demo takes no value (or =true, =false), not "maybe"`, ""},
+		{[]string{"doctor", "--debug-log="}, "--debug-log needs a file name", ""},
 		{[]string{"doctor", "--json=yes"}, `--json takes no value (or =true, =false), not "yes"`, ""},
 		{[]string{"webhooks", "get"}, "drsetup webhooks get: an argument is missing; usage: drsetup webhooks get ID", ""},
 		{[]string{"webhooks", "get", "a", "b"}, "it takes 1 argument, not 2; usage: drsetup webhooks get ID", ""},
