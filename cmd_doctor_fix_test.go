@@ -208,7 +208,8 @@ func TestDoctorFixCancelledMidWriteSaysWhatMayHaveChanged(t *testing.T) {
 	}
 	// Anything else cancelled changed nothing; only a setup saves.
 	for path, want := range map[string]string{
-		"drsetup doctor": "Cancelled; nothing was changed.", "drsetup webhooks delete": "Cancelled; nothing was changed.",
+		"drsetup doctor": "Cancelled; nothing was changed.", "drsetup webhooks list": "Cancelled; nothing was changed.",
+		"drsetup webhooks delete": "Cancelled; each deletion made is said above, and one under way may have been made too: drsetup webhooks list shows what is left.",
 		"drsetup setup": "Cancelled; nothing was saved.", "drsetup": "Cancelled; nothing was saved.",
 	} {
 		if msg := cancelMessage(context.Canceled, path); msg != want {

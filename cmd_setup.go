@@ -302,8 +302,12 @@ func cancelMessage(err error, path string) string {
 	if errors.Is(err, errWriteUnfinished) {
 		return "Cancelled: " + explain.WriteUnfinished + "."
 	}
-	if path == "drsetup" || path == "drsetup setup" {
+	switch path {
+	case "drsetup", "drsetup setup":
 		return "Cancelled; nothing was saved."
+	case "drsetup webhooks delete", "drsetup profiles delete":
+		// Deletions go one by one, each said as it is made.
+		return "Cancelled; each deletion made is said above, and one under way may have been made too: drsetup webhooks list shows what is left."
 	}
 	return "Cancelled; nothing was changed."
 }

@@ -59,10 +59,25 @@ func TestOwnWordsStayReadableWhereASecretOnlyStartsLikeThem(t *testing.T) {
 		"Change the password (step 5)":      "[redacted] the password (step 5)",
 		`{"password":"Salesforce#2026"}`:    `{"password":"[redacted]"}`,
 		"pw=Salesforce%232026&x=1":          "pw=[redacted]&x=1",
-		"Salesforce\u00232026 in JSON text": "[redacted] in JSON text",
+		`Salesforce\u00232026 in JSON text`: "[redacted] in JSON text",
 	} {
 		if got := r.Redact(text); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+// The leak finder counts a secret's beginning inside one of drsetup's own
+// words as the Redactor does: a word alone is no leak, the word run on as
+// the secret goes on is.
+func TestLeaksFollowsTheOwnWordRule(t *testing.T) {
+	const pw = "Salesforce#2026"
+	if l := secrettest.Leaks("Salesforce refused the login.", pw); len(l) != 0 {
+		t.Errorf("an own word counted as a leak: %v", l)
+	}
+	for _, text := range []string{"the password Salesforce#202 was refused.", "it ends in Salesforce", "Salesforce#2026 whole"} {
+		if l := secrettest.Leaks(text, pw); len(l) == 0 {
+			t.Errorf("%q: no leak found", text)
 		}
 	}
 }

@@ -59,7 +59,7 @@ func leaks(text, s string, withBase64 bool) []string {
 			if strings.HasPrefix(name, "base64") {
 				continue
 			}
-			if f != "" && strings.Contains(text, f) && (part.what == "secret" || !onlyInOwnWords(text, f)) {
+			if f != "" && strings.Contains(text, f) && (part.what == "secret" || !onlyInOwnWords(text, f, Forms(s)[name])) {
 				out = append(out, fmt.Sprintf("%s as %s (%q)", part.what, name, f))
 			}
 		}
@@ -151,16 +151,22 @@ func base64Core(enc *base64.Encoding, s string, k int) string {
 	return e[from:to]
 }
 
-// onlyInOwnWords reports whether every occurrence of f in text lies inside
-// one of drsetup's own words, as the Redactor leaves them.
-func onlyInOwnWords(text, f string) bool {
+// onlyInOwnWords reports whether every occurrence of f, the telling part of
+// the secret whose form is full, lies inside one of drsetup's own words, as
+// the Redactor leaves them: each occurrence taken as far as the text goes
+// on as the secret does, as the Redactor takes it.
+func onlyInOwnWords(text, f, full string) bool {
 	for at := 0; ; {
 		i := strings.Index(text[at:], f)
 		if i < 0 {
 			return true
 		}
 		i += at
-		if !secret.InOwnWord(text, i, i+len(f)) {
+		n := len(f)
+		for n < len(full) && i+n < len(text) && text[i+n] == full[n] {
+			n++
+		}
+		if n == len(full) || !secret.InOwnWord(text, i, i+n) {
 			return false
 		}
 		at = i + 1

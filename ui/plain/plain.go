@@ -332,8 +332,22 @@ func (r *run) report(ps []steps.Problem) {
 		if p.Blocking {
 			kind = "Problem"
 		}
-		r.say("%s: %s", kind, p)
+		r.say("%s: %s", kind, r.unquoted(p.String(), p.Field))
 	}
+}
+
+// unquoted is a problem's text without the answer it is about, when the
+// answers come from a script: out of step, a value given for f may be the
+// password meant for the next question, and the problem quotes it.
+func (r *run) unquoted(msg string, f field.Field) string {
+	if !r.o.Piped || f == field.None || f.Secret() {
+		return msg
+	}
+	v := strings.TrimSpace(r.s.Value(f))
+	if len(v) < 4 {
+		return msg
+	}
+	return strings.NewReplacer(v, "(the answer given)", strings.ToLower(v), "(the answer given)").Replace(msg)
 }
 
 // explain says why a step's work failed, in the service's words first.
@@ -428,7 +442,11 @@ func (r *run) failed(err error, at steps.ID) (steps.ID, error) {
 	if r.o.Piped && r.loginsFailed >= 2 {
 		// A script answering "try again" would go on until Salesforce
 		// locks the user out.
-		r.say("Stopping: two Salesforce logins failed in this run, and each counts towards locking the user out. Correct the answers, then run drsetup setup again.")
+		why := ""
+		if r.x.RefusedLogins(r.s.Username) > 0 {
+			why = ", and each one Salesforce refused counts towards locking the user out"
+		}
+		r.say("Stopping: two Salesforce logins failed in this run%s. Correct the answers, then run drsetup setup again.", why)
 		return 0, err
 	}
 	if n := r.x.RefusedLogins(r.s.Username); n >= steps.LockoutWarnAt && r.s.Auth == sfcheck.FlowPassword {
@@ -517,6 +535,9 @@ func (r *run) events() (steps.ID, error) {
 		if !steps.Blocking(ps) {
 			return steps.Review, nil
 		}
+		if r.o.Piped {
+			return 0, &AnswerError{Question: field.Events.Label(), Why: "was refused (the problem is above)"}
+		}
 	}
 }
 
@@ -590,6 +611,9 @@ func (r *run) nameProfile() error {
 		name := strings.ToLower(text.Or(strings.TrimSpace(a), suggested))
 		if err := profile.ValidName(name); err != nil {
 			r.say("Problem: %s", text.Sentence(err.Error()))
+			if r.o.Piped {
+				return &AnswerError{Question: "Profile name", Why: "was refused (the problem is above)"}
+			}
 			continue
 		}
 		note, replaces := r.o.Services.NameNote(*r.s, name, mode)

@@ -321,6 +321,8 @@ func TestPipedAnswersThatDoNotFitEndTheRun(t *testing.T) {
 	}{
 		{"yes to a choice", &endless{[]byte("y\n")}, "Which token endpoint"},
 		{"a refused My Domain", io.MultiReader(answers("1"), &endless{[]byte("Hunter2-not-a-url\n")}), "My Domain URL"},
+		{"a password on the username's line", answers("1", demo.MyDomain, "1", demo.ClientID, demo.ClientSecret, "Hunter2Secret!"), "Username"},
+		{"a refused event type", answers("1", demo.MyDomain, "1", demo.ClientID, demo.ClientSecret, demo.Username, demo.Password, demo.SecurityToken, demo.DRKey, "n", "order.exploded-Hunter2", "n", "order.accepted"), "Event types"},
 		{"a word for yes or no", answers("1", demo.MyDomain, "1", demo.ClientID, demo.ClientSecret, demo.Username, demo.Password, demo.SecurityToken, demo.DRKey, "maybe-Hunter2"), "Keep these event types?"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -333,6 +335,9 @@ func TestPipedAnswersThatDoNotFitEndTheRun(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "Hunter2") || strings.Contains(err.Error(), "y\"") {
 				t.Errorf("the error repeats the answer: %v", err)
+			}
+			if strings.Contains(strings.ToLower(out.String()), "hunter2") {
+				t.Errorf("the prompts repeat the answer:\n%s", out.String())
 			}
 			if out.Len() > 20_000 {
 				t.Errorf("%d bytes of prompts before the run ended", out.Len())
@@ -371,7 +376,7 @@ func TestPipedRetriesStopAfterTwoFailedLogins(t *testing.T) {
 	if n := srv.LoginAttempts(demo.Username); n != 2 {
 		t.Fatalf("%d login attempts, want 2\n%s", n, out.String())
 	}
-	if !strings.Contains(out.String(), "Stopping: two Salesforce logins failed") {
+	if !strings.Contains(out.String(), "Stopping: two Salesforce logins failed in this run, and each one Salesforce refused counts") {
 		t.Errorf("output:\n%s", out.String())
 	}
 }
