@@ -210,7 +210,7 @@ func TestDoctorFixCancelledMidWriteSaysWhatMayHaveChanged(t *testing.T) {
 	for path, want := range map[string]string{
 		"drsetup doctor": "Cancelled; nothing was changed.", "drsetup webhooks list": "Cancelled; nothing was changed.",
 		"drsetup webhooks delete": "Cancelled; each deletion made is said above, and one under way may have been made too: drsetup webhooks list shows what is left.",
-		"drsetup setup": "Cancelled; nothing was saved.", "drsetup": "Cancelled; nothing was saved.",
+		"drsetup setup":           "Cancelled; nothing was saved.", "drsetup": "Cancelled; nothing was saved.",
 	} {
 		if msg := cancelMessage(context.Canceled, path); msg != want {
 			t.Errorf("%s cancelled: %q, want %q", path, msg, want)
