@@ -225,6 +225,12 @@ var demo = emulator.Demo
 // starting from empty values.
 func (d *driver) toVerify(myDomain, clientSecret, password string) {
 	d.t.Helper()
+	d.toVerifyAs(demo.Username, myDomain, clientSecret, password)
+}
+
+// toVerifyAs is toVerify for the integration user username.
+func (d *driver) toVerifyAs(username, myDomain, clientSecret, password string) {
+	d.t.Helper()
 	d.keys("enter") // welcome
 	d.requireScreen(steps.Environment)
 	d.keys("enter") // production
@@ -239,7 +245,7 @@ func (d *driver) toVerify(myDomain, clientSecret, password string) {
 	d.typ(clientSecret)
 	d.keys("enter")
 	d.requireScreen(steps.User)
-	d.typ(demo.Username)
+	d.typ(username)
 	d.keys("enter")
 	d.typ(password)
 	d.keys("enter")
